@@ -1,0 +1,101 @@
+"""The exceptions newsfeed raises.
+
+Every error newsfeed raises on purpose derives from one base class, and the
+ones about bad data also derive from :class:`ValueError`, so callers can catch
+either::
+
+    NewsfeedError
+    ├── ParseError(ValueError)        the text is not a front-matter file we accept
+    ├── ValidationError(ValueError)   the front matter is YAML, but not an article
+    └── FeedLoadError                 some files of a folder failed (issue: load_dir)
+
+Each carries its context as attributes -- ``source`` (the file, when known),
+``field`` (the path in the file's own key names, such as
+``related[2].publishedDateTime``) and ``line`` (1-based, where YAML gives one) --
+and repeats them in its message as ``source:line: field: reason``.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class NewsfeedError(Exception):
+    """Base class of every error newsfeed raises on purpose."""
+
+
+class _LocatedError(NewsfeedError, ValueError):
+    """An error about one place in one file."""
+
+    reason: str
+    source: str | None
+    field: str | None
+    line: int | None
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | os.PathLike[str] | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.reason = reason
+        self.source = None if source is None else os.fspath(source)
+        self.field = field
+        self.line = line
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = "<string>" if self.source is None else self.source
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        field = "" if self.field is None else f" {self.field}:"
+        return f"{where}:{field} {self.reason}"
+
+    def __str__(self) -> str:
+        # Recomputed, because the loader fills in source and line after the fact.
+        return self._message()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructors do not survive the default pickling, and
+        # errors must cross process boundaries (process pools, dask).
+        return (
+            _rebuild,
+            (type(self), self.reason, self.source, self.field, self.line),
+        )
+
+    def _located(self, *, source: str | os.PathLike[str] | None, line: int | None) -> None:
+        """Fill in what the raiser could not know (the file, the line)."""
+        if self.source is None and source is not None:
+            self.source = os.fspath(source)
+        if self.line is None:
+            self.line = line
+        self.args = (self._message(),)
+
+
+def _rebuild(
+    cls: type[_LocatedError],
+    reason: str,
+    source: str | None,
+    field: str | None,
+    line: int | None,
+) -> _LocatedError:
+    return cls(reason, source=source, field=field, line=line)
+
+
+class ParseError(_LocatedError):
+    """The text is not a front-matter file newsfeed accepts.
+
+    Raised for a missing or unclosed fence, invalid UTF-8, a file that is too
+    large, YAML that does not parse, YAML outside the safe subset (tags,
+    anchors, aliases, merge keys, duplicate keys, deep nesting), or front
+    matter that is not a mapping.
+    """
+
+
+class ValidationError(_LocatedError):
+    """The front matter parsed, but is not a valid article.
+
+    Raised for a missing required field or a field of the wrong type.
+    """

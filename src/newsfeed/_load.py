@@ -1,0 +1,124 @@
+"""Reading article files: fences, encoding, limits, and errors that say where."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+from newsfeed._convert import structure_article
+from newsfeed._errors import ParseError, ValidationError
+from newsfeed._model import Article
+from newsfeed._yaml import KeyPath, load_mapping
+
+__all__ = ["MAX_FILE_BYTES", "load", "loads", "split_front_matter"]
+
+#: Files larger than this are refused unread. Real articles are about 10 KiB;
+#: this leaves room for long bodies while bounding what a hostile file costs.
+MAX_FILE_BYTES: Final = 8 * 1024 * 1024
+
+# The front matter starts on the file's second line.
+_FIRST_LINE: Final = 2
+_OPENING_FENCE: Final = re.compile(r"---[ \t]*\r?\n")
+_CLOSING_FENCE: Final = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """Split a file's text into its YAML front matter and its body.
+
+    The body is everything after the closing fence and the one empty line
+    the canonical layout puts there. Raises :class:`ParseError` when a fence
+    is missing.
+    """
+    text = text.removeprefix("\ufeff")
+    opening = _OPENING_FENCE.match(text)
+    if opening is None:
+        raise ParseError("the file must start with a '---' line", line=1)
+    closing = _CLOSING_FENCE.search(text, opening.end())
+    if closing is None:
+        raise ParseError("the front matter is not closed by a '---' line", line=1)
+    body_start = closing.end()
+    if text.startswith("\n", body_start):
+        body_start += 1
+    elif text.startswith("\r\n", body_start):
+        body_start += 2
+    return text[opening.end() : closing.start()], text[body_start:]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ParseError(
+            f"not valid UTF-8: byte {data[error.start]:#04x} at offset {error.start}", line=line
+        ) from None
+
+
+def _checked_text(text: str | bytes) -> str:
+    if len(text) > MAX_FILE_BYTES:
+        unit = "bytes" if isinstance(text, bytes) else "characters"
+        raise ParseError(f"text is longer than {MAX_FILE_BYTES} {unit}")
+    return _decode(text) if isinstance(text, bytes) else text
+
+
+def _line_of(front_matter: str, path: KeyPath) -> int:
+    """Find the line a validation error points at: the field, or what lacks it."""
+    lines: dict[KeyPath, int] = {}
+    load_mapping(front_matter, first_line=_FIRST_LINE, lines=lines)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    # A top-level field is missing: point at the opening fence.
+    return 1
+
+
+def _parse(text: str) -> Article:
+    front_matter, body = split_front_matter(text)
+    data = load_mapping(front_matter, first_line=_FIRST_LINE)
+    try:
+        article = structure_article(data)
+    except ValidationError as error:
+        error._located(source=None, line=_line_of(front_matter, error.key_path))  # type: ignore[attr-defined]  # noqa: SLF001
+        raise
+    return attrs.evolve(article, body=body) if body else article
+
+
+def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) -> Article:
+    """Read one article from the text of a file.
+
+    *text* may be bytes, which must be UTF-8. *source* names the file in
+    error messages and becomes the article's ``path``.
+
+    Raises :class:`~newsfeed.ParseError` when the text is not a front-matter
+    file newsfeed accepts, and :class:`~newsfeed.ValidationError` when the
+    front matter is not a valid article. Both name the source, the field and
+    the line.
+    """
+    try:
+        article = _parse(_checked_text(text))
+    except (ParseError, ValidationError) as error:
+        error._located(source=source, line=error.line)  # noqa: SLF001
+        raise
+    if source is not None:
+        article = attrs.evolve(article, path=Path(source))
+    return article
+
+
+def load(path: str | os.PathLike[str]) -> Article:
+    """Read the article file at *path*.
+
+    Raises :class:`~newsfeed.ParseError` or :class:`~newsfeed.ValidationError`
+    for a bad file, and :class:`OSError` when it cannot be read.
+    """
+    with Path(path).open("rb") as file:
+        # Read one byte past the limit rather than trusting the file's size,
+        # which a special file or a concurrent writer can misreport.
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
+    return loads(data, source=path)
