@@ -195,7 +195,10 @@ def _register_class(converter: cattrs.Converter, cls: type[_T]) -> None:
         return instance
 
     def unstructure(instance: _T) -> dict[str, object]:
-        data = unstructure_known(instance)
+        known_data = unstructure_known(instance)
+        # cattrs writes the required fields first when it omits defaults, so
+        # the canonical order is restored here.
+        data = {key: known_data[key] for _, key in keys if key in known_data}
         extra: Mapping[str, object] = instance.extra  # type: ignore[attr-defined]
         data.update((key, _unstructure_value(value)) for key, value in extra.items())
         return data
