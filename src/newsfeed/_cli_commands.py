@@ -1,0 +1,117 @@
+"""What each ``newsfeed`` command does, once its arguments are parsed.
+
+Each command takes typed keyword arguments, writes its results to stdout
+and its diagnostics and summary to stderr, and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsfeed._cli_files import Problem, article_files, problem_from
+from newsfeed._errors import NewsfeedError
+from newsfeed._load import MAX_FILE_BYTES, loads
+from newsfeed._write import dump, dumps
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "check", "fmt"]
+
+#: Every file was fine.
+EXIT_OK = 0
+#: Some file had a problem, or (``fmt --check``) would change.
+EXIT_PROBLEMS = 1
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _warn(message: str) -> None:
+    print(f"newsfeed: {message}", file=sys.stderr)
+
+
+def _files_or_warn(paths: Sequence[Path]) -> list[Path]:
+    files = article_files(paths)
+    if not files:
+        _warn("no article files found (a folder is searched for **/*.md)")
+    return files
+
+
+def _read(path: Path) -> bytes:
+    with path.open("rb") as file:
+        # One byte past the limit, so that loads refuses an oversized file
+        # without this reading all of it.
+        return file.read(MAX_FILE_BYTES + 1)
+
+
+def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
+    """Validate every file; print one line per bad file (or a JSON list)."""
+    files = _files_or_warn(paths)
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loads(_read(path), source=path)
+        except (NewsfeedError, OSError) as error:
+            problem = problem_from(error, path)
+            problems.append(problem)
+            if output_format == "text":
+                print(problem.render())
+    if output_format == "json":
+        print(json.dumps([problem.to_json() for problem in problems], indent=2))
+    if problems:
+        summary = f"{_plural(len(problems), 'problem')} in {_plural(len(files), 'file')} checked"
+    else:
+        summary = f"{_plural(len(files), 'file')} checked, no problems"
+    print(summary, file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
+    """Rewrite every file in the canonical layout, or (*check_only*) list those that differ.
+
+    A file that fails to load is never written; it is reported and counted.
+    A file already canonical is not written either, so its mtime stays.
+    """
+    files = _files_or_warn(paths)
+    changed = unchanged = failed = 0
+    for path in files:
+        try:
+            original = _read(path)
+            article = loads(original, source=path)
+            formatted = dumps(article).encode("utf-8")
+        except (NewsfeedError, OSError) as error:
+            failed += 1
+            print(f"error: cannot format {problem_from(error, path).render()}", file=sys.stderr)
+            continue
+        if formatted == original:
+            unchanged += 1
+            continue
+        if check_only:
+            changed += 1
+            print(f"would reformat {path}")
+            continue
+        try:
+            dump(article, path)
+        except OSError as error:
+            failed += 1
+            print(f"error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            continue
+        changed += 1
+        print(f"reformatted {path}")
+    _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
+    return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:
+    would = "would be " if check_only else ""
+    parts = []
+    if changed:
+        parts.append(f"{_plural(changed, 'file')} {would}reformatted")
+    if unchanged:
+        parts.append(f"{_plural(unchanged, 'file')} {would}left unchanged")
+    if failed:
+        parts.append(f"{_plural(failed, 'file')} failed to load (left untouched)")
+    if parts:
+        print(", ".join(parts), file=sys.stderr)

@@ -1,0 +1,92 @@
+"""Helpers for the command-line tests: running ``newsfeed`` and building article folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+import newsfeed
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NASDAQ = "amazon-moratorium-nasdaq.md"
+OBSERVER = "amazon-moratorium-charlotte-observer.md"
+
+#: A nasdaq fixture written by hand, not by the canonical writer: single
+#: quotes, a flow list, keys out of order, no empty lines between blocks.
+NON_CANONICAL_HEAD = """\
+---
+title: 'Amazon Bans Police Use Of Facial Recognition Technology For A Year'
+category: news
+"""
+
+
+def run(*args: str | os.PathLike[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m newsfeed ARGS`` in *cwd* the way a user would, capturing its output."""
+    return run_program([sys.executable, "-m", "newsfeed"], *args, cwd=cwd)
+
+
+def run_program(
+    program: list[str], *args: str | os.PathLike[str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run *program* with *args* in *cwd*, text in UTF-8 whatever the locale."""
+    return subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
+        [*program, *map(os.fspath, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "100"},
+        check=False,
+        timeout=120,
+    )
+
+
+def lines(text: str) -> list[str]:
+    """Split output into lines, without the final newline's empty string."""
+    return text.splitlines()
+
+
+def copy_fixtures(folder: Path) -> list[Path]:
+    """Copy the two reference files into *folder*; return their new paths, sorted."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return sorted(Path(shutil.copy(FIXTURES / name, folder / name)) for name in (NASDAQ, OBSERVER))
+
+
+def base_article() -> newsfeed.Article:
+    """Return the nasdaq fixture, the template of generated articles."""
+    return newsfeed.load(FIXTURES / NASDAQ)
+
+
+def write_article(path: Path, **changes: Any) -> newsfeed.Article:
+    """Write the nasdaq fixture with *changes* to *path* in the canonical layout."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    article = attrs.evolve(base_article(), **changes)
+    newsfeed.dump(article, path)
+    return newsfeed.load(path)
+
+
+def provider(name: str, domain: str) -> newsfeed.Provider:
+    """Build a provider."""
+    return newsfeed.Provider(name=name, domain=domain)
+
+
+def at(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp with its offset."""
+    return datetime.fromisoformat(text)
+
+
+def non_canonical_text() -> str:
+    """Return the nasdaq fixture as a person might write it: same data, other layout."""
+    canonical = (FIXTURES / NASDAQ).read_text(encoding="utf-8")
+    head, rest = canonical.split("excerpt:", 1)
+    assert head.startswith("---\ncategory: news\ntitle:")
+    rest = rest.replace("topics:\n  - AWS AI\n  - AI\n", "topics: [AWS AI, AI]\n")
+    rest = rest.replace("published: true\n\n", "published: true\n")
+    return NON_CANONICAL_HEAD + "excerpt:" + rest

@@ -1,0 +1,167 @@
+"""`newsfeed fmt`: rewrite to the canonical layout like black; never touch a broken file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cli_support import FIXTURES, NASDAQ, OBSERVER, copy_fixtures, lines, non_canonical_text, run
+from newsfeed._cli import main
+
+#: A modification time far in the past: a file written by the test run cannot have it.
+OLD = 1_000_000_000_000_000_000
+NOT_UTF8 = "not valid UTF-8: byte 0xff at offset 28"
+
+
+def age(*paths: Path) -> None:
+    """Give *paths* an old mtime, so that any rewrite shows."""
+    for path in paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+def snapshot(folder: Path) -> dict[Path, tuple[bytes, int]]:
+    """Return every file's bytes and mtime under *folder*."""
+    return {
+        path: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def make_folder(folder: Path) -> Path:
+    """Write the two canonical fixtures (aged) and one non-canonical file; return the latter."""
+    age(*copy_fixtures(folder))
+    messy = folder / "messy.md"
+    messy.write_text(non_canonical_text(), encoding="utf-8")
+    age(messy)
+    return messy
+
+
+class TestFmtAsAUser:
+    """`python -m newsfeed fmt` run as a subprocess."""
+
+    def test_rewrites_only_what_differs(self, tmp_path: Path) -> None:
+        """The messy file becomes the canonical bytes; canonical files keep their mtime."""
+        messy = make_folder(tmp_path / "articles")
+
+        result = run("fmt", "articles", cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert lines(result.stdout) == [f"reformatted {Path('articles', 'messy.md')}"]
+        assert lines(result.stderr) == ["1 file reformatted, 2 files left unchanged"]
+        assert messy.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
+        for name in (NASDAQ, OBSERVER):
+            assert (tmp_path / "articles" / name).stat().st_mtime_ns == OLD
+
+    def test_check_lists_and_writes_nothing(self, tmp_path: Path) -> None:
+        """`--check` names the file that would change, exits 1, and leaves every byte and mtime."""
+        make_folder(tmp_path / "articles")
+        before = snapshot(tmp_path)
+
+        result = run("fmt", "--check", "articles", cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert lines(result.stdout) == [f"would reformat {Path('articles', 'messy.md')}"]
+        assert lines(result.stderr) == [
+            "1 file would be reformatted, 2 files would be left unchanged"
+        ]
+        assert snapshot(tmp_path) == before
+
+    def test_broken_file_is_left_byte_identical(self, tmp_path: Path) -> None:
+        """A file that fails to load is reported and untouched; the others are still formatted."""
+        messy = make_folder(tmp_path / "articles")
+        broken = tmp_path / "articles" / "broken.md"
+        broken.write_bytes(b"---\r\ntitle: 'unclosed\r\n---\r\n\xff")
+        age(broken)
+
+        result = run("fmt", "articles", cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert lines(result.stderr) == [
+            f"error: cannot format {Path('articles', 'broken.md')}:4: {NOT_UTF8}",
+            "1 file reformatted, 2 files left unchanged, 1 file failed to load (left untouched)",
+        ]
+        assert broken.read_bytes() == b"---\r\ntitle: 'unclosed\r\n---\r\n\xff"
+        assert broken.stat().st_mtime_ns == OLD
+        assert messy.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
+
+
+class TestFmtInProcess:
+    """The finer points of `fmt`, called in process."""
+
+    def test_canonical_folder_passes_check(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--check` on canonical files prints nothing on stdout and exits 0."""
+        copy_fixtures(tmp_path)
+
+        assert main(["fmt", "--check", str(tmp_path)]) == 0
+
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == "2 files would be left unchanged\n"
+
+    def test_second_run_changes_nothing(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Formatting is idempotent: a second run finds nothing to do."""
+        make_folder(tmp_path)
+        assert main(["fmt", str(tmp_path)]) == 0
+        capsys.readouterr()
+
+        assert main(["fmt", "--check", str(tmp_path)]) == 0
+
+        assert capsys.readouterr().err == "3 files would be left unchanged\n"
+
+    def test_body_and_unknown_keys_survive(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Reformatting keeps the Markdown body and keys the model does not know."""
+        path = tmp_path / "a.md"
+        text = non_canonical_text().replace("---\n\n", "locale: en-us\n---\n\n# Heading\n\nText.\n")
+        path.write_text(text, encoding="utf-8")
+
+        assert main(["fmt", str(path)]) == 0
+
+        assert capsys.readouterr().out == f"reformatted {path}\n"
+        expected = (FIXTURES / NASDAQ).read_text(encoding="utf-8")
+        expected = expected.replace("---\n\n", "locale: en-us\n---\n\n# Heading\n\nText.\n")
+        assert path.read_text(encoding="utf-8") == expected
+
+    def test_crlf_file_is_normalised(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Windows line ends are not the canonical layout: fmt rewrites them as LF."""
+        path = tmp_path / "a.md"
+        path.write_bytes((FIXTURES / NASDAQ).read_bytes().replace(b"\n", b"\r\n"))
+
+        assert main(["fmt", "--check", str(path)]) == 1
+        assert main(["fmt", str(path)]) == 0
+
+        assert path.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
+        assert capsys.readouterr().out == f"would reformat {path}\nreformatted {path}\n"
+
+    def test_write_failure_is_reported(
+        self,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A file that cannot be written is named on stderr and the command exits 1."""
+
+        def refuse(*_args: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        messy = make_folder(tmp_path)
+        monkeypatch.setattr("newsfeed._cli_commands.dump", refuse)
+
+        assert main(["fmt", str(tmp_path)]) == 1
+
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert lines(err) == [
+            f"error: cannot write {messy}: Permission denied",
+            "2 files left unchanged, 1 file failed to load (left untouched)",
+        ]
