@@ -9,7 +9,16 @@ True
 from importlib.metadata import version as _version
 
 from newsfeed._convert import from_dict, to_dict
-from newsfeed._errors import NewsfeedError, ParseError, ValidationError
+from newsfeed._dir import DirIterator, iter_dir, load_dir
+from newsfeed._errors import (
+    FeedLoadError,
+    LoadFailure,
+    NewsfeedError,
+    ParseError,
+    QueryError,
+    ValidationError,
+)
+from newsfeed._feed import Feed
 from newsfeed._load import load, loads
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
 from newsfeed._write import dump, dumps
@@ -18,18 +27,25 @@ __version__ = _version("newsfeed")
 
 __all__ = [
     "Article",
+    "DirIterator",
+    "Feed",
+    "FeedLoadError",
     "FrozenDict",
     "Image",
+    "LoadFailure",
     "NewsfeedError",
     "ParseError",
     "Provider",
+    "QueryError",
     "RelatedArticle",
     "ValidationError",
     "__version__",
     "dump",
     "dumps",
     "from_dict",
+    "iter_dir",
     "load",
+    "load_dir",
     "loads",
     "to_dict",
 ]

@@ -7,17 +7,26 @@ either::
     NewsfeedError
     ├── ParseError(ValueError)        the text is not a front-matter file we accept
     ├── ValidationError(ValueError)   the front matter is YAML, but not an article
-    └── FeedLoadError                 some files of a folder failed (issue: load_dir)
+    ├── FeedLoadError                 some files of a folder failed to load
+    └── QueryError(ValueError)        a filter or sort criterion is invalid
 
 Each carries its context as attributes -- ``source`` (the file, when known),
 ``field`` (the path in the file's own key names, such as
 ``related[2].publishedDateTime``) and ``line`` (1-based, where YAML gives one) --
 and repeats them in its message as ``source:line: field: reason``.
+
+:class:`FeedLoadError` is not about one place: it gathers every file of a folder
+that failed, each as a :class:`LoadFailure` (the path and its error), so one
+run reports them all.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
 
 
 class NewsfeedError(Exception):
@@ -98,4 +107,64 @@ class ValidationError(_LocatedError):
     """The front matter parsed, but is not a valid article.
 
     Raised for a missing required field or a field of the wrong type.
+    """
+
+
+@attrs.frozen
+class LoadFailure:
+    """One file of a folder that could not be loaded, and why.
+
+    ``error`` is what :func:`newsfeed.load` raised for it: a
+    :class:`ParseError`, a :class:`ValidationError`, or an :class:`OSError`
+    when the file could not be read at all.
+    """
+
+    path: Path
+    error: Exception
+
+    def __str__(self) -> str:
+        if isinstance(self.error, _LocatedError) and self.error.source is not None:
+            # The error already starts with the file (and the line).
+            return str(self.error)
+        if isinstance(self.error, OSError) and self.error.strerror:
+            return f"{self.path}: cannot read: {self.error.strerror}"
+        return f"{self.path}: {type(self.error).__name__}: {self.error}"
+
+
+class FeedLoadError(NewsfeedError):
+    """Some files of a folder could not be loaded.
+
+    Raised by :func:`newsfeed.load_dir` and :func:`newsfeed.iter_dir` with
+    ``errors="raise"`` after every file has been tried. ``failures`` holds
+    one :class:`LoadFailure` per bad file, in the order the files were read;
+    the message lists them all, one per line.
+    """
+
+    failures: tuple[LoadFailure, ...]
+    total: int | None
+
+    def __init__(self, failures: Iterable[LoadFailure], total: int | None = None) -> None:
+        self.failures = tuple(failures)
+        self.total = total
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        count = len(self.failures)
+        files = "file" if count == 1 else "files"
+        of = "" if self.total is None else f" of {self.total}"
+        lines = [f"{count}{of} {files} could not be loaded:"]
+        lines.extend(f"  {failure}" for failure in self.failures)
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The default reduction would call the class with the message.
+        return (type(self), (self.failures, self.total))
+
+
+class QueryError(NewsfeedError, ValueError):
+    """A criterion given to :meth:`Feed.filter` or :meth:`Feed.sort` is invalid.
+
+    Raised before any article is looked at, with a message naming the
+    criterion: an unreadable timestamp, a non-numeric quality bound, ``until``
+    before ``since``, an unknown sort key.
     """

@@ -1,0 +1,356 @@
+"""A loaded collection of articles, and the questions one asks of it."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Final, overload
+
+import attrs
+
+from newsfeed._criteria import Instant, Predicate, compile_filter, sort_key
+from newsfeed._errors import LoadFailure
+from newsfeed._model import Article
+from newsfeed._timestamps import format_timestamp
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RECORD_COLUMNS", "Feed"]
+
+#: The keys of every record :meth:`Feed.to_records` returns, in order.
+RECORD_COLUMNS: Final = (
+    "published_at",
+    "title",
+    "provider_name",
+    "provider_domain",
+    "quality",
+    "heat",
+    "published",
+    "topics",
+    "related_count",
+    "category",
+    "type",
+    "excerpt",
+    "web_url",
+    "amp_web_url",
+    "cdn_amp_web_url",
+    "path",
+)
+_TEXT_COLUMNS: Final = (
+    "title",
+    "provider_name",
+    "provider_domain",
+    "category",
+    "type",
+    "excerpt",
+    "web_url",
+    "amp_web_url",
+    "cdn_amp_web_url",
+    "path",
+)
+_HTML_COLUMNS: Final = ("published_at", "provider", "quality", "title", "topics")
+_REPR_ROWS: Final = 5
+_HTML_ROWS: Final = 20
+_TITLE_WIDTH: Final = 70
+
+
+def _as_articles(items: Iterable[Article]) -> tuple[Article, ...]:
+    articles = items if type(items) is tuple else tuple(items)
+    for index, article in enumerate(articles):
+        if not isinstance(article, Article):
+            raise TypeError(
+                f"a Feed holds Article objects, got {type(article).__name__} at index {index}"
+            )
+    return articles
+
+
+def _as_failures(items: Iterable[LoadFailure]) -> tuple[LoadFailure, ...]:
+    return tuple(items)
+
+
+def _record(article: Article) -> dict[str, Any]:
+    provider = article.provider
+    return {
+        "published_at": format_timestamp(article.published_at),
+        "title": article.title,
+        "provider_name": None if provider is None else provider.name,
+        "provider_domain": None if provider is None else provider.domain,
+        "quality": article.quality,
+        "heat": article.heat,
+        "published": article.published,
+        "topics": list(article.topics),
+        "related_count": len(article.related),
+        "category": article.category,
+        "type": article.type,
+        "excerpt": article.excerpt,
+        "web_url": article.web_url,
+        "amp_web_url": article.amp_web_url,
+        "cdn_amp_web_url": article.cdn_amp_web_url,
+        "path": None if article.path is None else str(article.path),
+    }
+
+
+def _import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
+    try:
+        import pandas as pd  # noqa: PLC0415 -- an optional extra, imported only when asked for
+    except ImportError as error:
+        raise ImportError(
+            "Feed.to_dataframe() needs pandas; install it with: pip install 'newsfeed[pandas]'",
+            name="pandas",
+        ) from error
+    return pd
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _provider_label(article: Article) -> str:
+    provider = article.provider
+    if provider is None:
+        return ""
+    return provider.name or provider.domain or ""
+
+
+@attrs.frozen(repr=False)
+class Feed(Sequence[Article]):
+    """An immutable sequence of :class:`Article`, with queries that return new feeds.
+
+    Build one from any iterable of articles with ``Feed(articles)``, or load a
+    folder with :func:`newsfeed.load_dir`. A feed supports ``len``,
+    iteration, ``in``, indexing and slicing (a slice is a :class:`Feed`).
+
+    ``errors`` holds the files that could not be loaded when the feed was read
+    with ``errors="skip"``, as :class:`~newsfeed.LoadFailure` objects; it is
+    empty otherwise. Feeds derived from this one (by :meth:`filter`,
+    :meth:`sort`, :meth:`unique` or slicing) keep it, because it describes
+    where the articles came from.
+    """
+
+    _articles: tuple[Article, ...] = attrs.field(default=(), converter=_as_articles)
+    errors: tuple[LoadFailure, ...] = attrs.field(default=(), converter=_as_failures, kw_only=True)
+
+    def _derive(self, articles: Iterable[Article]) -> Feed:
+        return Feed(articles, errors=self.errors)
+
+    # -- the sequence ---------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self._articles)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._articles
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> Feed: ...
+    def __getitem__(self, index: int | slice) -> Article | Feed:
+        """Return one article, or a :class:`Feed` for a slice."""
+        if isinstance(index, slice):
+            return self._derive(self._articles[index])
+        return self._articles[index]
+
+    # -- queries --------------------------------------------------------------
+
+    def filter(  # noqa: PLR0913 -- one keyword-only argument per criterion is the API
+        self,
+        *,
+        since: Instant | None = None,
+        until: Instant | None = None,
+        min_quality: float | None = None,
+        max_quality: float | None = None,
+        provider: str | Iterable[str] | None = None,
+        topic: str | Iterable[str] | None = None,
+        published: bool | None = None,
+        where: Predicate | None = None,
+    ) -> Feed:
+        """Return the articles for which every given criterion holds, in order.
+
+        - *since* (inclusive) and *until* (exclusive) bound ``published_at``.
+          Each is a :class:`~datetime.datetime` (a naive one is UTC), a
+          :class:`~datetime.date` (midnight UTC) or an ISO-8601 string
+          (``"2020-06-11"``, ``"2020-06-11T12:00:00-07:00"``).
+        - *min_quality* and *max_quality* are inclusive bounds on ``quality``.
+          An article without a quality never passes a bound.
+        - *provider* is a provider name or domain, or several (any may match),
+          compared case-insensitively. A domain, that is a query with a dot,
+          also matches its subdomains: ``"nasdaq.com"`` matches
+          ``www.nasdaq.com`` but not ``notnasdaq.com``.
+        - *topic* is a topic or several (any may match), compared
+          case-insensitively on whole topics: ``"ai"`` matches ``AI``, not
+          ``AWS AI``.
+        - *published* keeps articles whose ``published`` is that boolean;
+          an article without the field matches neither True nor False.
+        - *where* is any function of an article returning a truth value.
+
+        Raises :class:`~newsfeed.QueryError` (a :class:`ValueError`) for an
+        invalid criterion -- an unreadable timestamp, a non-numeric quality,
+        ``until`` before ``since``, ``max_quality`` below ``min_quality`` --
+        before looking at any article.
+        """
+        tests = compile_filter(
+            since=since,
+            until=until,
+            min_quality=min_quality,
+            max_quality=max_quality,
+            provider=provider,
+            topic=topic,
+            published=published,
+            where=where,
+        )
+        if not tests:
+            return self
+        return self._derive(
+            article for article in self._articles if all(test(article) for test in tests)
+        )
+
+    def sort(
+        self, by: str | Callable[[Article], object] = "published_at", *, reverse: bool = False
+    ) -> Feed:
+        """Return the articles ordered by *by*; articles whose key is None come last.
+
+        *by* is a key function of an article, or the name of a scalar
+        attribute or record column: ``published_at``, ``quality``, ``heat``,
+        ``published``, ``title``, ``excerpt``, ``category``, ``type``,
+        ``web_url``, ``amp_web_url``, ``cdn_amp_web_url``, ``secured``,
+        ``body``, ``path``, ``provider_name``, ``provider_domain`` or
+        ``related_count``. The sort is stable, and None keys stay last when
+        *reverse* is true. An unknown name raises :class:`~newsfeed.QueryError`
+        before anything is sorted.
+        """
+        key = sort_key(by)
+        keyed = [(key(article), article) for article in self._articles]
+        present = [pair for pair in keyed if pair[0] is not None]
+        present.sort(key=itemgetter(0), reverse=reverse)
+        missing = (article for value, article in keyed if value is None)
+        return self._derive([*(article for _, article in present), *missing])
+
+    def unique(self) -> Feed:
+        """Return the feed with one article per ``web_url``: the first one."""
+        seen: set[str] = set()
+        kept = []
+        for article in self._articles:
+            if article.web_url not in seen:
+                seen.add(article.web_url)
+                kept.append(article)
+        return self._derive(kept)
+
+    def providers(self) -> Counter[str | None]:
+        """Count the articles per provider name (the domain when there is no name).
+
+        An article without a provider counts under None, so the counts add up
+        to ``len(feed)``.
+        """
+        return Counter(
+            None if article.provider is None else article.provider.name or article.provider.domain
+            for article in self._articles
+        )
+
+    def topics(self) -> Counter[str]:
+        """Count the articles per topic, as written (a topic listed twice counts once)."""
+        counts: Counter[str] = Counter()
+        for article in self._articles:
+            counts.update(dict.fromkeys(article.topics, 1))
+        return counts
+
+    # -- export ---------------------------------------------------------------
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return one flat, JSON-ready dict per article, with the keys of ``RECORD_COLUMNS``.
+
+        ``published_at`` is an ISO-8601 string keeping the file's offset;
+        ``provider_name`` and ``provider_domain`` are the provider's fields;
+        ``topics`` is a list of strings; ``related_count`` is the number of
+        related articles; ``path`` is the file as a string. Absent fields are
+        None. The ``related`` items, ``secured``, the body and unknown keys are
+        left out: :func:`newsfeed.to_dict` gives the whole front matter.
+        """
+        return [_record(article) for article in self._articles]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Return a pandas DataFrame with one row per article and the columns of :meth:`to_records`.
+
+        ``published_at`` is a timezone-aware datetime column in UTC;
+        ``quality``, ``heat`` and ``related_count`` are nullable ``Int64``;
+        ``published`` is the nullable ``boolean`` dtype; text columns use the
+        ``string`` dtype; ``topics`` holds lists. Needs the optional extra
+        ``newsfeed[pandas]``, and raises :class:`ImportError` naming it when
+        pandas is missing.
+        """
+        pandas = _import_pandas()
+        articles = self._articles
+        records = self.to_records()
+        columns: dict[str, Any] = {
+            name: pandas.array([record[name] for record in records], dtype="string")
+            for name in _TEXT_COLUMNS
+        }
+        columns["published_at"] = pandas.array(
+            [article.published_at for article in articles],
+            dtype=pandas.DatetimeTZDtype("us", "UTC"),
+        )
+        for name in ("quality", "heat", "related_count"):
+            columns[name] = pandas.array([record[name] for record in records], dtype="Int64")
+        columns["published"] = pandas.array(
+            [record["published"] for record in records], dtype="boolean"
+        )
+        columns["topics"] = pandas.Series([record["topics"] for record in records], dtype=object)
+        frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
+        return frame
+
+    # -- display --------------------------------------------------------------
+
+    def _summary(self) -> str:
+        count = len(self._articles)
+        text = f"{count} article" + ("" if count == 1 else "s")
+        if count:
+            times = [article.published_at for article in self._articles]
+            text += f", {min(times).date().isoformat()} to {max(times).date().isoformat()}"
+        if self.errors:
+            failed = len(self.errors)
+            text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
+        return text
+
+    def __repr__(self) -> str:
+        lines = [f"<Feed: {self._summary()}>"]
+        for article in self._articles[:_REPR_ROWS]:
+            quality = "-" if article.quality is None else str(article.quality)
+            lines.append(
+                f"  {format_timestamp(article.published_at)}  {_provider_label(article)[:20]:<20}"
+                f"  {quality:>3}  {_shorten(article.title, _TITLE_WIDTH)}"
+            )
+        if len(self._articles) > _REPR_ROWS:
+            lines.append(f"  ... {len(self._articles) - _REPR_ROWS} more")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Return a compact HTML table of the first rows, for Jupyter."""
+        rows = []
+        for article in self._articles[:_HTML_ROWS]:
+            title = html.escape(_shorten(article.title, _TITLE_WIDTH))
+            # Only web links become anchors: a javascript: URL in a file must
+            # not turn into something clickable in a notebook.
+            if article.web_url.startswith(("https://", "http://")):
+                title = f'<a href="{html.escape(article.web_url)}">{title}</a>'
+            cells = (
+                html.escape(format_timestamp(article.published_at)),
+                html.escape(_provider_label(article)),
+                "" if article.quality is None else str(article.quality),
+                title,
+                html.escape(", ".join(article.topics)),
+            )
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        more = len(self._articles) - _HTML_ROWS
+        if more > 0:
+            rows.append(f'<tr><td colspan="5">... {more} more</td></tr>')
+        head = "".join(f"<th>{name}</th>" for name in _HTML_COLUMNS)
+        return (
+            f"<table><caption>Feed: {html.escape(self._summary())}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
