@@ -1,0 +1,432 @@
+"""Hypothesis strategies for newsfeed's tests: articles built in code, their text, and mutants.
+
+Import them as ``from strategies import articles`` (pytest puts ``tests/`` on the
+path). Every article these strategies build can be written by
+:func:`newsfeed.dumps`: strings hold no lone surrogates, offsets are whole
+minutes, integers are small enough to print, and unknown keys never repeat a
+key the model knows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Final
+
+from hypothesis import strategies as st
+
+import newsfeed
+from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+
+__all__ = [
+    "SAMPLE_PATHS",
+    "YAML_SNIPPETS",
+    "articles",
+    "aware_datetimes",
+    "bodies",
+    "canonical_texts",
+    "extras",
+    "images",
+    "json_values",
+    "mutated_bytes",
+    "mutated_texts",
+    "offsets",
+    "plain_texts",
+    "providers",
+    "related_articles",
+    "texts",
+    "titles",
+    "urls",
+]
+
+#: The reference files every byte-for-byte test starts from.
+SAMPLE_PATHS: Final = tuple(sorted((Path(__file__).parent / "fixtures").glob("*.md")))
+
+#: Characters a writer most easily gets wrong: YAML indicators, quotes and the
+#: backslash, curly quotes, emoji, CJK, and characters YAML must escape.
+TRICKY_CHARACTERS: Final = (
+    '"',
+    "\\",
+    ":",
+    "#",
+    "'",
+    "-",
+    "?",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    " ",
+    "\u2018",  # curly quotes: left and right, single and double
+    "\u2019",
+    "\u201c",
+    "\u201d",
+    "\U0001f600",  # an emoji outside the Basic Multilingual Plane
+    "\u200d",  # the zero-width joiner of composed emoji
+    "中",
+    "文",
+    "語",
+    "é",
+    "\t",
+    "\n",
+    "\r",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",  # NEL, a line break in YAML 1.1
+    "\xa0",
+    "\u2028",  # LS
+    "\u2029",  # PS
+    "\ufeff",  # a byte-order mark inside a value
+)
+
+#: Pieces of text to combine: words, and what is hard in one character or several.
+TRICKY_FRAGMENTS: Final = (
+    *TRICKY_CHARACTERS,
+    "Amazon",
+    " bans ",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # a family: emoji joined by ZWJ
+    "亚马逊",
+    "日本語",
+    ": ",
+    " #",
+    "\\n",
+    '\\"',
+)
+
+#: Whole strings YAML reads as something other than that string when unquoted.
+YAML_LOOKALIKES: Final = (
+    "",
+    " ",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "0",
+    "-1",
+    "+1",
+    "1_000",
+    "0x1F",
+    "0o17",
+    "017",
+    "1.5",
+    "1e3",
+    "1.0e+3",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "1:20",  # a sexagesimal integer in YAML 1.1
+    "1:20.5",
+    "2020-06-11",
+    "2020-06-11T12:02:00Z",
+    "2020-06-11 12:02:00 -07:00",
+    "<<",
+    "=",
+    "-",
+    "- a",
+    "? a",
+    "a: b",
+    "a:",
+    "a #b",
+    "#a",
+    "a#b",
+    "C#",
+    "'quoted'",
+    '"quoted"',
+    "[a, b]",
+    "{a: b}",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "!!python/object:os.system",
+    "|",
+    ">",
+    "%YAML",
+    "@at",
+    "`tick`",
+    "---",
+    "...",
+    " leading",
+    "trailing ",
+    "two  spaces",
+    "it's",
+    "AWS AI",
+    "Tech.co",
+)
+
+#: Fragments of YAML spliced into sample files by the fuzz tests.
+YAML_SNIPPETS: Final = (
+    *YAML_LOOKALIKES,
+    "&a ",
+    "*a",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=",
+    "!!set {a}",
+    "!custom ",
+    "<<: {a: 1}",
+    "<<: *a",
+    "[" * 80,
+    "{a: " * 70,
+    ": ",
+    "- ",
+    "\n- ",
+    "\n  ",
+    "\n    x: 1\n",
+    "\nx: 1\n",
+    "\ntitle: again\n",
+    "\n---\n",
+    "\n...\n",
+    "\n--- x\n",
+    "\n%YAML 1.1\n",
+    "? [a]\n: b\n",
+    "5: five\n",
+    "|\n  block\n",
+    ">-\n  folded\n",
+    '"\\x',
+    '"\\u12',
+    "\\",
+    "\t",
+    "\r\n",
+    "\r",
+    "\x00",
+    "\x85",
+    "\ufeff",
+    "9" * 5000,
+    "2020-13-45T99:99:99Z",
+    "2020-06-11T12:02:00+99:00",
+)
+
+_TEXT_ALPHABET: Final = st.one_of(
+    st.characters(codec="utf-8"),
+    st.sampled_from(TRICKY_CHARACTERS),
+)
+
+
+def texts(*, min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Generate any valid Unicode text, weighted towards what YAML and the writer find hard."""
+    return st.one_of(
+        st.text(_TEXT_ALPHABET, min_size=min_size, max_size=max_size),
+        st.sampled_from([s for s in YAML_LOOKALIKES if min_size <= len(s) <= max_size]),
+        st.lists(st.sampled_from(TRICKY_FRAGMENTS), min_size=1, max_size=4)
+        .map("".join)
+        .filter(lambda text: min_size <= len(text) <= max_size),
+    )
+
+
+def titles() -> st.SearchStrategy[str]:
+    """Titles and excerpts (always double-quoted in the file)."""
+    return st.one_of(
+        texts(max_size=80),
+        st.lists(st.sampled_from(TRICKY_FRAGMENTS), max_size=12).map(" ".join),
+    )
+
+
+def plain_texts() -> st.SearchStrategy[str]:
+    """Values the layout writes plain when it can (category, type, names, topics)."""
+    return st.one_of(
+        st.sampled_from(("news", "article", "AI", "AWS AI", "Computer Vision", "nasdaq.com")),
+        texts(max_size=24),
+    )
+
+
+def urls() -> st.SearchStrategy[str]:
+    """Links: realistic ones, and any text, since the format does not check them."""
+    path = st.text(st.sampled_from("abcxyz0123456789-_/?=&%#:.~"), max_size=30)
+    host = st.sampled_from(("www.nasdaq.com", "tech.co", "例え.jp", "a-b.cdn.ampproject.org"))
+    realistic = st.builds("https://{}/{}".format, host, path)
+    return st.one_of(realistic, texts(max_size=30))
+
+
+def offsets() -> st.SearchStrategy[timezone]:
+    """UTC offsets a file can write: whole minutes, with the usual ones often."""
+    return st.one_of(
+        st.sampled_from(
+            (UTC, timezone(timedelta(hours=-7)), timezone(timedelta(hours=5, minutes=30)))
+        ),
+        st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59).map(
+            lambda minutes: timezone(timedelta(minutes=minutes))
+        ),
+    )
+
+
+def aware_datetimes() -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes with a whole-minute offset, sometimes with microseconds."""
+    whole_seconds = st.datetimes(timezones=offsets()).map(
+        lambda value: value.replace(microsecond=0)
+    )
+    return st.one_of(whole_seconds, st.datetimes(timezones=offsets()))
+
+
+_SCALARS: Final = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False),  # NaN is the one value not equal to itself
+    texts(max_size=20),
+)
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    """JSON-like data of unknown keys: scalars, lists and string-keyed mappings, nested."""
+    return st.recursive(
+        _SCALARS,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3),
+            st.dictionaries(texts(max_size=10), children, max_size=3),
+        ),
+        max_leaves=8,
+    )
+
+
+def extras(*, known: tuple[tuple[str, str], ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown keys for a mapping whose known keys are *known* (as ``(attr, key)`` pairs)."""
+    taken = frozenset(key for _, key in known)
+    names = st.one_of(
+        st.sampled_from(("locale", "tags", "updatedDateTime", "images", "id", "score")),
+        texts(max_size=12),
+    ).filter(lambda name: name not in taken)
+    return st.dictionaries(names, json_values(), max_size=3)
+
+
+def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+def _small_ints() -> st.SearchStrategy[int]:
+    return st.one_of(st.integers(min_value=-1, max_value=100), st.integers())
+
+
+def providers() -> st.SearchStrategy[newsfeed.Provider]:
+    """Generate a ``provider``: name and domain each present or absent, maybe unknown keys."""
+    return st.builds(
+        newsfeed.Provider,
+        name=_optional(plain_texts()),
+        domain=_optional(plain_texts()),
+        extra=extras(known=PROVIDER_KEYS),
+    )
+
+
+def images() -> st.SearchStrategy[newsfeed.Image]:
+    """Generate an image of a related article; only ``url`` is required."""
+    return st.builds(
+        newsfeed.Image,
+        url=urls(),
+        width=_optional(_small_ints()),
+        height=_optional(_small_ints()),
+        is_cached=_optional(st.booleans()),
+        extra=extras(known=IMAGE_KEYS),
+    )
+
+
+def related_articles() -> st.SearchStrategy[newsfeed.RelatedArticle]:
+    """Generate a ``related`` item, often without images or optional keys."""
+    return st.builds(
+        newsfeed.RelatedArticle,
+        title=titles(),
+        excerpt=_optional(titles()),
+        published_at=aware_datetimes(),
+        web_url=urls(),
+        amp_web_url=_optional(urls()),
+        cdn_amp_web_url=_optional(urls()),
+        type=_optional(plain_texts()),
+        provider=_optional(providers()),
+        quality=_optional(_small_ints()),
+        images=st.lists(images(), max_size=2).map(tuple),
+        extra=extras(known=RELATED_KEYS),
+    )
+
+
+def bodies() -> st.SearchStrategy[str]:
+    """Markdown bodies: empty (as in the samples), prose, or any text, fences included."""
+    return st.one_of(
+        st.just(""),
+        st.sampled_from(("Body.\n", "# Heading\n\nText with `code`.\n", "---\nnot a fence\n")),
+        st.text(_TEXT_ALPHABET, max_size=60),
+    )
+
+
+def articles() -> st.SearchStrategy[newsfeed.Article]:
+    """Generate an article as built in code: optional keys absent or present, lists maybe empty."""
+    return st.builds(
+        newsfeed.Article,
+        category=_optional(plain_texts()),
+        title=titles(),
+        excerpt=_optional(titles()),
+        published_at=aware_datetimes(),
+        web_url=urls(),
+        amp_web_url=_optional(urls()),
+        cdn_amp_web_url=_optional(urls()),
+        type=_optional(plain_texts()),
+        quality=_optional(_small_ints()),
+        heat=_optional(_small_ints()),
+        published=_optional(st.booleans()),
+        provider=_optional(providers()),
+        topics=st.lists(plain_texts(), max_size=3).map(tuple),
+        related=st.lists(related_articles(), max_size=3).map(tuple),
+        secured=_optional(texts(max_size=60)),
+        extra=extras(known=ARTICLE_KEYS),
+        body=bodies(),
+    )
+
+
+def canonical_texts() -> st.SearchStrategy[str]:
+    """File text in the canonical layout: what :func:`newsfeed.dumps` writes."""
+    return articles().map(newsfeed.dumps)
+
+
+def _sample_texts() -> st.SearchStrategy[str]:
+    return st.sampled_from([path.read_text(encoding="utf-8") for path in SAMPLE_PATHS])
+
+
+_STRUCTURE: Final = re.compile(r"\n|: ")
+_STRUCTURE_BYTES: Final = re.compile(rb"\n|: ")
+
+
+def _positions(text: str | bytes) -> st.SearchStrategy[int]:
+    """Anywhere, but often where YAML's structure is: a line's start, or a value's."""
+    matches = (
+        _STRUCTURE.finditer(text) if isinstance(text, str) else _STRUCTURE_BYTES.finditer(text)
+    )
+    structural = [0, len(text), *(match.end() for match in matches)]
+    return st.one_of(st.integers(min_value=0, max_value=len(text)), st.sampled_from(structural))
+
+
+@st.composite
+def mutated_texts(draw: st.DrawFn) -> str:
+    """Mutate a sample file: insert, delete or replace a few characters, or splice in YAML."""
+    text = draw(_sample_texts())
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        start = draw(_positions(text))
+        end = draw(st.integers(min_value=start, max_value=min(len(text), start + 40)))
+        new = draw(st.one_of(st.just(""), st.sampled_from(YAML_SNIPPETS), texts(max_size=4)))
+        text = text[:start] + new + text[end:]
+    return text
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn) -> bytes:
+    """Mutate a sample file's bytes: insert, delete or replace a few (often breaking UTF-8)."""
+    data = draw(_sample_texts()).encode("utf-8")
+    snippets = st.sampled_from([snippet.encode("utf-8") for snippet in YAML_SNIPPETS])
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        start = draw(_positions(data))
+        end = draw(st.integers(min_value=start, max_value=min(len(data), start + 8)))
+        new = draw(st.one_of(st.binary(max_size=4), snippets))
+        data = data[:start] + new + data[end:]
+    return data
