@@ -23,7 +23,6 @@ import filecmp
 import importlib.util
 import random
 import re
-import shutil
 import sys
 import tempfile
 import unicodedata
@@ -128,10 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("the sample data is up to date")
         return 1 if stale else 0
-    if options.folder.exists():
-        shutil.rmtree(options.folder)
-    paths = generate(options.folder)
-    print(f"wrote {len(paths)} files to {options.folder}")
+    folder: Path = options.folder
+    if folder.resolve() == DATA:
+        for old in DATA.glob("*.md"):
+            old.unlink()
+    elif folder.exists() and any(folder.iterdir()):
+        parser.error(f"{folder} is not empty; give a new folder (or none, for examples/data)")
+    paths = generate(folder)
+    print(f"wrote {len(paths)} files to {folder}")
     return 0
 
 
