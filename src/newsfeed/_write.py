@@ -2,7 +2,7 @@
 
 The text is built directly from the model, not through PyYAML's emitter:
 that one is slow in pure Python and cannot be told to keep this layout
-(quoting chosen per field, empty lines between blocks, no line wrapping).
+(quoting chosen per field, an empty line after each block, no line wrapping).
 The rules are those of the format's canonical layout; ``docs/format.md``
 lists them.
 """
@@ -274,7 +274,7 @@ def _write_image(writer: _Writer, image: Image, field: str) -> None:
 
 
 def _groups(article: Article) -> list[_Lines]:
-    """Return the blocks of the front matter, to be separated by one empty line each."""
+    """Return the blocks of the front matter: head, provider, topics, related, and the tail."""
     head = _Writer()
     head.plain("", "category", article.category, "category")
     head.quoted("", "title", article.title, "title")
@@ -319,14 +319,15 @@ def dumps(article: Article) -> str:
     belongs, a lone surrogate).
     """
     parts = ["---\n"]
-    first = True
     try:
-        for group in _groups(article):
-            if group:
-                if not first:
-                    parts.append("\n")
-                parts.extend(group)
-                first = False
+        *blocks, tail = _groups(article)
+        # The layout puts one empty line after each block that is there (the
+        # head, provider, topics, related), whether or not a later one follows.
+        for block in blocks:
+            if block:
+                parts.extend(block)
+                parts.append("\n")
+        parts.extend(tail)
     except ValueError as error:
         if isinstance(error, ValidationError):
             raise
