@@ -110,6 +110,10 @@ class ValidationError(_LocatedError):
     """
 
 
+def _error_key(error: Exception) -> tuple[type[Exception], str]:
+    return type(error), str(error)
+
+
 @attrs.frozen
 class LoadFailure:
     """One file of a folder that could not be loaded, and why.
@@ -120,7 +124,10 @@ class LoadFailure:
     """
 
     path: Path
-    error: Exception
+    #: Compared by class and message: an exception equals only itself, but
+    #: two loads of the same folder (or a copy across processes) should
+    #: report equal failures.
+    error: Exception = attrs.field(eq=_error_key)
 
     def __str__(self) -> str:
         if isinstance(self.error, _LocatedError) and self.error.source is not None:
@@ -150,7 +157,7 @@ class FeedLoadError(NewsfeedError):
 
     def _message(self) -> str:
         count = len(self.failures)
-        files = "file" if count == 1 else "files"
+        files = "file" if (count if self.total is None else self.total) == 1 else "files"
         of = "" if self.total is None else f" of {self.total}"
         lines = [f"{count}{of} {files} could not be loaded:"]
         lines.extend(f"  {failure}" for failure in self.failures)

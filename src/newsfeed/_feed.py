@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -311,7 +312,8 @@ class Feed(Sequence[Article]):
         text = f"{count} article" + ("" if count == 1 else "s")
         if count:
             times = [article.published_at for article in self._articles]
-            text += f", {min(times).date().isoformat()} to {max(times).date().isoformat()}"
+            first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
+            text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
         if self.errors:
             failed = len(self.errors)
             text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
@@ -320,11 +322,11 @@ class Feed(Sequence[Article]):
     def __repr__(self) -> str:
         lines = [f"<Feed: {self._summary()}>"]
         for article in self._articles[:_REPR_ROWS]:
+            when = format_timestamp(article.published_at)
+            provider = _provider_label(article)[:20]
             quality = "-" if article.quality is None else str(article.quality)
-            lines.append(
-                f"  {format_timestamp(article.published_at)}  {_provider_label(article)[:20]:<20}"
-                f"  {quality:>3}  {_shorten(article.title, _TITLE_WIDTH)}"
-            )
+            title = _shorten(article.title, _TITLE_WIDTH)
+            lines.append(f"  {when:<25}  {provider:<20}  {quality:>3}  {title}")
         if len(self._articles) > _REPR_ROWS:
             lines.append(f"  ... {len(self._articles) - _REPR_ROWS} more")
         return "\n".join(lines)
