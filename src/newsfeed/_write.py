@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 import yaml
 from yaml.nodes import ScalarNode
 
+from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
 from newsfeed._errors import ValidationError
 from newsfeed._model import Article, Image, Provider, RelatedArticle
 from newsfeed._timestamps import format_timestamp
@@ -30,6 +31,13 @@ __all__ = ["dump", "dumps"]
 
 _Lines = list[str]
 _T = TypeVar("_T")
+
+# An unknown key may not repeat a known one of its mapping: the file would
+# hold the key twice, and the reader refuses duplicate keys.
+_ARTICLE_KEYS: Final = frozenset(key for _, key in ARTICLE_KEYS)
+_RELATED_KEYS: Final = frozenset(key for _, key in RELATED_KEYS)
+_PROVIDER_KEYS: Final = frozenset(key for _, key in PROVIDER_KEYS)
+_IMAGE_KEYS: Final = frozenset(key for _, key in IMAGE_KEYS)
 
 # What YAML requires to be escaped inside double quotes: the quote, the
 # backslash, control characters, and the characters YAML 1.1 reads as line
@@ -55,22 +63,32 @@ _NAMED_ESCAPES: Final = {
 }
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
     named = _NAMED_ESCAPES.get(char)
     if named is not None:
         return named
-    if "\ud800" <= char <= "\udfff":
-        # A lone surrogate cannot be written as UTF-8, and libyaml refuses
-        # its escape; raising here beats writing a file nobody can read.
-        raise ValueError(f"lone surrogate {char!r} is not valid Unicode")
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def _quoted(text: str) -> str:
+def _check_unicode(text: str, field: str) -> None:
+    # A lone surrogate cannot be written as UTF-8, and libyaml refuses its
+    # escape; refusing it here beats writing a file nobody can read.
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise ValidationError(
+            f"lone surrogate {surrogate.group()!r} is not valid Unicode", field=field
+        )
+
+
+def _quoted(text: str, field: str) -> str:
     if _NEEDS_ESCAPE.search(text) is None:
         return f'"{text}"'
+    _check_unicode(text, field)
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
@@ -95,8 +113,23 @@ def _is_plain_safe(text: str) -> bool:
     )
 
 
-def _plain_or_quoted(text: str) -> str:
-    return text if _is_plain_safe(text) else _quoted(text)
+def _plain_or_quoted(text: str, field: str) -> str:
+    return text if _is_plain_safe(text) else _quoted(text, field)
+
+
+def _decimal(value: int, field: str) -> str:
+    try:
+        return str(value)
+    except ValueError as error:
+        # Python refuses to print integers of more than 4300 digits by default.
+        raise ValidationError(str(error), field=field) from None
+
+
+def _timestamp(value: datetime, field: str) -> str:
+    try:
+        return format_timestamp(value)
+    except ValueError as error:
+        raise ValidationError(str(error), field=field) from None
 
 
 def _float(value: float) -> str:
@@ -119,15 +152,15 @@ def _any_scalar(value: object, field: str) -> str:  # noqa: PLR0911 -- one retur
     if value is False:
         return "false"
     if type(value) is int:
-        return str(value)
+        return _decimal(value, field)
     if type(value) is float:
         return _float(value)
     if type(value) is str:
-        return _plain_or_quoted(value)
+        return _plain_or_quoted(value, field)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.isoformat()
-        return format_timestamp(value)
+        return _timestamp(value, field)
     if isinstance(value, date):
         return value.isoformat()
     raise ValidationError(
@@ -145,18 +178,25 @@ class _Writer:
 
     # Typed fields of the model.
 
-    def quoted(self, indent: str, key: str, value: object, field: str) -> None:
+    def quoted(
+        self, indent: str, key: str, value: object, field: str, *, required: bool = False
+    ) -> None:
+        if value is None and required:
+            # Left out, the field would make a file that no longer loads.
+            raise ValidationError("required field is missing", field=field)
         if value is not None:
-            self.lines.append(f"{indent}{key}: {_quoted(_require(str, value, field))}\n")
+            text = _quoted(_require(str, value, field), field)
+            self.lines.append(f"{indent}{key}: {text}\n")
 
     def plain(self, indent: str, key: str, value: object, field: str) -> None:
         if value is not None:
-            text = _plain_or_quoted(_require(str, value, field))
+            text = _plain_or_quoted(_require(str, value, field), field)
             self.lines.append(f"{indent}{key}: {text}\n")
 
     def integer(self, indent: str, key: str, value: object, field: str) -> None:
         if value is not None:
-            self.lines.append(f"{indent}{key}: {_require(int, value, field)}\n")
+            text = _decimal(_require(int, value, field), field)
+            self.lines.append(f"{indent}{key}: {text}\n")
 
     def boolean(self, indent: str, key: str, value: object, field: str) -> None:
         if value is not None:
@@ -166,11 +206,7 @@ class _Writer:
     def timestamp(self, indent: str, key: str, value: object, field: str) -> None:
         if not isinstance(value, datetime):
             raise ValidationError(f"expected a datetime, got {type(value).__name__}", field=field)
-        try:
-            text = format_timestamp(value)
-        except ValueError as error:
-            raise ValidationError(str(error), field=field) from None
-        self.lines.append(f"{indent}{key}: {text}\n")
+        self.lines.append(f"{indent}{key}: {_timestamp(value, field)}\n")
 
     def provider(self, indent: str, value: Provider | None, field: str) -> None:
         if value is None:
@@ -184,11 +220,19 @@ class _Writer:
         inner = indent + "  "
         self.plain(inner, "name", value.name, f"{field}.name")
         self.plain(inner, "domain", value.domain, f"{field}.domain")
-        self.extra(inner, value.extra, field)
+        self.extra(inner, value.extra, field, _PROVIDER_KEYS)
 
-    def extra(self, indent: str, extra: Mapping[str, Any], field: str) -> None:
+    def extra(
+        self, indent: str, extra: Mapping[str, Any], field: str, known: frozenset[str]
+    ) -> None:
         for key, value in extra.items():
-            self.entry(indent, key, value, f"{field}.{key}" if field else str(key))
+            key_field = f"{field}.{key}" if field else str(key)
+            if key in known:
+                raise ValidationError(
+                    "an unknown key repeats a field of the model, so the file would hold it twice",
+                    field=key_field,
+                )
+            self.entry(indent, key, value, key_field)
 
     # Any YAML data, for the keys the model does not know.
 
@@ -196,7 +240,7 @@ class _Writer:
         """Write ``key: value`` in a block mapping."""
         if type(key) is not str:
             raise ValidationError("keys must be strings", field=field)
-        head = f"{indent}{_plain_or_quoted(key)}:"
+        head = f"{indent}{_plain_or_quoted(key, field)}:"
         if isinstance(value, Mapping) and value:
             self.lines.append(head + "\n")
             for inner_key, inner_value in value.items():
@@ -245,10 +289,10 @@ def _write_related(writer: _Writer, item: RelatedArticle, field: str) -> None:
         raise ValidationError(f"expected a RelatedArticle, got {type(item).__name__}", field=field)
     start = len(writer.lines)
     indent = "    "
-    writer.quoted(indent, "title", item.title, f"{field}.title")
+    writer.quoted(indent, "title", item.title, f"{field}.title", required=True)
     writer.quoted(indent, "excerpt", item.excerpt, f"{field}.excerpt")
     writer.timestamp(indent, "publishedDateTime", item.published_at, f"{field}.publishedDateTime")
-    writer.quoted(indent, "webUrl", item.web_url, f"{field}.webUrl")
+    writer.quoted(indent, "webUrl", item.web_url, f"{field}.webUrl", required=True)
     writer.quoted(indent, "ampWebUrl", item.amp_web_url, f"{field}.ampWebUrl")
     writer.quoted(indent, "cdnAmpWebUrl", item.cdn_amp_web_url, f"{field}.cdnAmpWebUrl")
     writer.plain(indent, "type", item.type, f"{field}.type")
@@ -258,7 +302,7 @@ def _write_related(writer: _Writer, item: RelatedArticle, field: str) -> None:
         writer.lines.append(f"{indent}images:\n")
         for index, image in enumerate(item.images):
             _write_image(writer, image, f"{field}.images[{index}]")
-    writer.extra(indent, item.extra, field)
+    writer.extra(indent, item.extra, field, _RELATED_KEYS)
     writer.lines[start] = "  - " + writer.lines[start][len(indent) :]
 
 
@@ -266,21 +310,22 @@ def _write_image(writer: _Writer, image: Image, field: str) -> None:
     if not isinstance(image, Image):
         raise ValidationError(f"expected an Image, got {type(image).__name__}", field=field)
     indent = "        "
-    writer.lines.append(f"      - url: {_quoted(_require(str, image.url, f'{field}.url'))}\n")
+    url = _quoted(_require(str, image.url, f"{field}.url"), f"{field}.url")
+    writer.lines.append(f"      - url: {url}\n")
     writer.integer(indent, "width", image.width, f"{field}.width")
     writer.integer(indent, "height", image.height, f"{field}.height")
     writer.boolean(indent, "isCached", image.is_cached, f"{field}.isCached")
-    writer.extra(indent, image.extra, field)
+    writer.extra(indent, image.extra, field, _IMAGE_KEYS)
 
 
 def _groups(article: Article) -> list[_Lines]:
     """Return the blocks of the front matter: head, provider, topics, related, and the tail."""
     head = _Writer()
     head.plain("", "category", article.category, "category")
-    head.quoted("", "title", article.title, "title")
+    head.quoted("", "title", article.title, "title", required=True)
     head.quoted("", "excerpt", article.excerpt, "excerpt")
     head.timestamp("", "publishedDateTime", article.published_at, "publishedDateTime")
-    head.quoted("", "webUrl", article.web_url, "webUrl")
+    head.quoted("", "webUrl", article.web_url, "webUrl", required=True)
     head.quoted("", "ampWebUrl", article.amp_web_url, "ampWebUrl")
     head.quoted("", "cdnAmpWebUrl", article.cdn_amp_web_url, "cdnAmpWebUrl")
     head.plain("", "type", article.type, "type")
@@ -295,7 +340,8 @@ def _groups(article: Article) -> list[_Lines]:
     if article.topics:
         topics.lines.append("topics:\n")
         for index, topic in enumerate(article.topics):
-            text = _plain_or_quoted(_require(str, topic, f"topics[{index}]"))
+            field = f"topics[{index}]"
+            text = _plain_or_quoted(_require(str, topic, field), field)
             topics.lines.append(f"  - {text}\n")
 
     related = _Writer()
@@ -306,7 +352,7 @@ def _groups(article: Article) -> list[_Lines]:
 
     tail = _Writer()
     tail.quoted("", "secured", article.secured, "secured")
-    tail.extra("", article.extra, "")
+    tail.extra("", article.extra, "", _ARTICLE_KEYS)
     return [head.lines, provider.lines, topics.lines, related.lines, tail.lines]
 
 
@@ -319,21 +365,18 @@ def dumps(article: Article) -> str:
     belongs, a lone surrogate).
     """
     parts = ["---\n"]
-    try:
-        *blocks, tail = _groups(article)
-        # The layout puts one empty line after each block that is there (the
-        # head, provider, topics, related), whether or not a later one follows.
-        for block in blocks:
-            if block:
-                parts.extend(block)
-                parts.append("\n")
-        parts.extend(tail)
-    except ValueError as error:
-        if isinstance(error, ValidationError):
-            raise
-        raise ValidationError(str(error)) from None
+    *blocks, tail = _groups(article)
+    # The layout puts one empty line after each block that is there (the
+    # head, provider, topics, related), whether or not a later one follows.
+    for block in blocks:
+        if block:
+            parts.extend(block)
+            parts.append("\n")
+    parts.extend(tail)
     parts.append("---\n\n")
-    parts.append(_require(str, article.body, "body"))
+    body = _require(str, article.body, "body")
+    _check_unicode(body, "body")
+    parts.append(body)
     return "".join(parts)
 
 
