@@ -257,7 +257,10 @@ def structure_article(data: object) -> Article:
         reason = "required field is missing" if isinstance(leaf, KeyError) else str(leaf)
         failure = ValidationError(reason, field=format_field_path(path) or None)
         failure.key_path = path  # type: ignore[attr-defined]
-        raise failure from None
+    # Raised outside the except block, so that cattrs' exception group is not
+    # kept as __context__: pickling that carries the chain (tblib, which dask
+    # distributed installs) cannot rebuild a cattrs group on the other side.
+    raise failure
 
 
 def from_dict(data: Mapping[str, Any]) -> Article:
