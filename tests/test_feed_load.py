@@ -1,0 +1,386 @@
+"""Loading a folder: order, every failure accounted for, worker processes, progress, laziness."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import pickle
+import sys
+import weakref
+from pathlib import Path
+
+import pytest
+
+import corpus
+import newsfeed
+from newsfeed import Article, Feed, FeedLoadError, LoadFailure, ParseError, ValidationError
+from newsfeed import _dir as dir_module
+
+ARTICLES = corpus.make_articles(300)
+GOOD = corpus.make_articles(12, seed=3)
+
+#: Bad files planted among the good ones (batch00/0000.md ... 0011.md), by
+#: name, with what they hold and the error class and text each must report.
+BAD_FILES: dict[str, tuple[bytes, type[Exception], str]] = {
+    "batch00/0001a.md": (b"title: no fences\n", ParseError, ":1: the file must start"),
+    "batch00/0004a.md": (b"---\ntitle: [unclosed\n---\n", ParseError, ":"),
+    "batch00/0006a.md": (
+        b'---\ntitle: "t"\npublishedDateTime: 2020-06-11T12:02:00Z\nwebUrl: "u"\nquality: high\n---\n',  # noqa: E501 -- one file, one line
+        ValidationError,
+        ":5: quality: expected an integer, got str",
+    ),
+    "batch00/0008a.md": (b"---\ntitle: \xff\n---\n", ParseError, ":2: not valid UTF-8"),
+    "batch00/0010a.md": (
+        b"---\ntitle: &a x\nexcerpt: *a\n---\n",
+        ParseError,
+        ":2:",
+    ),
+}
+BROKEN_LINK = "batch00/0011a.md"
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Write the 300-file corpus once for the module."""
+    root = tmp_path_factory.mktemp("corpus")
+    corpus.write_corpus(root, ARTICLES)
+    return root
+
+
+@pytest.fixture
+def mixed_dir(tmp_path: Path) -> Path:
+    """Return a folder of twelve good files with six bad ones among them, and a stray .txt."""
+    corpus.write_corpus(tmp_path, GOOD)
+    for name, (data, _, _) in BAD_FILES.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / BROKEN_LINK).symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "batch00" / "notes.txt").write_text("not an article")
+    return tmp_path
+
+
+def bad_paths(root: Path) -> list[Path]:
+    """Return the bad files of the mixed folder, in sorted order."""
+    return sorted([root / name for name in BAD_FILES] + [root / BROKEN_LINK])
+
+
+def newsfeed_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Return the warnings logged on the newsfeed logger."""
+    return [r for r in caplog.records if r.name == "newsfeed" and r.levelno == logging.WARNING]
+
+
+class TestLoadDir:
+    """load_dir reads every matching file, in a stable sorted order."""
+
+    def test_loads_the_whole_corpus_in_order(self, corpus_dir: Path) -> None:
+        """Files written in shuffled order come back in sorted path order."""
+        feed = newsfeed.load_dir(corpus_dir)
+        assert isinstance(feed, Feed)
+        assert list(feed) == ARTICLES
+        assert [a.path for a in feed] == [
+            corpus_dir / corpus.relative_path(i) for i in range(len(ARTICLES))
+        ]
+        assert feed.errors == ()
+
+    def test_order_sorts_path_components(self, tmp_path: Path) -> None:
+        """A folder's files stay together: a/z.md, a-b/x.md, a.md (not plain string order)."""
+        names = ["a.md", "a-b/x.md", "a/z.md"]
+        for index, name in enumerate(names):
+            (tmp_path / name).parent.mkdir(exist_ok=True)
+            newsfeed.dump(GOOD[index], tmp_path / name)
+        feed = newsfeed.load_dir(tmp_path)
+        assert [a.path.relative_to(tmp_path).as_posix() for a in feed if a.path] == [
+            "a/z.md",
+            "a-b/x.md",
+            "a.md",
+        ]
+
+    def test_pattern(self, corpus_dir: Path) -> None:
+        """The glob pattern selects the files: one folder, or none at all."""
+        first = newsfeed.load_dir(corpus_dir, pattern="batch01/*.md")
+        assert list(first) == ARTICLES[50:100]
+        assert len(newsfeed.load_dir(corpus_dir, pattern="*.md")) == 0
+        assert len(newsfeed.load_dir(corpus_dir, pattern="**/*.txt")) == 0
+
+    def test_folders_matching_the_pattern_are_not_files(self, tmp_path: Path) -> None:
+        """A folder whose name ends in .md is walked into, not loaded."""
+        (tmp_path / "odd.md").mkdir()
+        newsfeed.dump(GOOD[0], tmp_path / "odd.md" / "inner.md")
+        assert list(newsfeed.load_dir(tmp_path)) == [GOOD[0]]
+
+    def test_empty_folder(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        """An empty folder is an empty feed, without a warning."""
+        assert newsfeed.load_dir(tmp_path, errors="skip") == Feed()
+        assert newsfeed_warnings(caplog) == []
+
+    def test_not_a_folder(self, tmp_path: Path) -> None:
+        """A missing path or a file is refused at once."""
+        with pytest.raises(FileNotFoundError, match="no such folder"):
+            newsfeed.load_dir(tmp_path / "missing")
+        (tmp_path / "file.md").write_text("x")
+        with pytest.raises(NotADirectoryError, match="not a folder"):
+            newsfeed.load_dir(tmp_path / "file.md")
+        with pytest.raises(NotADirectoryError):
+            newsfeed.iter_dir(tmp_path / "file.md")
+
+    @pytest.mark.parametrize("errors", ["ignore", "Skip", None])
+    def test_bad_errors_value(self, tmp_path: Path, errors: object) -> None:
+        """errors= must be "raise" or "skip"."""
+        with pytest.raises(ValueError, match="errors must be 'raise' or 'skip'"):
+            newsfeed.load_dir(tmp_path, errors=errors)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="errors must be 'raise' or 'skip'"):
+            newsfeed.iter_dir(tmp_path, errors=errors)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("workers", "error"),
+        [(0, ValueError), (-2, ValueError), (1.5, TypeError), (True, TypeError)],
+    )
+    def test_bad_workers(self, tmp_path: Path, workers: object, error: type[Exception]) -> None:
+        """workers= must be a positive integer."""
+        with pytest.raises(error, match="workers must be"):
+            newsfeed.load_dir(tmp_path, workers=workers)  # type: ignore[arg-type]
+
+
+class TestMixedFolder:
+    """Good and bad files together: every good one returned, every bad one reported."""
+
+    def test_skip_returns_good_and_reports_bad(
+        self, mixed_dir: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """errors="skip" keeps every good article and one LoadFailure per bad file."""
+        with caplog.at_level(logging.WARNING, logger="newsfeed"):
+            feed = newsfeed.load_dir(mixed_dir, errors="skip")
+        assert list(feed) == GOOD
+        assert [failure.path for failure in feed.errors] == bad_paths(mixed_dir)
+        for failure in feed.errors:
+            name = failure.path.relative_to(mixed_dir).as_posix()
+            if name == BROKEN_LINK:
+                assert isinstance(failure.error, FileNotFoundError)
+                assert str(failure) == f"{failure.path}: cannot read: No such file or directory"
+            else:
+                _, kind, text = BAD_FILES[name]
+                assert type(failure.error) is kind
+                assert str(failure).startswith(str(failure.path) + text)
+        (record,) = newsfeed_warnings(caplog)
+        assert record.getMessage().startswith(
+            f"6 of 18 files under {mixed_dir} could not be loaded"
+        )
+
+    def test_raise_names_every_bad_file(self, mixed_dir: Path) -> None:
+        """errors="raise" tries every file, then raises one error listing all the bad ones."""
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir)
+        error = caught.value
+        assert isinstance(error, newsfeed.NewsfeedError)
+        assert [failure.path for failure in error.failures] == bad_paths(mixed_dir)
+        assert error.total == 18
+        lines = str(error).splitlines()
+        assert lines[0] == "6 of 18 files could not be loaded:"
+        assert lines[1:] == [f"  {failure}" for failure in error.failures]
+        for path in bad_paths(mixed_dir):
+            assert str(path) in str(error)
+        assert f"{mixed_dir / 'batch00/0006a.md'}:5: quality: expected an integer" in str(error)
+
+    def test_raise_error_pickles(self, mixed_dir: Path) -> None:
+        """The collected error crosses process boundaries intact."""
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir)
+        copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 -- our own data
+        assert type(copy) is FeedLoadError
+        assert copy.failures == caught.value.failures
+        assert str(copy) == str(caught.value)
+
+    def test_single_failure_message(self, tmp_path: Path) -> None:
+        """One bad file among one is reported in the singular."""
+        (tmp_path / "bad.md").write_text("nope\n")
+        with pytest.raises(FeedLoadError, match=r"^1 of 1 file could not be loaded:\n  "):
+            newsfeed.load_dir(tmp_path)
+
+    def test_other_errors_are_not_swallowed(
+        self, mixed_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A bug in the loader propagates rather than being recorded as a bad file."""
+
+        def broken(path: str) -> Article:
+            raise ZeroDivisionError(path)
+
+        monkeypatch.setattr(dir_module, "load", broken)
+        with pytest.raises(ZeroDivisionError):
+            newsfeed.load_dir(mixed_dir, errors="skip")
+
+
+class TestWorkers:
+    """workers=N parses in N processes and gives exactly the feed one process gives."""
+
+    def test_same_feed_as_one_worker(self, corpus_dir: Path) -> None:
+        """Two workers give the same articles, paths and order as one."""
+        one = newsfeed.load_dir(corpus_dir)
+        two = newsfeed.load_dir(corpus_dir, workers=2)
+        assert two == one
+        assert [a.path for a in two] == [a.path for a in one]
+
+    def test_same_failures_as_one_worker(self, mixed_dir: Path) -> None:
+        """Failures travel back from the workers, in order, with their classes."""
+        one = newsfeed.load_dir(mixed_dir, errors="skip")
+        three = newsfeed.load_dir(mixed_dir, errors="skip", workers=3)
+        assert three == one
+        assert [type(f.error) for f in three.errors] == [type(f.error) for f in one.errors]
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir, workers=2)
+        assert caught.value.failures == one.errors
+
+    def test_more_workers_than_files(self, tmp_path: Path) -> None:
+        """Eight workers on one file, or none, still work."""
+        assert newsfeed.load_dir(tmp_path, workers=8) == Feed()
+        newsfeed.dump(GOOD[0], tmp_path / "one.md")
+        assert list(newsfeed.load_dir(tmp_path, workers=8)) == [GOOD[0]]
+
+    def test_chunks_cover_every_file_in_order(self) -> None:
+        """Chunks split the sorted list into bounded runs, several per worker."""
+        paths = [f"{index}.md" for index in range(10_000)]
+        chunks = dir_module._chunks(paths, 2)
+        assert [path for chunk in chunks for path in chunk] == paths
+        assert max(len(chunk) for chunk in chunks) == dir_module._MAX_CHUNK
+        small = dir_module._chunks(paths[:300], 2)
+        assert len(small) == 8
+        assert dir_module._chunks(paths[:3], 4) == [["0.md"], ["1.md"], ["2.md"]]
+
+    def test_chunk_loader(self, mixed_dir: Path) -> None:
+        """What a worker runs returns articles and failures as values, in order."""
+        names = [str(mixed_dir / "batch00/0001.md"), str(mixed_dir / "batch00/0001a.md")]
+        article, failure = dir_module._load_chunk(names)
+        assert article == GOOD[1]
+        assert isinstance(failure, LoadFailure)
+        assert isinstance(failure.error, ParseError)
+
+
+class TestProgress:
+    """progress=True shows a tqdm bar; without tqdm the error names the extra."""
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_bar(self, corpus_dir: Path, capsys: pytest.CaptureFixture[str], workers: int) -> None:
+        """The bar counts every file, with one worker or several."""
+        feed = newsfeed.load_dir(corpus_dir, progress=True, workers=workers)
+        assert len(feed) == 300
+        err = capsys.readouterr().err
+        assert "300/300" in err
+        assert "file" in err
+
+    def test_iter_dir_bar(self, corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """iter_dir moves its bar as it reads."""
+        assert sum(1 for _ in newsfeed.iter_dir(corpus_dir, progress=True)) == 300
+        assert "300/300" in capsys.readouterr().err
+
+    def test_without_tqdm(self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without tqdm, progress=True fails before reading, naming the extra."""
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+        calls: list[str] = []
+
+        def spy(path: str) -> Article:
+            calls.append(path)
+            return newsfeed.load(path)
+
+        monkeypatch.setattr(dir_module, "load", spy)
+        for function in (newsfeed.load_dir, newsfeed.iter_dir):
+            with pytest.raises(ImportError, match=r"pip install 'newsfeed\[progress\]'"):
+                function(corpus_dir, progress=True)
+        assert calls == []
+        # The spy does see reads, and loading without a bar still works.
+        assert len(newsfeed.load_dir(corpus_dir, pattern="batch00/*.md")) == 50
+        assert len(calls) == 50
+
+
+class TestIterDir:
+    """iter_dir reads lazily, one file at a time, and accounts for every failure."""
+
+    def test_same_articles_as_load_dir(self, corpus_dir: Path) -> None:
+        """It yields the articles load_dir returns, in the same order."""
+        articles = newsfeed.iter_dir(corpus_dir)
+        assert articles.total == 300
+        assert list(articles) == list(newsfeed.load_dir(corpus_dir))
+        assert articles.errors == ()
+
+    def test_reads_one_file_per_article(
+        self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Nothing is read until asked for, then one file per next()."""
+        read: list[str] = []
+
+        def spy(path: str) -> Article:
+            read.append(path)
+            return newsfeed.load(path)
+
+        monkeypatch.setattr(dir_module, "load", spy)
+        articles = newsfeed.iter_dir(corpus_dir)
+        assert read == []
+        assert next(articles) == ARTICLES[0]
+        assert len(read) == 1
+        assert next(articles) == ARTICLES[1]
+        assert read == [str(corpus_dir / corpus.relative_path(i)) for i in range(2)]
+
+    def test_lets_go_of_each_article(self, corpus_dir: Path) -> None:
+        """The iterator keeps no reference to an article once the next one is read."""
+        articles = newsfeed.iter_dir(corpus_dir)
+        first = next(articles)
+        gone = weakref.ref(first)
+        del first
+        next(articles)
+        gc.collect()
+        assert gone() is None
+
+    def test_reads_files_when_their_turn_comes(self, tmp_path: Path) -> None:
+        """A file changed after the iterator was made is read as it is then."""
+        corpus.write_corpus(tmp_path, GOOD[:3])
+        articles = newsfeed.iter_dir(tmp_path)
+        newsfeed.dump(GOOD[5], tmp_path / corpus.relative_path(2))
+        assert list(articles) == [GOOD[0], GOOD[1], GOOD[5]]
+
+    def test_skip_reports_failures_as_it_goes(
+        self, mixed_dir: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """The errors list grows as bad files are met; one warning comes at the end."""
+        articles = newsfeed.iter_dir(mixed_dir, errors="skip")
+        with caplog.at_level(logging.WARNING, logger="newsfeed"):
+            assert next(articles) == GOOD[0]
+            assert articles.errors == ()
+            assert next(articles) == GOOD[1]
+            assert next(articles) == GOOD[2]
+            assert [f.path.name for f in articles.errors] == ["0001a.md"]
+            assert newsfeed_warnings(caplog) == []
+            rest = list(articles)
+        assert rest == GOOD[3:]
+        assert [f.path for f in articles.errors] == bad_paths(mixed_dir)
+        (record,) = newsfeed_warnings(caplog)
+        assert record.getMessage().startswith("6 of 18 files under")
+
+    def test_raise_yields_good_then_raises_once(self, mixed_dir: Path) -> None:
+        """errors="raise" yields every good article, then raises one error naming all bad ones."""
+        articles = newsfeed.iter_dir(mixed_dir)
+        seen: list[Article] = []
+        with pytest.raises(FeedLoadError) as caught:
+            seen.extend(articles)
+        assert seen == GOOD
+        assert [f.path for f in caught.value.failures] == bad_paths(mixed_dir)
+        assert caught.value.failures == articles.errors
+
+    def test_stopping_early_reports_nothing_more(
+        self, mixed_dir: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Closing midway neither raises nor warns; errors holds what was met."""
+        with (
+            caplog.at_level(logging.WARNING, logger="newsfeed"),
+            newsfeed.iter_dir(mixed_dir) as articles,
+        ):
+            for _ in range(3):
+                next(articles)
+        assert len(articles.errors) == 1
+        with pytest.raises(StopIteration):
+            next(articles)
+        assert newsfeed_warnings(caplog) == []
+
+    def test_repr(self, corpus_dir: Path) -> None:
+        """The repr names the folder and the file count."""
+        assert (
+            repr(newsfeed.iter_dir(corpus_dir))
+            == f"<DirIterator over 300 files under {str(corpus_dir)!r}>"
+        )
