@@ -13,7 +13,7 @@ import pytest
 
 import corpus
 import newsfeed
-from newsfeed import Article, Feed, LoadFailure, ParseError
+from newsfeed import Article, Feed, LoadFailure, ParseError, ValidationError
 
 ARTICLES = corpus.make_articles(40, seed=7)
 SAMPLE = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
@@ -213,3 +213,29 @@ class TestDisplay:
         assert page.count("<tr>") == 1 + 20 + 1
         assert "... 60 more" in page
         assert "1 file failed to load" in feed._repr_html_()
+
+
+class TestLoadFailure:
+    """A LoadFailure says which file failed and why, in one line."""
+
+    def test_located_error_keeps_its_place(self) -> None:
+        """A parse error reads source:line: field: reason, the file filled in when missing."""
+        named = LoadFailure(Path("a.md"), ValidationError("bad", source="a.md", field="x", line=3))
+        assert str(named) == "a.md:3: x: bad"
+        anonymous = LoadFailure(Path("b.md"), ParseError("no fence", line=1))
+        assert str(anonymous) == "b.md:1: no fence"
+
+    def test_os_errors_and_others(self) -> None:
+        """An OSError gives its reason; anything else its class and message."""
+        missing = LoadFailure(Path("c.md"), FileNotFoundError(2, "No such file or directory"))
+        assert str(missing) == "c.md: cannot read: No such file or directory"
+        bare = LoadFailure(Path("d.md"), OSError("disk on fire"))
+        assert str(bare) == "d.md: OSError: disk on fire"
+
+    def test_equal_by_class_and_message(self) -> None:
+        """Two failures of the same file for the same reason are equal, and hash alike."""
+        first = LoadFailure(Path("a.md"), ParseError("x", source="a.md"))
+        second = LoadFailure(Path("a.md"), ParseError("x", source="a.md"))
+        assert first == second
+        assert hash(first) == hash(second)
+        assert first != LoadFailure(Path("a.md"), ValidationError("x", source="a.md"))

@@ -55,8 +55,10 @@ class _LocatedError(NewsfeedError, ValueError):
         self.line = line
         super().__init__(self._message())
 
-    def _message(self) -> str:
-        where = "<string>" if self.source is None else self.source
+    def _message(self, source: str | None = None) -> str:
+        """Format the error; *source* names the file when the error itself does not."""
+        where = self.source if self.source is not None else source
+        where = "<string>" if where is None else where
         if self.line is not None:
             where = f"{where}:{self.line}"
         field = "" if self.field is None else f" {self.field}:"
@@ -130,9 +132,8 @@ class LoadFailure:
     error: Exception = attrs.field(eq=_error_key)
 
     def __str__(self) -> str:
-        if isinstance(self.error, _LocatedError) and self.error.source is not None:
-            # The error already starts with the file (and the line).
-            return str(self.error)
+        if isinstance(self.error, _LocatedError):
+            return self.error._message(os.fspath(self.path))  # noqa: SLF001 -- same module
         if isinstance(self.error, OSError) and self.error.strerror:
             return f"{self.path}: cannot read: {self.error.strerror}"
         return f"{self.path}: {type(self.error).__name__}: {self.error}"
