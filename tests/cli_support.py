@@ -90,3 +90,79 @@ def non_canonical_text() -> str:
     rest = rest.replace("topics:\n  - AWS AI\n  - AI\n", "topics: [AWS AI, AI]\n")
     rest = rest.replace("published: true\n\n", "published: true\n")
     return NON_CANONICAL_HEAD + "excerpt:" + rest
+
+
+#: The generated articles of :func:`make_corpus`: path, then the fields that differ
+#: from the nasdaq fixture. Their values are chosen for the edges the tests need.
+GENERATED: dict[str, dict[str, Any]] = {
+    # 06:30 UTC on April 1st, though March in its own offset.
+    "2020/03/late-march.md": {
+        "published_at": at("2020-03-31T23:30:00-07:00"),
+        "quality": 90,
+        "provider": provider("Reuters", "reuters.com"),
+        "topics": ("AI",),
+        "published": True,
+        "web_url": "https://www.reuters.com/late-march",
+    },
+    "2020/04/april.md": {
+        "published_at": at("2020-04-01T06:00:00+00:00"),
+        "quality": 10,
+        "provider": provider("PBS", "www.pbs.org"),
+        "topics": ("Robots", "AI"),
+        "published": False,
+        "web_url": "https://www.pbs.org/april",
+    },
+    "2020/06/no-quality.md": {
+        "published_at": at("2020-06-01T00:00:00+00:00"),
+        "quality": None,
+        "provider": provider("Reuters", "mobile.reuters.com"),
+        "topics": ("AWS AI",),
+        "published": True,
+        "web_url": "https://mobile.reuters.com/no-quality",
+    },
+    # The same story as late-march.md, met again later.
+    "2020/06/reuters-copy.md": {
+        "published_at": at("2020-06-20T00:00:00+00:00"),
+        "quality": 70,
+        "provider": provider("Reuters", "reuters.com"),
+        "topics": ("Policy",),
+        "published": True,
+        "web_url": "https://www.reuters.com/late-march",
+    },
+    "2020/06/zdnet.md": {
+        "published_at": at("2020-06-15T12:00:00+02:00"),
+        "quality": 100,
+        "provider": provider("ZDNet", "zdnet.com"),
+        "topics": ("ai", "Policy"),
+        "published": None,
+        "web_url": "https://www.zdnet.com/zdnet",
+    },
+    "no-provider.md": {
+        "published_at": at("2020-05-20T08:00:00+00:00"),
+        "quality": 55,
+        "provider": None,
+        "topics": (),
+        "published": True,
+        "web_url": "https://example.org/no-provider",
+    },
+}
+
+#: Every file of :func:`make_corpus`, in the order a folder is read.
+CORPUS_ORDER = (
+    "2020/03/late-march.md",
+    "2020/04/april.md",
+    "2020/06/no-quality.md",
+    "2020/06/reuters-copy.md",
+    "2020/06/zdnet.md",
+    OBSERVER,
+    NASDAQ,
+    "no-provider.md",
+)
+
+
+def make_corpus(folder: Path) -> Path:
+    """Write the two fixtures and the :data:`GENERATED` articles under *folder*; return it."""
+    copy_fixtures(folder)
+    for name, changes in GENERATED.items():
+        write_article(folder / name, title=f"Story {Path(name).stem}", **changes)
+    return folder

@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
-from newsfeed._cli_files import Problem, article_files, problem_from
+import attrs
+
+from newsfeed._cli_files import Problem, article_files, load_feed, problem_from
+from newsfeed._cli_render import write_feed
+from newsfeed._cli_stats import FeedStats, render_text, to_json
 from newsfeed._errors import NewsfeedError
+from newsfeed._feed import Feed
 from newsfeed._load import MAX_FILE_BYTES, loads
 from newsfeed._write import dump, dumps
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "check", "fmt"]
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "Query", "check", "fmt", "ls", "stats"]
 
 #: Every file was fine.
 EXIT_OK = 0
@@ -115,3 +121,101 @@ def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool)
         parts.append(f"{_plural(failed, 'file')} failed to load (left untouched)")
     if parts:
         print(", ".join(parts), file=sys.stderr)
+
+
+@attrs.frozen(kw_only=True)
+class Query:
+    """What ``ls`` and ``stats`` select, and how ``ls`` orders and cuts it."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    min_quality: int | None = None
+    max_quality: int | None = None
+    provider: tuple[str, ...] | None = None
+    topic: tuple[str, ...] | None = None
+    published: bool | None = None
+    unique: bool = False
+    sort: str | None = None
+    reverse: bool = False
+    limit: int | None = None
+
+    def validate(self) -> None:
+        """Raise :class:`~newsfeed.QueryError` for an invalid criterion, before any loading."""
+        self.apply(Feed())
+
+    def apply(self, feed: Feed) -> Feed:
+        """Filter, deduplicate, sort, reverse and cut *feed*, in that order."""
+        feed = feed.filter(
+            since=self.since,
+            until=self.until,
+            min_quality=self.min_quality,
+            max_quality=self.max_quality,
+            provider=self.provider,
+            topic=self.topic,
+            published=self.published,
+        )
+        if self.unique:
+            feed = feed.unique()
+        if self.sort is not None:
+            feed = feed.sort(self.sort, reverse=self.reverse)
+        elif self.reverse:
+            feed = feed[::-1]
+        return feed if self.limit is None else feed[: self.limit]
+
+
+def _load(paths: Sequence[Path], *, workers: int) -> tuple[Feed, list[Problem]]:
+    feed, problems = load_feed(paths, workers=workers)
+    if not feed and not problems:
+        _warn("no article files found (a folder is searched for **/*.md)")
+    return feed, problems
+
+
+def _report_failures(problems: Sequence[Problem], *, what: str) -> int:
+    """Name every file that failed, after the output; return the exit code."""
+    for problem in problems:
+        print(f"error: cannot load {problem.render()}", file=sys.stderr)
+    if problems:
+        print(
+            f"error: {_plural(len(problems), 'file')} could not be loaded; {what} leaves "
+            f"{'it' if len(problems) == 1 else 'them'} out",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def ls(
+    paths: Sequence[Path], *, query: Query, output_format: str = "table", workers: int = 1
+) -> int:
+    """List the articles *query* selects, in *output_format*.
+
+    Files that fail to load are named on stderr after the listing, which
+    holds every good article; the exit code is then 1.
+    """
+    feed, problems = _load(paths, workers=workers)
+    selected = query.apply(feed)
+    write_feed(selected, sys.stdout, output_format=output_format)
+    if output_format == "table":
+        print(f"{len(selected)} of {_plural(len(feed), 'article')}", file=sys.stderr)
+    return _report_failures(problems, what="the listing")
+
+
+def stats(
+    paths: Sequence[Path],
+    *,
+    query: Query,
+    output_format: str = "text",
+    top: int | None = None,
+    workers: int = 1,
+) -> int:
+    """Print counts by provider, topic and month, and the quality distribution.
+
+    Files that fail to load are named on stderr; the exit code is then 1.
+    """
+    feed, problems = _load(paths, workers=workers)
+    figures = FeedStats.of(query.apply(feed))
+    if output_format == "json":
+        print(json.dumps(to_json(figures, top=top), indent=2, ensure_ascii=False))
+    else:
+        render_text(figures, sys.stdout, top=top)
+    return _report_failures(problems, what="the summary")

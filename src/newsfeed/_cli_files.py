@@ -1,17 +1,23 @@
-"""What the command line needs around files: finding them and naming their problems."""
+"""What the command line needs around files: finding them, loading them, naming their problems."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
 import attrs
 
-from newsfeed._errors import NewsfeedError, ParseError, ValidationError
+from newsfeed._dir import list_files, load_dir
+from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
+from newsfeed._feed import Feed
+from newsfeed._load import load
+from newsfeed._model import Article
 
-__all__ = ["PATTERN", "Problem", "article_files", "problem_from"]
+__all__ = ["PATTERN", "Problem", "article_files", "load_feed", "problem_from"]
 
 #: The files a folder holds, as ``load_dir`` finds them.
 PATTERN: Final = "**/*.md"
@@ -42,7 +48,7 @@ class Problem:
         return attrs.asdict(self)
 
 
-def problem_from(error: NewsfeedError | OSError, path: str | os.PathLike[str]) -> Problem:
+def problem_from(error: Exception, path: str | os.PathLike[str]) -> Problem:
     """Describe why the file at *path* could not be read as an article."""
     shown = os.fspath(path)
     if isinstance(error, ParseError | ValidationError):
@@ -56,20 +62,23 @@ def problem_from(error: NewsfeedError | OSError, path: str | os.PathLike[str]) -
         return Problem(
             path=shown, line=None, field=None, message=f"cannot read: {error.strerror or error}"
         )
-    return Problem(path=shown, line=None, field=None, message=str(error))
+    return Problem(path=shown, line=None, field=None, message=f"{type(error).__name__}: {error}")
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the files *paths* name: files as given, folders' ``**/*.md`` sorted.
+    """Return the files *paths* name: files as given, and each folder's ``**/*.md``.
 
-    A file reached twice (named, and inside a named folder) is listed once,
+    A folder's files come in the order :func:`newsfeed.load_dir` reads them,
+    dangling links included (so that they are reported, not skipped). A
+    file reached twice (named, and inside a named folder) is listed once,
     where it first appears.
     """
     seen: set[Path] = set()
     files: list[Path] = []
     for path in paths:
-        found: Sequence[Path] = folder_files(path) if path.is_dir() else [path]
-        for file in found:
+        found: Sequence[str | Path] = list_files(path, PATTERN) if path.is_dir() else [path]
+        for name in found:
+            file = Path(name)
             key = file.resolve()
             if key not in seen:
                 seen.add(key)
@@ -77,10 +86,56 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """Return the article files under *folder*, sorted.
+@contextlib.contextmanager
+def _library_warnings_silenced() -> Iterator[None]:
+    # load_dir(errors="skip") logs one warning pointing at `feed.errors`:
+    # useful in a script, noise here, where every failure is reported by
+    # name. A handler on the library's logger keeps Python's last-resort
+    # handler from printing it; it goes away with the command.
+    logger = logging.getLogger("newsfeed")
+    handler = logging.NullHandler()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
-    A dangling symlink is kept, so that reading it fails loudly rather than
-    the file going missing without a word.
+
+def load_feed(paths: Iterable[Path], *, workers: int = 1) -> tuple[Feed, list[Problem]]:
+    """Load the articles *paths* name into one feed, and describe every file that failed.
+
+    Folders are read with :func:`newsfeed.load_dir` (in *workers*
+    processes), files with :func:`newsfeed.load`. A file reached twice is
+    loaded once.
     """
-    return sorted(path for path in folder.glob(PATTERN) if path.is_file() or path.is_symlink())
+    articles: list[Article] = []
+    failures: list[LoadFailure] = []
+    with _library_warnings_silenced():
+        for path in paths:
+            if path.is_dir():
+                feed = load_dir(path, pattern=PATTERN, errors="skip", workers=workers)
+                articles.extend(feed)
+                failures.extend(feed.errors)
+                continue
+            try:
+                articles.append(load(path))
+            except (NewsfeedError, OSError) as error:
+                failures.append(LoadFailure(path, error))
+    seen: set[Path] = set()
+    unique = [article for article in articles if _first_time(article.path, seen)]
+    problems = [
+        problem_from(failure.error, failure.path)
+        for failure in failures
+        if _first_time(failure.path, seen)
+    ]
+    return Feed(unique), problems
+
+
+def _first_time(path: Path | None, seen: set[Path]) -> bool:
+    if path is None:  # pragma: no cover -- loaded from a file, an article has a path
+        return True
+    key = path.resolve()
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
