@@ -132,9 +132,8 @@ def _run(folder: Path, *, renames: Mapping[str, str], drops: frozenset[str]) -> 
             )
         )
         sys.stdout.writelines(diff)
-        lines_changed += sum(
-            1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))
-        )
+        # After the two header lines, a diff line is a hunk header or starts with +, - or space.
+        lines_changed += sum(1 for line in diff[2:] if line.startswith(("+", "-")))
         if not only_topic_lines_differ(before, after):
             print(f"!! {path}: lines other than topics changed", file=sys.stderr)
             clean = False

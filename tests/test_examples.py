@@ -1,0 +1,317 @@
+"""Run every script of examples/ as a user would, and check what each one produces.
+
+Each script runs in a fresh interpreter from a scratch working directory, to
+show it works from anywhere. Expected figures are computed here from the
+files themselves, with :func:`newsfeed.load` one file at a time, not taken
+from the scripts.
+"""
+
+import hashlib
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import attrs
+import pytest
+
+import newsfeed
+from cli_support import run_program
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DATA = EXAMPLES / "data"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python examples/SCRIPT ARGS`` in *cwd*."""
+    return run_program([sys.executable, str(EXAMPLES / script)], *args, cwd=cwd)
+
+
+def sample_articles() -> list[newsfeed.Article]:
+    """Load the sample files one by one, independently of the feed code the scripts use."""
+    return [newsfeed.load(path) for path in sorted(DATA.glob("*.md"))]
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    """Return a hash of every file in *folder*, to show it was left alone."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.glob("*.md")
+    }
+
+
+class TestSampleData:
+    """The committed sample folder is what the corpus generator makes."""
+
+    def test_regenerating_gives_the_committed_files(self, tmp_path: Path) -> None:
+        """make_sample_data.py --check finds every committed file identical to a fresh one."""
+        result = run_example("make_sample_data.py", "--check", cwd=tmp_path)
+
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout == "the sample data is up to date\n"
+
+    def test_check_reports_a_changed_file(self, tmp_path: Path) -> None:
+        """--check names a file that differs and exits 1."""
+        folder = tmp_path / "data"
+        shutil.copytree(DATA, folder)
+        changed = folder / "amazon-moratorium-nasdaq.md"
+        changed.write_text(changed.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+
+        result = run_example("make_sample_data.py", str(folder), "--check", cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert f"{changed}: differs from a fresh generation" in result.stdout
+
+    def test_the_sample_is_varied(self) -> None:
+        """The samples span several providers, topics, months, offsets and unknown keys."""
+        articles = sample_articles()
+
+        assert len(articles) >= 36
+        assert len({a.provider.name for a in articles if a.provider}) >= 20
+        assert len({topic for a in articles for topic in a.topics}) >= 15
+        assert len({a.published_at.strftime("%Y-%m") for a in articles}) == 3
+        assert len({a.published_at.utcoffset() for a in articles}) >= 3
+        assert any(a.extra for a in articles)
+
+
+class TestQuickstart:
+    """quickstart.py loads the sample folder and reports on it."""
+
+    def test_reports_the_sample_folder(self, tmp_path: Path) -> None:
+        """The counts, date range and filter it prints match the files."""
+        articles = sample_articles()
+        oldest = min(articles, key=lambda a: a.published_at).published_at
+        newest = max(articles, key=lambda a: a.published_at).published_at
+        june = [
+            a
+            for a in articles
+            if datetime(2020, 6, 1, tzinfo=UTC) <= a.published_at < datetime(2020, 7, 1, tzinfo=UTC)
+            and a.quality is not None
+            and a.quality >= 50
+        ]
+
+        result = run_example("quickstart.py", cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert f"Loaded {len(articles)} articles from {DATA}\n" in out
+        assert f"Published from {oldest:%Y-%m-%d} to {newest:%Y-%m-%d}\n" in out
+        assert f"\n{len(june)} articles from June 2020 with a quality of at least 50" in out
+        listed = re.findall(r"^ +(\d+)  \d{4}-\d\d-\d\d  .+$", out, flags=re.MULTILINE)
+        assert [int(quality) for quality in listed] == sorted(
+            (a.quality for a in june if a.quality is not None), reverse=True
+        )
+        assert f"{len(articles)} of {len(articles)} files are written back byte for byte" in out
+
+    def test_a_bad_file_stops_it_with_the_file_and_line(self, tmp_path: Path) -> None:
+        """Given a folder with a bad file, it exits 1 and names the file and the line."""
+        shutil.copy(DATA / "amazon-moratorium-nasdaq.md", tmp_path)
+        bad = tmp_path / "bad.md"
+        bad.write_text("---\ntitle: A\ntitle: B\n---\n", encoding="utf-8")
+
+        result = run_example("quickstart.py", str(tmp_path), cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert f"{bad}:3: duplicate key 'title'" in result.stderr
+
+
+class TestWeeklyDigest:
+    """weekly_digest.py writes the top stories per topic of one week as Markdown."""
+
+    def test_writes_each_topic_of_the_week_with_its_best_stories(self, tmp_path: Path) -> None:
+        """Every topic of the week is a section with its count, its best story first."""
+        monday = date(2020, 6, 8)
+        start = datetime(2020, 6, 8, tzinfo=UTC)
+        week = [a for a in sample_articles() if start <= a.published_at < start + timedelta(7)]
+        counts = Counter(topic for a in week for topic in a.topics)
+        output = tmp_path / "out" / "digest.md"
+
+        result = run_example("weekly_digest.py", "2020-W24", "--output", str(output), cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"wrote {output}\n"
+        text = output.read_text(encoding="utf-8")
+        assert text.startswith(f"# News digest: 2020-W24 ({monday:%d %b} to 14 Jun 2020)\n")
+        sections = dict(re.findall(r"^## (.+) \((\d+)\)$", text, flags=re.MULTILINE))
+        untagged = sum(1 for a in week if not a.topics)
+        expected = {topic: str(count) for topic, count in counts.items()}
+        if untagged:
+            expected["Other topics"] = str(untagged)
+        assert sections == expected
+        best_ai = max((a for a in week if "AI" in a.topics), key=lambda a: a.quality or -1)
+        ai_section = text.split("## AI (", 1)[1]
+        assert ai_section.split("\n1. ", 1)[1].startswith(f"[{best_ai.title}]({best_ai.web_url})")
+
+    def test_a_date_names_its_week(self, tmp_path: Path) -> None:
+        """A date in the week gives the same digest as the ISO week."""
+        by_week = run_example("weekly_digest.py", "2020-W24", "--top", "1", cwd=tmp_path)
+        by_date = run_example("weekly_digest.py", "2020-06-14", "--top", "1", cwd=tmp_path)
+
+        assert by_week.returncode == by_date.returncode == 0
+        assert by_week.stdout == by_date.stdout
+        assert "\n2. " not in by_week.stdout
+
+    def test_a_week_without_articles(self, tmp_path: Path) -> None:
+        """A week outside the data says there is nothing, rather than failing."""
+        result = run_example("weekly_digest.py", "2021-W01", cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert result.stdout.endswith("No articles were published this week.\n")
+
+    def test_a_bad_week_is_a_usage_error(self, tmp_path: Path) -> None:
+        """An unreadable week exits 2 with argparse's message."""
+        result = run_example("weekly_digest.py", "2020-W60", cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert "not an ISO week (2020-W24) or a date (2020-06-10): '2020-W60'" in result.stderr
+
+
+class TestProviderReport:
+    """provider_report.py prints a table and saves a PNG chart."""
+
+    def test_saves_a_png_and_prints_the_top_outlets(self, tmp_path: Path) -> None:
+        """The PNG is a real image, and the table counts match the files."""
+        stories: Counter[str] = Counter()
+        for article in sample_articles():
+            if article.provider and article.provider.name:
+                stories[article.provider.name] += 1
+            stories.update(
+                r.provider.name for r in article.related if r.provider and r.provider.name
+            )
+        output = tmp_path / "chart.png"
+
+        result = run_example(
+            "provider_report.py", "--top", "5", "--output", str(output), cwd=tmp_path
+        )
+
+        assert result.returncode == 0, result.stderr
+        data = output.read_bytes()
+        assert data.startswith(PNG_SIGNATURE)
+        assert data[12:16] == b"IHDR"
+        width, height = struct.unpack(">II", data[16:24])
+        assert width > 400
+        assert height > 200
+        rows = result.stdout.split("\n\n")[0].splitlines()[1:]
+        assert len(rows) == 5
+        printed = {
+            re.split(r"  +", row.strip())[0]: int(re.split(r"  +", row.strip())[1]) for row in rows
+        }
+        top = sorted(stories.items(), key=lambda item: (-item[1], item[0]))[:5]
+        assert printed == dict(top)
+        assert result.stdout.endswith(f"wrote {output}\n")
+
+
+class TestRetag:
+    """retag.py edits topics in place, and only topic lines change."""
+
+    def test_demo_on_a_copy_changes_only_topic_lines(self, tmp_path: Path) -> None:
+        """On a scratch copy, every changed line is a topic line, and the samples are untouched."""
+        before = folder_digest(DATA)
+
+        result = run_example("retag.py", cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert folder_digest(DATA) == before
+        changed = [
+            line
+            for line in result.stdout.splitlines()
+            if line.startswith(("+", "-")) and not line.startswith(("--- a/", "+++ b/"))
+        ]
+        assert changed
+        assert all(re.fullmatch(r"[+-](  - .+|topics:|)", line) for line in changed)
+        assert "+  - Artificial Intelligence" in changed
+        assert "-  - AWS AI" in changed
+        assert result.stdout.endswith(
+            f"files retagged, {len(changed)} lines changed, all of them topic lines\n"
+        )
+
+    def test_in_place_edits_only_the_topics(self, tmp_path: Path) -> None:
+        """--in-place rewrites the files: only the topics differ, and only on topic lines."""
+        folder = tmp_path / "data"
+        shutil.copytree(DATA, folder)
+        originals = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+
+        result = run_example(
+            "retag.py", "--in-place", str(folder), "--rename", "space=Outer Space", cwd=tmp_path
+        )
+
+        assert result.returncode == 0, result.stderr
+        edited = 0
+        for path in sorted(folder.glob("*.md")):
+            old_text, new_text = originals[path.name], path.read_text(encoding="utf-8")
+            old, new = newsfeed.loads(old_text), newsfeed.loads(new_text)
+            expected = tuple("Outer Space" if t == "Space" else t for t in old.topics)
+            assert new.topics == expected
+            assert newsfeed.dumps(attrs.evolve(new, topics=old.topics)) == old_text
+            old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
+            assert len(old_lines) == len(new_lines)
+            differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+            assert all(a == "  - Space" and b == "  - Outer Space" for a, b in differing)
+            edited += bool(differing)
+        assert edited == sum(1 for text in originals.values() if "\n  - Space\n" in text)
+        assert f"{edited} files retagged, {2 * edited} lines changed" in result.stdout
+
+    def test_a_non_canonical_file_fails_the_check(self, tmp_path: Path) -> None:
+        """A file the writer normalises changes beyond its topics, and the script says so."""
+        path = tmp_path / "handmade.md"
+        path.write_text(
+            "---\ntitle: 'Hand made'\npublishedDateTime: 2020-06-11T12:02:00Z\n"
+            "webUrl: https://example.com/h\ntopics: [AI]\n---\n",
+            encoding="utf-8",
+        )
+
+        result = run_example("retag.py", "--in-place", str(tmp_path), cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert f"{path}: lines other than topics changed" in result.stderr
+        assert result.stdout.endswith("some are not topic lines\n")
+
+    def test_a_bad_rule_is_a_usage_error(self, tmp_path: Path) -> None:
+        """--rename without '=' exits 2."""
+        result = run_example("retag.py", "--rename", "AI", cwd=tmp_path)
+
+        assert result.returncode == 2
+        assert "expected OLD=NEW, got 'AI'" in result.stderr
+
+
+class TestScaleOut:
+    """scale_out.py loads a corpus on a dask LocalCluster of two worker processes."""
+
+    def test_articles_and_errors_come_back_from_the_workers(self, tmp_path: Path) -> None:
+        """Every good file is an article, every bad one a failure with its place; checks pass."""
+        result = run_example("scale_out.py", "--count", "60", cwd=tmp_path)
+
+        assert result.returncode == 0, result.stdout + result.stderr
+        out = result.stdout
+        assert "wrote 60 good and 5 bad files" in out
+        assert re.search(
+            r"loaded 60 articles and 5 failures in [\d.]+ s on 2 worker processes", out
+        )
+        for expected in (
+            r"ParseError: .+/bad-alias\.md:2: anchors are not allowed \(&t\)",
+            r"ParseError: .+/bad-duplicate-key\.md:3: duplicate key 'title'",
+            r"ParseError: .+/bad-encoding\.md:2: not valid UTF-8",
+            r"ValidationError: .+/bad-missing-url\.md:1: webUrl: required field is missing",
+            r"ValidationError: .+/bad-quality\.md:5: quality: expected an integer, got str",
+        ):
+            assert re.search(expected, out), expected
+        assert "articles equal to a local load_dir: True" in out
+        assert "errors equal to a local load_dir (class, file, line, field): True" in out
+        assert "raised in a worker, caught here: ParseError (source='inline.md', line=3)" in out
+        assert out.endswith("\nall checks passed\n")
+
+
+@pytest.mark.parametrize(
+    "script",
+    sorted(path.name for path in EXAMPLES.glob("*.py")),
+)
+def test_every_example_has_a_docstring_and_a_main_guard(script: str) -> None:
+    """Each script says what it does and runs only as a script."""
+    source = (EXAMPLES / script).read_text(encoding="utf-8")
+
+    assert source.startswith('"""')
+    assert '\nif __name__ == "__main__":\n' in source
