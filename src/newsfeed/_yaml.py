@@ -85,7 +85,13 @@ def load_mapping(
     item is recorded in it by key path (used to place validation errors).
     Raises :class:`ParseError` for anything this module refuses.
     """
-    loader = _Loader(text)
+    try:
+        # libyaml encodes the whole text up front, so this is where a lone
+        # surrogate (only text built in code can hold one) is found.
+        loader = _Loader(text)
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + first_line
+        raise ParseError("text is not valid Unicode (lone surrogate)", line=line) from None
     try:
         return _build(loader, first_line, lines)
     except yaml.MarkedYAMLError as error:
@@ -93,10 +99,6 @@ def load_mapping(
         line = None if mark is None else mark.line + first_line
         problem = error.problem or error.context or "invalid YAML"
         raise ParseError(f"invalid YAML: {problem}", line=line) from None
-    except UnicodeEncodeError as error:
-        # Only text built in code gets here: lone surrogates cannot be encoded.
-        line = text.count("\n", 0, error.start) + first_line
-        raise ParseError("text is not valid Unicode (lone surrogate)", line=line) from None
     except yaml.YAMLError as error:
         position = getattr(error, "position", None)
         line = None if position is None else text.count("\n", 0, position) + first_line
