@@ -11,7 +11,7 @@ could change data (``null`` to ``"None"``, ``"false"`` to True, ``true`` to
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -116,9 +116,15 @@ def _structure_datetime(value: object, _: type) -> datetime:
     if value is None or isinstance(value, bool):
         raise _InvalidValueError(f"expected a timestamp, got {_describe(value)}")
     try:
-        return to_aware_datetime(value)
+        stamp = to_aware_datetime(value)
     except (TypeError, ValueError) as error:
         raise _InvalidValueError(str(error)) from None
+    # A quoted ISO string (or a datetime from code) may carry an offset with
+    # seconds, which the format cannot write back: refuse it on the way in.
+    offset = stamp.utcoffset()
+    if offset is None or offset % timedelta(minutes=1):
+        raise _InvalidValueError(f"a UTC offset must be whole minutes, got {offset}")
+    return stamp
 
 
 def _is_homogeneous_tuple(type_: object) -> bool:
