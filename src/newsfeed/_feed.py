@@ -293,7 +293,8 @@ class Feed(Sequence[Article]):
             for name in _TEXT_COLUMNS
         }
         columns["published_at"] = pandas.array(
-            [article.published_at for article in articles],
+            # One column has one zone: every offset becomes UTC, the same instant.
+            [article.published_at.astimezone(UTC) for article in articles],
             dtype=pandas.DatetimeTZDtype("us", "UTC"),
         )
         for name in ("quality", "heat", "related_count"):
