@@ -101,6 +101,12 @@ class TestLoadDir:
         assert len(newsfeed.load_dir(corpus_dir, pattern="*.md")) == 0
         assert len(newsfeed.load_dir(corpus_dir, pattern="**/*.txt")) == 0
 
+    @pytest.mark.parametrize("pattern", ["", "/etc/*.md"])
+    def test_bad_pattern(self, tmp_path: Path, pattern: str) -> None:
+        """An empty or absolute pattern is refused with a ValueError."""
+        with pytest.raises(ValueError, match="pattern must be a glob relative to the folder"):
+            newsfeed.load_dir(tmp_path, pattern=pattern)
+
     def test_folders_matching_the_pattern_are_not_files(self, tmp_path: Path) -> None:
         """A folder whose name ends in .md is walked into, not loaded."""
         (tmp_path / "odd.md").mkdir()

@@ -63,8 +63,10 @@ def list_files(path: str | os.PathLike[str], pattern: str) -> list[str]:
     and is not a folder is listed, including broken links, so that a file
     which cannot be read is reported rather than skipped. Raises
     :class:`FileNotFoundError` or :class:`NotADirectoryError` when *path* is
-    not a folder.
+    not a folder, and :class:`ValueError` for an empty or absolute pattern.
     """
+    if not pattern or Path(pattern).is_absolute():
+        raise ValueError(f"pattern must be a glob relative to the folder, got {pattern!r}")
     root = Path(path)
     if not root.is_dir():
         if root.exists():
@@ -124,8 +126,9 @@ def load_dir(
 ) -> Feed:
     """Load every article file under the folder *path* into a :class:`Feed`.
 
-    Files matching the glob *pattern* are read in sorted order (see
-    :func:`list_files`), each with :func:`newsfeed.load`. Every file is tried:
+    Files matching the glob *pattern* are read in sorted order (by path
+    components, so a folder's files stay together whatever the file system),
+    each with :func:`newsfeed.load`. Every file is tried:
 
     - with ``errors="raise"`` (the default), if any file failed, one
       :class:`~newsfeed.FeedLoadError` is raised at the end, listing every bad
