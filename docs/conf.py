@@ -55,7 +55,9 @@ nitpick_ignore_regex = [
     ("py:class", r"(str|int|bool|dict|tuple|list|object|bytes|type|Exception|ValueError)"),
     ("py:class", r"(Any|Iterable|Iterator|Mapping|Sequence|Callable|Counter|Path|PathLike)"),
     ("py:class", r"(datetime|date|NoReturn|Self|TypeVar|_T|T)"),
-    ("py:.*", r"(pandas|tqdm|logging)(\..+)?"),
+    ("py:.*", r"(pandas|pd|tqdm|logging)(\..+)?"),
+    # Private helpers named in type hints: the text around them says what they are.
+    ("py:class", r"(_\w+|ErrorMode)"),
 ]
 
 html_theme = "furo"
