@@ -9,7 +9,7 @@ import pytest
 
 from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run
 from newsfeed._cli import main
-from newsfeed._cli_files import Problem
+from newsfeed._cli_files import Problem, problem_from
 
 QUALITY_LINE = 10
 
@@ -173,6 +173,32 @@ class TestCheckArguments:
         assert f"error: argument PATH: no such file or folder: '{tmp_path / 'nope'}'" in err
 
 
+class TestCheckJson:
+    """`check --format json`, called in process."""
+
+    def test_json_list(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every problem is a JSON object, no text line is printed, the summary stays on stderr."""
+        expected = make_broken(tmp_path)
+        copy_fixtures(tmp_path)
+
+        assert main(["check", "--format", "json", str(tmp_path)]) == 1
+
+        out, err = capsys.readouterr()
+        problems = [Problem(**item) for item in json.loads(out)]
+        assert [problem.render() for problem in problems] == expected
+        assert err == "4 problems in 6 files checked\n"
+
+    def test_clean_json_is_an_empty_list(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With no problem the JSON is an empty list and the exit code 0."""
+        copy_fixtures(tmp_path)
+
+        assert main(["check", "--format", "json", str(tmp_path)]) == 0
+
+        assert json.loads(capsys.readouterr().out) == []
+
+
 class TestProblemRendering:
     """How a problem reads when its line or field is unknown."""
 
@@ -190,3 +216,9 @@ class TestProblemRendering:
     ) -> None:
         """`file:line: field: message` drops the line or the field, with its colon, when unknown."""
         assert Problem(path="a.md", line=line, field=field, message="bad").render() == expected
+
+    def test_unexpected_error_names_its_type(self) -> None:
+        """An error that is neither a parse, validation nor OS error still names the file."""
+        problem = problem_from(RuntimeError("boom"), Path("a.md"))
+
+        assert problem.render() == "a.md: RuntimeError: boom"

@@ -143,6 +143,35 @@ class TestFmtInProcess:
         assert path.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
         assert capsys.readouterr().out == f"would reformat {path}\nreformatted {path}\n"
 
+    def test_invalid_article_is_not_touched(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file whose front matter is not an article is named with its field and left as is."""
+        path = tmp_path / "a.md"
+        text = non_canonical_text().replace("quality: 54", "quality: [54]")
+        path.write_text(text, encoding="utf-8")
+        age(path)
+
+        assert main(["fmt", str(path)]) == 1
+
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert lines(err) == [
+            f"error: cannot format {path}:10: quality: expected an integer, got list",
+            "1 file failed to load (left untouched)",
+        ]
+        assert path.read_text(encoding="utf-8") == text
+        assert path.stat().st_mtime_ns == OLD
+
+    def test_no_files(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An empty folder warns that nothing was found, and prints no summary."""
+        assert main(["fmt", str(tmp_path)]) == 0
+
+        assert capsys.readouterr() == (
+            "",
+            "newsfeed: no article files found (a folder is searched for **/*.md)\n",
+        )
+
     def test_write_failure_is_reported(
         self,
         tmp_path: Path,

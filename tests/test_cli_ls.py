@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import newsfeed
 from cli_support import CORPUS_ORDER, NASDAQ, OBSERVER, lines, make_corpus, run
 from newsfeed._cli import main
 
@@ -201,6 +202,7 @@ class TestBadCriteria:
             (("--min-quality", "50", "--max-quality", "10"), "max_quality (10) is lower"),
             (("--sort", "popularity"), "unknown sort key 'popularity'; use one of: "),
             (("--limit", "-1"), "argument --limit: must be at least 0, got -1"),
+            (("--limit", "many"), "argument --limit: not a whole number: 'many'"),
             (("--topic", " "), "topic must not be empty"),
             (
                 ("--published", "--unpublished"),
@@ -302,6 +304,42 @@ class TestFormats:
         assert rows[1]["topics"] == "AWS AI; AI"
         assert rows[1]["excerpt"].startswith("(RTTNews) - Amazon announced")
         assert rows[1]["quality"] == "54"
+
+
+class TestFormatsInProcess:
+    """The JSON and CSV of other selections, called in process."""
+
+    def test_json_is_the_feed_records(
+        self, corpus: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The JSON equals Feed.to_records of the same selection, made through the API."""
+        assert main(["ls", str(corpus), "--unique", "--published", "--format", "json"]) == 0
+
+        expected = newsfeed.load_dir(corpus).filter(published=True).unique().to_records()
+        assert json.loads(capsys.readouterr().out) == expected
+
+    def test_csv_cells_of_missing_values(
+        self, corpus: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """No provider and no topics give empty cells; false is written as in the files."""
+        selection = ["--sort", "provider_name", "--reverse", "--limit", "1"]
+        assert main(["ls", str(corpus / "no-provider.md"), *selection, "--format", "csv"]) == 0
+
+        (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+        assert (row["provider_name"], row["provider_domain"], row["topics"]) == ("", "", "")
+        assert (row["quality"], row["published"], row["heat"]) == ("55", "true", "124")
+
+    def test_table_marks_missing_values(
+        self, corpus: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A missing quality or provider shows as `-`."""
+        assert main(["ls", str(corpus), "--since", "2020-05-20", "--until", "2020-06-02"]) == 0
+
+        assert lines(capsys.readouterr().out) == [
+            "PUBLISHED             QUALITY  PROVIDER  TITLE",
+            "2020-06-01T00:00:00Z        -  Reuters   Story no-quality",
+            "2020-05-20T08:00:00Z       55  -         Story no-provider",
+        ]
 
 
 class TestLoadFailures:

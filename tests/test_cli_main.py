@@ -130,6 +130,12 @@ class TestMainInProcess:
         assert exit_info.value.code == 0
         assert capsys.readouterr().err == "1 file checked, no problems\n"
 
+    def test_importing_main_module_runs_nothing(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`import newsfeed.__main__` (as tools that scan modules do) does not start the program."""
+        runpy.run_module("newsfeed.__main__", run_name="newsfeed.__main__")
+
+        assert capsys.readouterr() == ("", "")
+
 
 class TestPreCommitHooks:
     """`.pre-commit-hooks.yaml` exposes the two hooks a content repository needs."""

@@ -381,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # of main() gets the code instead of an exception.
         status = exit_.code
         return status if isinstance(status, int) else (0 if status is None else EXIT_USAGE)
-    except BrokenPipeError:
+    except BrokenPipeError:  # pragma: no cover -- a subprocess test covers it, unseen by coverage
         # The reader of our output went away (`newsfeed ls | head`): stop
         # quietly, and keep Python from complaining at exit about stdout.
         devnull = os.open(os.devnull, os.O_WRONLY)
