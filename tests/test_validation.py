@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import newsfeed
+from newsfeed._convert import _first_failure, format_field_path
 
 NASDAQ = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 
@@ -352,3 +353,19 @@ class TestFromDict:
         """A record that is not a mapping is a ValidationError, not a TypeError."""
         with pytest.raises(newsfeed.ValidationError, match="expected a mapping"):
             newsfeed.from_dict(record)
+
+
+class TestFieldPaths:
+    """How a cattrs failure becomes a field path."""
+
+    def test_foreign_notes_ignored(self) -> None:
+        """Notes other than cattrs' own (added by other code) do not enter the path."""
+        error = ValueError("bad")
+        error.add_note("a note from somewhere else")
+
+        assert _first_failure(error, ("related", 2)) == (("related", 2), error)
+
+    def test_format_field_path(self) -> None:
+        """A key path is written with dots between keys and brackets around indexes."""
+        assert format_field_path(("related", 2, "images", 0, "url")) == "related[2].images[0].url"
+        assert format_field_path(()) == ""
