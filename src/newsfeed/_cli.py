@@ -17,6 +17,7 @@ from pathlib import Path
 from textwrap import dedent, indent
 from typing import NoReturn
 
+from newsfeed import __version__
 from newsfeed import _cli_commands as commands
 from newsfeed._cli_render import FORMATS, TOPIC_SEPARATOR
 from newsfeed._criteria import SORT_KEYS
@@ -210,7 +211,13 @@ def _fail(args: argparse.Namespace, message: str) -> NoReturn:
     command.error(message)
 
 
-def _query(args: argparse.Namespace, **ordering: object) -> commands.Query:
+def _query(
+    args: argparse.Namespace,
+    *,
+    sort: str | None = None,
+    reverse: bool = False,
+    limit: int | None = None,
+) -> commands.Query:
     """Build the query from the selection options; an invalid one is a usage error."""
     try:
         query = commands.Query(
@@ -222,7 +229,9 @@ def _query(args: argparse.Namespace, **ordering: object) -> commands.Query:
             topic=None if args.topic is None else tuple(args.topic),
             published=args.published,
             unique=args.unique,
-            **ordering,  # type: ignore[arg-type]  # the sort options of ls, typed by argparse
+            sort=sort,
+            reverse=reverse,
+            limit=limit,
         )
         query.validate()
     except QueryError as error:
@@ -336,8 +345,6 @@ def _run_stats(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """Build the ``newsfeed`` argument parser."""
-    from newsfeed import __version__  # noqa: PLC0415 -- the package imports this module's users
-
     root = argparse.ArgumentParser(
         prog="newsfeed",
         description="Check, format, list and summarise news-article Markdown files.",

@@ -90,8 +90,8 @@ def load_mapping(
         # surrogate (only text built in code can hold one) is found.
         loader = _Loader(text)
     except UnicodeEncodeError as error:
-        line = text.count("\n", 0, error.start) + first_line
-        raise ParseError("text is not valid Unicode (lone surrogate)", line=line) from None
+        at = text.count("\n", 0, error.start) + first_line
+        raise ParseError("text is not valid Unicode (lone surrogate)", line=at) from None
     try:
         return _build(loader, first_line, lines)
     except yaml.MarkedYAMLError as error:
