@@ -31,6 +31,7 @@ __all__ = [
     "json_values",
     "mutated_bytes",
     "mutated_texts",
+    "near_canonical_texts",
     "offsets",
     "plain_texts",
     "providers",
@@ -430,3 +431,86 @@ def mutated_bytes(draw: st.DrawFn) -> bytes:
         new = draw(st.one_of(st.binary(max_size=4), snippets))
         data = data[:start] + new + data[end:]
     return data
+
+
+def _indent(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines[index] = " " * draw(st.integers(1, 2)) + lines[index]
+
+
+def _dedent(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines[index] = lines[index].removeprefix(" " * draw(st.integers(1, 2)))
+
+
+def _drop(_draw: st.DrawFn, lines: list[str], index: int) -> None:
+    del lines[index]
+
+
+def _duplicate(_draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines.insert(index, lines[index])
+
+
+def _swap(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    other = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+    lines[index], lines[other] = lines[other], lines[index]
+
+
+def _splice(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines.insert(index, draw(st.sampled_from(YAML_SNIPPETS)).strip("\n"))
+
+
+def _new_value(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    head, _, _ = lines[index].partition(": ")
+    lines[index] = f"{head}: {draw(_NEW_VALUES)}"
+
+
+def _new_character(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    line = lines[index]
+    position = draw(st.integers(min_value=0, max_value=len(line)))
+    new = draw(st.one_of(st.sampled_from(TRICKY_CHARACTERS), st.just("")))
+    lines[index] = line[:position] + new + line[position + 1 :]
+
+
+def _comment(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines[index] += draw(st.sampled_from((" # note", "#x", "  ", "\t", "\r")))
+
+
+def _blank(draw: st.DrawFn, lines: list[str], index: int) -> None:
+    lines.insert(index, draw(st.sampled_from(("", " ", "  "))))
+
+
+# Built once: building a strategy as big as articles() on every draw costs
+# a tenth of a second of Hypothesis' validation each time.
+_NEW_VALUES: Final = st.one_of(st.sampled_from(YAML_SNIPPETS), texts(max_size=8))
+_NEAR_CANONICAL_SOURCES: Final = st.one_of(canonical_texts(), _sample_texts())
+
+#: Small edits of one line that keep a file almost canonical: what a hand
+#: edit, another tool or a fuzzer does to it.
+_LINE_EDITS: Final = (
+    _indent,
+    _dedent,
+    _drop,
+    _duplicate,
+    _swap,
+    _splice,
+    _new_value,
+    _new_character,
+    _comment,
+    _blank,
+)
+
+
+@st.composite
+def near_canonical_texts(draw: st.DrawFn) -> str:
+    """Mutate a canonical file line by line: re-indent, drop, repeat, swap or edit a few lines.
+
+    The edits stay close to the layout (a space more or less, a line moved, a
+    value swapped for a YAML lookalike), which is where a reader of that
+    layout is most easily fooled.
+    """
+    lines = draw(_NEAR_CANONICAL_SOURCES).split("\n")
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        draw(st.sampled_from(_LINE_EDITS))(draw, lines, index)
+        if not lines:
+            lines.append("")
+    return "\n".join(lines)

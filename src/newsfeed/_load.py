@@ -11,6 +11,7 @@ import attrs
 
 from newsfeed._convert import structure_article
 from newsfeed._errors import ParseError, ValidationError
+from newsfeed._fast import fast_loads
 from newsfeed._model import Article
 from newsfeed._yaml import KeyPath, load_mapping
 
@@ -78,6 +79,15 @@ def _line_of(front_matter: str, path: KeyPath) -> int:
 
 
 def _parse(text: str) -> Article:
+    # Files in the canonical layout take the fast reader; anything it does
+    # not fully recognize, errors included, takes the safe YAML path below.
+    article = fast_loads(text)
+    if article is not None:
+        return article
+    return _parse_reference(text)
+
+
+def _parse_reference(text: str) -> Article:
     front_matter, body = split_front_matter(text)
     data = load_mapping(front_matter, first_line=_FIRST_LINE)
     try:

@@ -1,0 +1,414 @@
+"""The fast reader never disagrees with the reference path (libyaml events + cattrs).
+
+Whatever :func:`newsfeed._fast.fast_loads` returns must be exactly what the
+reference path returns for the same text (same classes, same types, same UTC
+offsets, same ``extra``, same body); and ``loads`` must raise the same error
+class with the fast path as without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+from unittest import mock
+
+import attrs
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import newsfeed
+from newsfeed import _fast, _load
+from newsfeed._subset import read_front_matter
+from newsfeed._yaml import load_mapping
+from strategies import (
+    SAMPLE_PATHS,
+    TRICKY_CHARACTERS,
+    YAML_LOOKALIKES,
+    articles,
+    canonical_texts,
+    mutated_texts,
+    near_canonical_texts,
+    texts,
+)
+
+
+def same(left: object, right: object) -> bool:
+    """Whether two values are equal *and* of the same types all the way down.
+
+    ``==`` is not enough: ``True == 1``, ``(1,) != [1]`` but ``1 == 1.0``, and
+    two datetimes at the same instant are equal whatever their UTC offsets.
+    """
+    if type(left) is not type(right):
+        return False
+    if attrs.has(type(left)):
+        return all(
+            same(getattr(left, field.name), getattr(right, field.name))
+            for field in attrs.fields(type(left))
+        )
+    if isinstance(left, dict):
+        assert isinstance(right, dict)
+        return list(left) == list(right) and all(same(left[key], right[key]) for key in left)
+    if isinstance(left, list | tuple):
+        assert isinstance(right, list | tuple)
+        return len(left) == len(right) and all(map(same, left, right))
+    if isinstance(left, datetime):
+        assert isinstance(right, datetime)
+        return left == right and left.utcoffset() == right.utcoffset()
+    return left == right
+
+
+def reference(text: str) -> newsfeed.Article | Exception:
+    """Read *text* with the reference path alone; return the Article or the error raised."""
+    try:
+        return _load._parse_reference(text)
+    except newsfeed.NewsfeedError as error:
+        return error
+
+
+def reference_loads(text: str | bytes) -> newsfeed.Article:
+    """``newsfeed.loads`` with the fast path switched off."""
+    with mock.patch.object(_load, "fast_loads", return_value=None):
+        return newsfeed.loads(text)
+
+
+def outcome(load: Callable[[str], newsfeed.Article], text: str) -> object:
+    """Return what *load* returns for *text*, or the class of the error it raises."""
+    try:
+        return load(text)
+    except newsfeed.NewsfeedError as error:
+        return type(error)
+
+
+def assert_agrees(text: str) -> newsfeed.Article | None:
+    """Check the fast path against the reference path on *text*; return its result."""
+    fast = _fast.fast_loads(text)
+    if fast is not None:
+        expected = reference(text)
+        assert not isinstance(expected, Exception), f"fast path read what YAML refuses: {expected}"
+        assert same(fast, expected), (fast, expected)
+    fast_outcome = outcome(newsfeed.loads, text)
+    reference_outcome = outcome(reference_loads, text)
+    if isinstance(fast_outcome, type):
+        assert fast_outcome is reference_outcome
+    else:
+        assert same(fast_outcome, reference_outcome)
+    return fast
+
+
+def assert_same_data(front_matter: str) -> None:
+    """Check the fast YAML subset reader against the safe loader on *front_matter*."""
+    data = read_front_matter(front_matter)
+    if data is not None:
+        assert same(data, load_mapping(front_matter))
+
+
+def front_matter_of(text: str) -> str:
+    """Return the front matter of *text*, as the loader splits it."""
+    return _load.split_front_matter(text)[0]
+
+
+#: An article with everything the canonical reader handles, nothing it does not.
+PLAIN_ARTICLE = newsfeed.Article(
+    category="news",
+    title="Amazon bans police use of its face recognition",
+    excerpt="It “will pause” police use — for a year. 東京 🚀",
+    published_at=datetime(2020, 6, 10, 23, 5, tzinfo=UTC),
+    web_url="https://www.example.com/a",
+    amp_web_url="https://amp.example.com/a",
+    cdn_amp_web_url="https://amp-example-com.cdn.ampproject.org/c/s/amp.example.com/a",
+    type="article",
+    quality=35,
+    heat=-1,
+    published=False,
+    provider=newsfeed.Provider("Charlotte Observer", "charlotteobserver.com"),
+    topics=("Computer Vision", "AI"),
+    related=(
+        newsfeed.RelatedArticle(
+            title='Microsoft says "no" \\ too',
+            published_at=datetime(2020, 3, 19, 11, 26, tzinfo=timezone(timedelta(hours=-7))),
+            web_url="https://www.reuters.com/b",
+            type="article",
+            provider=newsfeed.Provider("Reuters", "reuters.com"),
+            quality=87,
+            images=(
+                newsfeed.Image("https://img.example.com/1.jpg", 817, 545, is_cached=True),
+                newsfeed.Image("https://img.example.com/2.jpg"),
+            ),
+        ),
+        newsfeed.RelatedArticle(
+            title="Tab\tand line\nbreak",
+            published_at=datetime(2020, 6, 11, 9, 0, 0, 120000, tzinfo=UTC),
+            web_url="https://www.ndtv.com/c",
+            quality=0,
+        ),
+    ),
+    secured="3hGlNl3WEGd8+/Fb;99B3r7oKRjt+362EOAZFGw==",
+)
+#: Variants of it: unknown keys, absent keys and blocks, other offsets, a body.
+VARIANTS = {
+    "plain": PLAIN_ARTICLE,
+    "unknown keys": attrs.evolve(
+        PLAIN_ARTICLE,
+        extra={
+            "locale": "en-us",
+            "tags": ["breaking", "AI", 5, None],
+            "updatedDateTime": datetime(2020, 6, 12, 8, 0, tzinfo=timezone(timedelta(hours=5))),
+            "day": date(2020, 6, 12),
+            "naive": datetime(2020, 6, 12, 8, 0),  # noqa: DTZ001 -- a naive value is the point
+            "nested": {"a": {"b": [1, "x", {"c": True}]}, "empty": [], "none": {}},
+        },
+        provider=newsfeed.Provider("Reuters", "reuters.com", extra={"images": ["x"]}),
+    ),
+    "no optional keys": newsfeed.Article(
+        title="Only what is required",
+        published_at=datetime(2021, 1, 1, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        web_url="https://example.com",
+    ),
+    "body": attrs.evolve(PLAIN_ARTICLE, body="# Heading\n\n---\nText.\n"),
+    "empty provider": attrs.evolve(PLAIN_ARTICLE, provider=newsfeed.Provider()),
+}
+
+
+class TestRecognized:
+    """On what newsfeed writes, the fast path answers, and answers exactly."""
+
+    @pytest.mark.parametrize("path", SAMPLE_PATHS, ids=[path.stem for path in SAMPLE_PATHS])
+    def test_samples(self, path: Any) -> None:
+        """Both reference samples take the fast path and read exactly as YAML reads them."""
+        text = path.read_text(encoding="utf-8")
+        assert assert_agrees(text) is not None
+        assert_same_data(front_matter_of(text))
+
+    @pytest.mark.parametrize("name", list(VARIANTS))
+    def test_variants(self, name: str) -> None:
+        """Unknown keys of every type, absent keys, offsets and bodies take the fast path too."""
+        text = newsfeed.dumps(VARIANTS[name])
+        fast = assert_agrees(text)
+        assert fast is not None
+        assert same(fast, VARIANTS[name])
+
+    def test_sample_with_crlf_after_fence(self, sample_text: str) -> None:
+        """A body after a CRLF empty line is cut where split_front_matter cuts it."""
+        text = sample_text.replace("---\n\n", "---\n\r\nBody\r\n")
+        fast = assert_agrees(text)
+        assert fast is not None
+        assert fast.body == "Body\r\n"
+
+    def test_loads_takes_fast_path(self, sample_text: str) -> None:
+        """loads() does not touch the YAML path for a canonical file."""
+        with mock.patch.object(_load, "_parse_reference", side_effect=AssertionError):
+            article = newsfeed.loads(sample_text, source="x.md")
+        assert str(article.path) == "x.md"
+
+    def test_loads_falls_back(self, sample_text: str) -> None:
+        """loads() reads a file the fast path does not recognize through the YAML path."""
+        text = sample_text.replace("category: news", "category: news  # a comment")
+        assert _fast.fast_loads(text) is None
+        assert newsfeed.loads(text) == newsfeed.loads(sample_text)
+
+    @given(articles())
+    def test_generated_articles(self, article: newsfeed.Article) -> None:
+        """For any article built in code, the fast path agrees with YAML on its text."""
+        assert_agrees(newsfeed.dumps(article))
+
+    @given(canonical_texts())
+    def test_generated_front_matter(self, text: str) -> None:
+        """On any canonical text, the YAML subset reader returns what the safe loader returns."""
+        assert_same_data(front_matter_of(text))
+
+
+class TestSharing:
+    """Repeated strings and providers are held once."""
+
+    def test_providers_and_strings_are_shared(self, sample_text: str) -> None:
+        """Two reads of a file share providers, and plain strings are interned."""
+        first, second = newsfeed.loads(sample_text), newsfeed.loads(sample_text)
+        assert first.provider is second.provider
+        assert first.related[0].provider is second.related[0].provider
+        for text in (first.category, first.type, *first.topics, first.related[0].type):
+            assert text is not None
+            assert sys.intern(text) is text
+        assert first.title is not second.title  # unique text is not kept in a cache
+
+    def test_provider_with_unknown_keys_is_its_own(self) -> None:
+        """A provider with unknown keys is not shared (its extra could differ)."""
+        text = newsfeed.dumps(VARIANTS["unknown keys"])
+        first, second = newsfeed.loads(text), newsfeed.loads(text)
+        assert first.provider == second.provider
+        assert first.provider is not second.provider
+
+
+#: Inputs near the layout where a line-based reader is easily fooled. The
+#: fast path must either give them to YAML or read them exactly as YAML does.
+TRICKY_FRONT_MATTER = {
+    "document end marker as a key": "... x: 1\n",
+    "document end marker": "...\n",
+    "long key": "k" * 1100 + ": 1\n",
+    "unknown escape": 'title: "a\\/b"\n',
+    "surrogate escape": 'title: "\\ud800"\n',
+    "eight-digit escape": 'title: "\\U0001F600"\n',
+    "escaped quote at the end": 'title: "a\\"\n',
+    "escaped backslash then quote": 'title: "a\\\\""\n',
+    "raw NEL": 'title: "a\x85b"\n',
+    "raw tab": 'title: "a\tb"\n',
+    "raw BOM": 'title: "\ufeffa"\n',
+    "single quotes": "title: 'a'\n",
+    "flow list": "topics: [a, b]\n",
+    "empty block": "provider:\ntopics:\n  - AI\n",
+    "empty topics": "topics:\ncategory: x\n",
+    "empty related": "related:\ncategory: x\n",
+    "empty images": 'related:\n  - title: "a"\n    images:\n    quality: 1\n',
+    "null topics": "topics: null\n",
+    "null related": "related: null\n",
+    "null provider": "provider: null\n",
+    "null images": 'related:\n  - title: "a"\n    images: null\n',
+    "null title": "title: null\n",
+    "image outside images": '      - url: "x"\n',
+    "image key outside an image": "        width: 5\n",
+    "provider key outside provider": "  name: X\n",
+    "item key outside related": '    excerpt: "x"\n',
+    "item outside related": '  - title: "x"\n',
+    "topic outside topics": "  - AI\n",
+    "topics after a blank line": "topics:\n\n  - AI\n",
+    "sequence not indented": "topics:\n- AI\n",
+    "deeper indent": "provider:\n    name: X\n",
+    "continuation line": "category: news\n  more\n",
+    "blank line in a block": "provider:\n  name: X\n\n  domain: y\n",
+    "duplicate key": "quality: 1\nquality: 2\n",
+    "duplicate nested key": "provider:\n  name: a\n  name: b\n",
+    "explicit null": "excerpt: null\n",
+    "tilde null": "excerpt: ~\n",
+    "yes is a bool": "category: yes\n",
+    "octal": "quality: 017\n",
+    "hex": "quality: 0x1F\n",
+    "sexagesimal": "quality: 1:20\n",
+    "plus sign": "quality: +1\n",
+    "huge integer": "quality: " + "9" * 30 + "\n",
+    "float": "quality: 1.5\n",
+    "quoted integer": 'quality: "5"\n',
+    "bool quality": "quality: true\n",
+    "string published": 'published: "false"\n',
+    "offset zero": "publishedDateTime: 2020-06-11T12:02:00+00:00\n",
+    "offset minus zero": "publishedDateTime: 2020-06-11T12:02:00-00:00\n",
+    "hour 24": "publishedDateTime: 2020-06-11T24:00:00Z\n",
+    "offset 24 hours": "publishedDateTime: 2020-06-11T12:00:00+24:00\n",
+    "offset 75 minutes": "publishedDateTime: 2020-06-11T12:00:00+05:75\n",
+    "february 30": "publishedDateTime: 2020-02-30T12:00:00Z\n",
+    "date only": "publishedDateTime: 2020-06-11\n",
+    "naive": "publishedDateTime: 2020-06-11T12:02:00\n",
+    "space before offset": "publishedDateTime: 2020-06-11T12:02:00 -07:00\n",
+    "quoted timestamp": 'publishedDateTime: "2020-06-11T12:02:00Z"\n',
+    "fraction": "publishedDateTime: 2020-06-11T12:02:00.5Z\n",
+    "merge key": "<<: {a: 1}\n",
+    "value key": "=: 1\n",
+    "anchor": "category: &a news\n",
+    "tag": "category: !!str news\n",
+    "comment line": "# comment\n",
+    "comment after": "category: news # c\n",
+    "tab indent": "provider:\n\tname: X\n",
+    "item beside dash then less indented key": "related:\n  - title: a\n   webUrl: b\n",
+    "mapping item without title first": "related:\n  - webUrl: b\n    title: a\n",
+    "related as a mapping": "related:\n  title: a\n",
+    "topic that is a mapping": "topics:\n  - a: b\n",
+    "nested sequence": "topics:\n  - - a\n",
+    "empty item": "topics:\n  - \n",
+    "deep nesting": "".join(f"{' ' * (2 * depth)}k:\n" for depth in range(3000)) + "x: 1\n",
+}
+_HEAD = 'title: "t"\npublishedDateTime: 2020-06-11T12:02:00Z\nwebUrl: "https://e.com"\n'
+
+
+class TestTricky:
+    """Inputs chosen to fool a line-based reader go to YAML or read as YAML reads them."""
+
+    @pytest.mark.parametrize("name", list(TRICKY_FRONT_MATTER))
+    def test_after_required_keys(self, name: str) -> None:
+        """Each tricky snippet, after the required keys, reads as the reference reads it."""
+        snippet = TRICKY_FRONT_MATTER[name]
+        for front_matter in (snippet, _HEAD + snippet, snippet + _HEAD):
+            assert_agrees(f"---\n{front_matter}---\n\n")
+            assert_same_data(front_matter)
+
+    @pytest.mark.parametrize(
+        "name", ["offset zero", "offset minus zero", "explicit null", "fraction", "naive"]
+    )
+    def test_valid_but_uncommon_values_agree(self, name: str) -> None:
+        """Values the writer never writes still load the same with and without the fast path."""
+        text = f"---\n{_HEAD}{TRICKY_FRONT_MATTER[name].replace('publishedDateTime', 'x')}---\n"
+        assert same(newsfeed.loads(text), reference_loads(text))
+
+    @given(
+        st.one_of(
+            st.sampled_from(YAML_LOOKALIKES),
+            texts(max_size=12),
+            st.builds('"{}"'.format, texts(max_size=12)),
+            st.builds(
+                '"{}"'.format,
+                st.lists(
+                    st.sampled_from(
+                        (
+                            "\\",
+                            "\\\\",
+                            '\\"',
+                            "\\x41",
+                            "\\u00e9",
+                            "\\uD800",
+                            "\\N",
+                            "\\/",
+                            *TRICKY_CHARACTERS,
+                        )
+                    ),
+                    max_size=4,
+                ).map("".join),
+            ),
+        )
+    )
+    def test_any_scalar(self, value: str) -> None:
+        """Any one-line scalar, plain or quoted, reads as YAML reads it, or goes to YAML."""
+        assert_same_data(f"key: {value}\n")
+        assert_same_data(f"items:\n  - {value}\n")
+        assert_agrees(f"---\n{_HEAD}category: {value}\n---\n")
+
+    @given(
+        st.tuples(
+            st.integers(0, 10000),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.sampled_from(("Z", "+", "-", "")),
+            st.integers(0, 99),
+            st.integers(0, 99),
+        )
+    )
+    @example((2020, 2, 29, 23, 59, 59, "-", 23, 59))
+    @example((2021, 2, 29, 0, 0, 0, "Z", 0, 0))
+    def test_any_timestamp(self, parts: tuple[Any, ...]) -> None:
+        """A timestamp, its fields in or out of range, reads as PyYAML builds it or goes to it."""
+        year, month, day, hour, minute, second, sign, tz_hour, tz_minute = parts
+        value = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+        if sign == "Z":
+            value += "Z"
+        elif sign:
+            value += f"{sign}{tz_hour:02d}:{tz_minute:02d}"
+        assert_same_data(f"at: {value}\n")
+        assert_agrees(f"---\ntitle: t\nwebUrl: u\npublishedDateTime: {value}\n---\n")
+
+
+class TestMutations:
+    """Near-canonical text: the fast path never gives another article or another error."""
+
+    @given(near_canonical_texts())
+    def test_line_edits(self, text: str) -> None:
+        """Re-indented, dropped, repeated, swapped or edited lines of canonical files."""
+        assert_agrees(text)
+        if text.startswith("---\n") and "\n---\n" in text:
+            assert_same_data(text[4 : text.index("\n---\n") + 1])
+
+    @given(mutated_texts())
+    def test_sample_mutations(self, text: str) -> None:
+        """Characters inserted, deleted or replaced in the samples, YAML spliced in."""
+        assert_agrees(text)
