@@ -241,6 +241,7 @@ class TestSharing:
         assert first.provider is not second.provider
 
 
+_ITEM = '  - title: "a"\n    publishedDateTime: 2020-06-11T12:02:00Z\n    webUrl: "u"\n'
 #: Inputs near the layout where a line-based reader is easily fooled. The
 #: fast path must either give them to YAML or read them exactly as YAML does.
 TRICKY_FRONT_MATTER = {
@@ -260,7 +261,21 @@ TRICKY_FRONT_MATTER = {
     "empty block": "provider:\ntopics:\n  - AI\n",
     "empty topics": "topics:\ncategory: x\n",
     "empty related": "related:\ncategory: x\n",
-    "empty images": 'related:\n  - title: "a"\n    images:\n    quality: 1\n',
+    "empty images": f"related:\n{_ITEM}    images:\n    quality: 1\n",
+    "spaces-only line in a block": "provider:\n  name: X\n  \n",
+    "empty": "",
+    "quoted topic": 'topics:\n  - "AI"\n',
+    "provider name not a string": "provider:\n  name: 5\n",
+    "related provider name not a string": f"related:\n{_ITEM}    provider:\n      name: 5\n",
+    "image width not an integer": (
+        f'related:\n{_ITEM}    images:\n      - url: "x"\n        width: "5"\n'
+    ),
+    "image without url": f"related:\n{_ITEM}    images:\n      - width: 5\n",
+    "related quality not an integer": f'related:\n{_ITEM}    quality: "5"\n',
+    "related without provider": f"related:\n{_ITEM}    quality: 5\n",
+    "related item not a mapping": "related:\n  - x\n",
+    "images outside related": '    images:\n      - url: "x"\n',
+    "related without webUrl": 'related:\n  - title: "a"\n    publishedDateTime: 2020-06-11T12:02:00Z\n',
     "null topics": "topics: null\n",
     "null related": "related: null\n",
     "null provider": "provider: null\n",
@@ -332,6 +347,24 @@ class TestTricky:
             assert_same_data(front_matter)
 
     @pytest.mark.parametrize(
+        "edit",
+        [
+            lambda text: text.replace("\n---\n", "\n--- \n"),
+            lambda text: text.removesuffix("---\n\n"),
+            lambda text: text.removesuffix("\n---\n\n") + "\n---",
+            lambda text: "\ufeff" + text,
+            lambda text: text.replace("\n", "\r\n"),
+            lambda text: text.removeprefix("---\n"),
+        ],
+        ids=["space after fence", "unclosed", "fence at the end", "BOM", "CRLF", "no fence"],
+    )
+    def test_fences(self, sample_text: str, edit: Callable[[str], str]) -> None:
+        """Fences other than the canonical ones go to the reference path, which decides."""
+        text = edit(sample_text)
+        assert _fast.fast_loads(text) is None
+        assert_agrees(text)
+
+    @pytest.mark.parametrize(
         "name", ["offset zero", "offset minus zero", "explicit null", "fraction", "naive"]
     )
     def test_valid_but_uncommon_values_agree(self, name: str) -> None:
@@ -396,6 +429,15 @@ class TestTricky:
             value += f"{sign}{tz_hour:02d}:{tz_minute:02d}"
         assert_same_data(f"at: {value}\n")
         assert_agrees(f"---\ntitle: t\nwebUrl: u\npublishedDateTime: {value}\n---\n")
+
+
+class TestSubsetReader:
+    """The YAML subset reader on its own."""
+
+    def test_needs_a_final_line_end(self) -> None:
+        """Front matter that does not end with a line end is left to YAML."""
+        assert read_front_matter("a: 1") is None
+        assert read_front_matter("a: 1\n") == {"a": 1}
 
 
 class TestMutations:

@@ -37,6 +37,7 @@ from newsfeed._model import EMPTY, Article, FrozenDict, Image, Provider, Related
 from newsfeed._subset import (
     UNRECOGNIZED,
     Unrecognized,
+    _forget,
     aware_timestamp,
     integer,
     plain_str,
@@ -139,12 +140,7 @@ _BOOLEANS: Final = {"true": True, "false": False}
 def _value(value: str, kind: int) -> object:
     """Read *value* as a field written the *kind* way, or raise Unrecognized."""
     if kind == _QUOTED:
-        if len(value) < 2 or value[0] != '"' or value[-1] != '"':
-            raise UNRECOGNIZED
-        inner = value[1:-1]
-        if '"' in inner or "\\" in inner or not inner.isprintable():
-            return quoted(value)
-        return inner
+        return quoted(value)
     if kind == _PLAIN:
         result: object = plain_str(value)
     elif kind == _INTEGER:
@@ -485,11 +481,12 @@ def fast_loads(text: str) -> Article | None:
     try:
         return _build_canonical(_read_canonical(lines), body)
     except Unrecognized:
-        pass  # perhaps unknown keys: try the general reader
+        _forget(UNRECOGNIZED)  # perhaps unknown keys: try the general reader
     except ValueError:
         return None  # a timestamp out of range, such as 2020-02-30
     data = read_front_matter(front_matter)
     try:
         return None if data is None else _article(data, body)
     except Unrecognized:
+        _forget(UNRECOGNIZED)
         return None

@@ -42,6 +42,16 @@ class Unrecognized(Exception):  # noqa: N818 -- a signal to fall back, not an er
 #: would cost more than the fallback it signals.
 UNRECOGNIZED: Final = Unrecognized()
 
+
+def _forget(signal: Unrecognized) -> None:
+    """Drop the traceback of a caught *signal*, before it is raised again.
+
+    Raising the same instance again prepends the new frames to the old
+    traceback, so without this it would grow by every frame it ever passed
+    through, and keep each frame's locals (the lines of every file) alive.
+    """
+    signal.__traceback__ = None
+
 #: A YAML double-quoted escape the writer emits, and nothing else: libyaml
 #: knows a few more (``\/``, ``\_``, ``\U...``), which are left to it.
 _ESCAPE: Final = re.compile(r'\\(?:([0abtnvfre"\\NLP])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))')
@@ -298,13 +308,13 @@ def read_front_matter(front_matter: str) -> dict[str, Any] | None:
     if lines.pop():
         return None
     try:
-        data, index = _mapping(lines, 0, 0, None)
+        data, _ = _mapping(lines, 0, 0, None)
     except Unrecognized:
+        _forget(UNRECOGNIZED)
         return None
     except ValueError:
         # A timestamp out of range, such as 2020-02-30, which YAML refuses too.
         return None
-    if index != len(lines) or not data:
-        return None
+    # The top-level mapping reads to the end or raises; it may be empty.
     mapping: dict[str, Any] = data
-    return mapping
+    return mapping or None
