@@ -207,14 +207,8 @@ def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912,
             where, opened = _BLOCK_LINES[line]
             if not where & state:
                 raise UNRECOGNIZED
-            owner, attr = (
-                (top, _BLOCK_ATTRS[opened])
-                if where == _ANYWHERE
-                else (
-                    mappings[_INTO_ITEM],
-                    _BLOCK_ATTRS[opened],
-                )
-            )
+            owner = top if where == _ANYWHERE else mappings[_INTO_ITEM]
+            attr = _BLOCK_ATTRS[opened]
             if attr in owner:
                 raise UNRECOGNIZED  # a duplicate key
             if opened == _PROVIDER:
