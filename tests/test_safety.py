@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -485,3 +489,41 @@ class TestFuzz:
             newsfeed.load(path)
 
         assert caught.value.source == str(path)
+
+
+class TestMemory:
+    """Reading many files, good or bad, keeps nothing of them alive."""
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            pytest.param(lambda text: text, id="canonical"),
+            pytest.param(lambda text: text.replace("\n", "\r\n"), id="CRLF"),
+            pytest.param(lambda text: text.replace("quality: ", "quality:  "), id="extra spaces"),
+            pytest.param(lambda text: text.replace("topics:", "# c\ntopics:"), id="comment"),
+            pytest.param(lambda text: text.replace("heat: ", "heat: x"), id="validation error"),
+            pytest.param(lambda text: text.replace("heat: ", "heat: ["), id="parse error"),
+        ],
+    )
+    def test_repeated_loads(self, sample_text: str, change: Any) -> None:
+        """A hundred loads of one text retain (almost) no memory: no cache or traceback grows."""
+        text = change(sample_text)
+
+        def load_many(count: int) -> None:
+            for _ in range(count):
+                with contextlib.suppress(newsfeed.NewsfeedError):
+                    newsfeed.loads(text)
+
+        load_many(10)  # fill the bounded caches first
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            load_many(100)
+            gc.collect()
+            retained = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+
+        # A leak of one parse's data per load would keep megabytes here.
+        assert retained < 512 * 1024

@@ -52,6 +52,7 @@ def _forget(signal: Unrecognized) -> None:
     """
     signal.__traceback__ = None
 
+
 #: A YAML double-quoted escape the writer emits, and nothing else: libyaml
 #: knows a few more (``\/``, ``\_``, ``\U...``), which are left to it.
 _ESCAPE: Final = re.compile(r'\\(?:([0abtnvfre"\\NLP])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))')
@@ -308,13 +309,14 @@ def read_front_matter(front_matter: str) -> dict[str, Any] | None:
     if lines.pop():
         return None
     try:
-        data, _ = _mapping(lines, 0, 0, None)
+        data, index = _mapping(lines, 0, 0, None)
     except Unrecognized:
         _forget(UNRECOGNIZED)
         return None
     except ValueError:
         # A timestamp out of range, such as 2020-02-30, which YAML refuses too.
         return None
-    # The top-level mapping reads to the end or raises; it may be empty.
+    if index != len(lines) or not data:
+        return None
     mapping: dict[str, Any] = data
-    return mapping or None
+    return mapping
