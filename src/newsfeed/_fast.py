@@ -140,12 +140,7 @@ _BOOLEANS: Final = {"true": True, "false": False}
 def _value(value: str, kind: int) -> object:
     """Read *value* as a field written the *kind* way, or raise Unrecognized."""
     if kind == _QUOTED:
-        if len(value) < 2 or value[0] != '"' or value[-1] != '"':
-            raise UNRECOGNIZED
-        inner = value[1:-1]
-        if '"' in inner or "\\" in inner or not inner.isprintable():
-            return quoted(value)
-        return inner
+        return quoted(value)
     if kind == _PLAIN:
         result: object = plain_str(value)
     elif kind == _INTEGER:
@@ -212,14 +207,8 @@ def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912,
             where, opened = _BLOCK_LINES[line]
             if not where & state:
                 raise UNRECOGNIZED
-            owner, attr = (
-                (top, _BLOCK_ATTRS[opened])
-                if where == _ANYWHERE
-                else (
-                    mappings[_INTO_ITEM],
-                    _BLOCK_ATTRS[opened],
-                )
-            )
+            owner = top if where == _ANYWHERE else mappings[_INTO_ITEM]
+            attr = _BLOCK_ATTRS[opened]
             if attr in owner:
                 raise UNRECOGNIZED  # a duplicate key
             if opened == _PROVIDER:

@@ -309,14 +309,13 @@ def read_front_matter(front_matter: str) -> dict[str, Any] | None:
     if lines.pop():
         return None
     try:
-        data, index = _mapping(lines, 0, 0, None)
+        data, _ = _mapping(lines, 0, 0, None)
     except Unrecognized:
         _forget(UNRECOGNIZED)
         return None
     except ValueError:
         # A timestamp out of range, such as 2020-02-30, which YAML refuses too.
         return None
-    if index != len(lines) or not data:
-        return None
+    # The top-level mapping reads to the end or raises; it may be empty.
     mapping: dict[str, Any] = data
-    return mapping
+    return mapping or None
