@@ -191,3 +191,9 @@ class TestNothingElseEscapes:
 
         assert caught.value.__cause__ is None
         assert caught.value.__context__ is None or caught.value.__suppress_context__
+
+    @pytest.mark.parametrize("value", [None, 5, bytearray(b"---\n"), Path("a.md")])
+    def test_wrong_argument_type(self, value: object) -> None:
+        """Passing loads something other than str or bytes is a caller's TypeError, said plainly."""
+        with pytest.raises(TypeError, match=r"loads\(\) takes str or bytes, not "):
+            newsfeed.loads(value)  # type: ignore[arg-type]

@@ -60,6 +60,9 @@ def _decode(data: bytes) -> str:
 
 
 def _checked_text(text: str | bytes) -> str:
+    if not isinstance(text, str | bytes):
+        # A caller's mistake, not bad data: say so before len() or decode() does, obscurely.
+        raise TypeError(f"loads() takes str or bytes, not {type(text).__name__}")
     if len(text) > MAX_FILE_BYTES:
         unit = "bytes" if isinstance(text, bytes) else "characters"
         raise ParseError(f"text is longer than {MAX_FILE_BYTES} {unit}")
