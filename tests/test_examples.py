@@ -116,7 +116,7 @@ class TestQuickstart:
         result = run_example("quickstart.py", str(tmp_path), cwd=tmp_path)
 
         assert result.returncode == 1
-        assert f"{bad}:3: duplicate key 'title'" in result.stderr
+        assert f"{bad}:3: title: duplicate key 'title'" in result.stderr
 
 
 class TestWeeklyDigest:
@@ -292,8 +292,8 @@ class TestScaleOut:
             r"loaded 60 articles and 5 failures in [\d.]+ s on 2 worker processes", out
         )
         for expected in (
-            r"ParseError: .+/bad-alias\.md:2: anchors are not allowed \(&t\)",
-            r"ParseError: .+/bad-duplicate-key\.md:3: duplicate key 'title'",
+            r"ParseError: .+/bad-alias\.md:2: title: anchors are not allowed \(&t\)",
+            r"ParseError: .+/bad-duplicate-key\.md:3: title: duplicate key 'title'",
             r"ParseError: .+/bad-encoding\.md:2: not valid UTF-8",
             r"ValidationError: .+/bad-missing-url\.md:1: webUrl: required field is missing",
             r"ValidationError: .+/bad-quality\.md:5: quality: expected an integer, got str",

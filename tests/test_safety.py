@@ -441,6 +441,43 @@ class TestDocuments:
         assert error.line == 5
 
 
+class TestParseErrorFields:
+    """A parse error about one value names its place in the data, like a validation error."""
+
+    @pytest.mark.parametrize(
+        ("front_matter", "field", "line"),
+        [
+            ("quality: 1\nquality: 2\n", "quality", 6),
+            ("provider:\n  name: A\n  name: B\n", "provider.name", 7),
+            ("locale: !!python/name:os.system\n", "locale", 5),
+            ("tags: [a, !!binary aGk=]\n", "tags[1]", 5),
+            ("tags:\n  - x: &a 1\n", "tags[0].x", 6),
+            ("provider:\n  <<: {name: P}\n", "provider", 6),
+            ("provider:\n  5: five\n", "provider", 6),
+            ("locale: *nothing\n", "locale", 5),
+            (
+                "related:\n  - title: R\n    webUrl: r\n    publishedDateTime: 2020-13-45\n",
+                "related[0].publishedDateTime",
+                8,
+            ),
+        ],
+    )
+    def test_field_named(self, front_matter: str, field: str, line: int) -> None:
+        """The error's field is the path of the refused value, key or mapping."""
+        error = _parse_error(_file(front_matter))
+
+        assert error.field == field
+        assert error.line == line
+        assert str(error) == f"hostile.md:{line}: {field}: {error.reason}"
+
+    def test_top_level_problem_has_no_field(self) -> None:
+        """A problem with the top-level mapping itself (a non-string key) names no field."""
+        error = _parse_error(_file("5: five\n"))
+
+        assert error.field is None
+        assert str(error) == f"hostile.md:5: {error.reason}"
+
+
 class TestFuzz:
     """Any input, however mangled, loads or raises a NewsfeedError: nothing else escapes."""
 

@@ -76,12 +76,20 @@ class _LocatedError(NewsfeedError, ValueError):
             (type(self), self.reason, self.source, self.field, self.line),
         )
 
-    def _located(self, *, source: str | os.PathLike[str] | None, line: int | None) -> None:
-        """Fill in what the raiser could not know (the file, the line)."""
+    def _located(
+        self,
+        *,
+        source: str | os.PathLike[str] | None,
+        line: int | None,
+        field: str | None = None,
+    ) -> None:
+        """Fill in what the raiser could not know (the file, the line, the field)."""
         if self.source is None and source is not None:
             self.source = os.fspath(source)
         if self.line is None:
             self.line = line
+        if self.field is None:
+            self.field = field
         self.args = (self._message(),)
 
 

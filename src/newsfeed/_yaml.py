@@ -34,6 +34,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from newsfeed._convert import format_field_path
 from newsfeed._errors import ParseError
 
 __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
@@ -107,11 +108,28 @@ def load_mapping(
         loader.dispose()
 
 
-def _build(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one function
+def _build(
     loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int] | None
 ) -> dict[str, Any]:
     stack: list[_Collection] = []
     path: list[str | int] = []
+    try:
+        return _read(loader, first_line, lines, stack, path)
+    except ParseError as error:
+        # Say where in the data the refused thing stands, in the file's key names.
+        field = format_field_path(_where(stack, path)) or None
+        error._located(source=None, line=None, field=field)  # noqa: SLF001
+        raise
+
+
+def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one function
+    loader: yaml.SafeLoader,
+    first_line: int,
+    lines: dict[KeyPath, int] | None,
+    stack: list[_Collection],
+    path: list[str | int],
+) -> dict[str, Any]:
+    """Build the mapping from the events, keeping *stack* and *path* current for errors."""
     result: Any = None
     documents = 0
     while True:
@@ -136,7 +154,8 @@ def _build(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one 
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise ParseError(
-                        f"nesting is deeper than {MAX_DEPTH} levels", line=_line(event, first_line)
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        line=_line(event, first_line),
                     )
                 value = _start_collection(event, first_line)
                 if stack:
@@ -162,7 +181,8 @@ def _build(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one 
             documents += 1
             if documents > 1:
                 raise ParseError(
-                    "front matter holds more than one YAML document", line=_line(event, first_line)
+                    "front matter holds more than one YAML document",
+                    line=_line(event, first_line),
                 )
         elif isinstance(event, StreamEndEvent):
             break
@@ -172,6 +192,19 @@ def _build(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one 
         kind = "null" if result is None else type(result).__name__
         raise ParseError(f"front matter must be a mapping, not {kind}", line=first_line)
     return result
+
+
+def _where(stack: list[_Collection], path: list[str | int]) -> KeyPath:
+    """Return the key path of the value being read: a key's, an item's, or a mapping's."""
+    if not stack:
+        return ()
+    parent = stack[-1]
+    if isinstance(parent.value, list):
+        return (*path, len(parent.value))
+    if parent.key is not None:
+        return (*path, parent.key)
+    # A key itself is refused: name the mapping it is in.
+    return tuple(path)
 
 
 def _start_collection(event: Event, first_line: int) -> dict[str, Any] | list[Any]:
@@ -195,10 +228,11 @@ def _take_key(loader: yaml.SafeLoader, event: Event, mapping: _Collection, first
     key = _scalar(loader, event, first_line)
     if not isinstance(key, str):
         raise ParseError(f"mapping keys must be strings, not {key!r}", line=line)
-    if key in mapping.value:
-        raise ParseError(f"duplicate key {key!r}", line=line)
+    # Taken before the check, so that a duplicate's error names its own path.
     mapping.key = key
     mapping.key_line = line
+    if key in mapping.value:
+        raise ParseError(f"duplicate key {key!r}", line=line)
 
 
 def _store(parent: _Collection, value: object) -> None:
