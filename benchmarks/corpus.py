@@ -147,21 +147,18 @@ SUBJECTS = (
     "Tesla",
     "The EU",
     "Congress",
-    "Police in São Paulo",
-    "Regulators in Zürich",
     "Sony",
     "Samsung",
     "TSMC",
-    "Researchers at ETH Zürich",
+    "Researchers at MIT",
     "Toyota",
     "Renault",
     "Nokia",
-    "A Montréal startup",
+    "A Boston startup",
     "Baidu",
-    "東京の研究者",
     "Infosys",
     "The FTC",
-    "Citizens’ groups",
+    "Citizens' groups",
 )
 VERBS = (
     "bans",
@@ -176,7 +173,7 @@ VERBS = (
     "opens a lab for",
     "reports record revenue from",
     "faces criticism over",
-    "partners with Müller & Co. on",
+    "partners with Smith & Co. on",
     "backs away from",
 )
 OBJECTS = (
@@ -186,7 +183,7 @@ OBJECTS = (
     "self-driving cars",
     "chip production",
     "data centers in Europe",
-    "“responsible AI” rules",
+    '"responsible AI" rules',
     "a new smartphone",
     "quantum computers",
     "its voice assistant",
@@ -203,7 +200,7 @@ CLAUSES = (
     " in a bid to win back investors",
     " while rivals race to catch up",
     " despite warnings from civil rights groups",
-    ", the company’s biggest bet in years",
+    ", the company's biggest bet in years",
 )
 TAILS = (
     "",
@@ -214,14 +211,13 @@ TAILS = (
     " after months of criticism",
     ": what it means for you",
     " | Charlotte Observer",
-    " — report",
+    " - report",
     ", sources say",
     " (update)",
     " #tech",
-    " 🚀",
     ' as "deadline" nears',
     " in Q3",
-    " – analysts react",
+    ": analysts react",
 )
 SENTENCES = (
     (
@@ -233,13 +229,13 @@ SENTENCES = (
         "The company said on Thursday it would not sell the technology until there is a"
         " federal law regulating it."
     ),
-    "Critics say the move doesn’t go far enough, and privacy advocates want a permanent ban.",
+    "Critics say the move doesn't go far enough, and privacy advocates want a permanent ban.",
     (
         "Analysts expect the decision to cost the company little, since the business is"
         " a small part of its revenue."
     ),
     (
-        "“We’re implementing a one-year moratorium,” the company wrote in a short blog"
+        '"We\'re implementing a one-year moratorium," the company wrote in a short blog'
         " post on Wednesday."
     ),
     "Shares rose 2.4% in early trading in New York, while the Nasdaq was flat.",
@@ -254,11 +250,29 @@ SENTENCES = (
         "Over the past year, investment in the sector has more than doubled, according"
         " to PitchBook data."
     ),
-    "Its chief executive told employees the company would “listen and learn” from the criticism.",
-    "Regulators in Zürich and São Paulo are weighing similar measures, officials said.",
+    "Its chief executive told employees the company would 'listen and learn' from the criticism.",
+    "Regulators in Ottawa and Canberra are weighing similar measures, officials said.",
     "The new chips are built on a 5-nanometre process and ship later this year.",
     "Customers will not see any change to their bills until next quarter.",
     "The report cites people familiar with the matter who asked not to be named.",
+)
+#: Non-ASCII text, drawn now and then: in the samples, about one title or
+#: excerpt in ten holds a curly quote or an accent.
+ACCENTED_SUBJECTS = (
+    "Police in São Paulo",
+    "Regulators in Zürich",
+    "A Montréal startup",
+    "東京の研究者",
+    "Citizens’ groups",
+    "Müller & Söhne",
+)
+ACCENTED_TAILS = (" — report", " 🚀", " – analysts react", " (‘update’)")
+CURLY_SENTENCES = (
+    "Critics say the move doesn’t go far enough, and privacy advocates want a permanent ban.",
+    "“We’re implementing a one-year moratorium,” the company wrote in a short blog post.",
+    "Its chief executive told employees the company would “listen and learn” from the criticism.",
+    "Regulators in Zürich and São Paulo are weighing similar measures, officials said.",
+    "The deal values the company at ¥1.2 trillion (€9.8 billion).",
 )
 #: Offsets from real feeds of this family; UTC ("Z") dominates.
 OFFSETS = (timedelta(0),) * 10 + (
@@ -308,11 +322,14 @@ class _Story:
     def title(self) -> str:
         rng = self.rng
         clause = rng.choice(CLAUSES) if self.chance(0.5) else ""
-        head = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}"
-        return f"{head}{clause}{rng.choice(TAILS)}"
+        subject = rng.choice(ACCENTED_SUBJECTS if self.chance(0.06) else SUBJECTS)
+        tail = rng.choice(ACCENTED_TAILS if self.chance(0.04) else TAILS)
+        return f"{subject} {rng.choice(VERBS)} {rng.choice(OBJECTS)}{clause}{tail}"
 
     def excerpt(self) -> str:
         sentences = self.rng.sample(SENTENCES, self.rng.choice((2, 3, 3, 3, 4)))
+        if self.chance(0.08):
+            sentences[0] = self.rng.choice(CURLY_SENTENCES)
         return " ".join(sentences)
 
     def moment(self) -> datetime:
