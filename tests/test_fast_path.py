@@ -233,6 +233,15 @@ class TestSharing:
             assert sys.intern(text) is text
         assert first.title is not second.title  # unique text is not kept in a cache
 
+    def test_offsets_and_integers_are_shared(self) -> None:
+        """UTC offsets and integers above Python's small-int cache are one object per value."""
+        text = newsfeed.dumps(PLAIN_ARTICLE)
+        first, second = newsfeed.loads(text), newsfeed.loads(text)
+        assert first.related[0].published_at.tzinfo is second.related[0].published_at.tzinfo
+        width = first.related[0].images[0].width
+        assert width == 817
+        assert width is second.related[0].images[0].width
+
     def test_provider_with_unknown_keys_is_its_own(self) -> None:
         """A provider with unknown keys is not shared (its extra could differ)."""
         text = newsfeed.dumps(VARIANTS["unknown keys"])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Final
 
 from newsfeed._write import _is_plain_safe
@@ -138,8 +138,13 @@ def quoted(value: str) -> str:
     return inner
 
 
+@functools.lru_cache(maxsize=1024)
 def integer(value: str) -> int | None:
-    """Read a decimal integer as the writer writes one, or return None."""
+    """Read a decimal integer as the writer writes one, or return None.
+
+    Cached (and bounded) for memory: Python keeps one object per integer
+    above 256, and a feed repeats a few hundred image sizes and heats.
+    """
     digits = value[1:] if value[:1] == "-" else value
     # Other spellings YAML reads as integers (+1, 0x1F, 017, 1_000, 1:20)
     # are not decimal digits only, or start with 0.
@@ -157,7 +162,18 @@ def aware_timestamp(value: str) -> datetime | None:
     """Read a timestamp as the writer writes one (``...Z`` or ``...+05:30``), or None."""
     if _AWARE_TIMESTAMP.fullmatch(value) is None:
         return None
-    return datetime.fromisoformat(value)  # may raise ValueError: 2020-02-30
+    moment = datetime.fromisoformat(value)  # may raise ValueError: 2020-02-30
+    zone = moment.tzinfo
+    if zone is UTC:
+        return moment
+    # fromisoformat builds a timezone object for every value; a feed needs
+    # one per offset (it is immutable, so sharing it is safe).
+    return moment.replace(tzinfo=_shared_zone(zone))
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
+    return zone
 
 
 @functools.cache
