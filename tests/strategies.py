@@ -301,6 +301,8 @@ def extras(*, known: tuple[tuple[str, str], ...]) -> st.SearchStrategy[dict[str,
     names = st.one_of(
         st.sampled_from(("locale", "tags", "updatedDateTime", "images", "id", "score")),
         texts(max_size=12),
+        # YAML's limit on an implicit key is 1024 characters.
+        st.integers(min_value=1020, max_value=1030).map(lambda size: "k" * size),
     ).filter(lambda name: name not in taken)
     return st.dictionaries(names, json_values(), max_size=3)
 

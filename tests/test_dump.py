@@ -377,6 +377,33 @@ class TestDumpsWrites:
         )
         assert newsfeed.loads(text).extra == extra
 
+    @pytest.mark.parametrize(
+        ("key", "written"),
+        [
+            ("k" * 1024, "k" * 1024 + ": 1\n"),
+            ("k" * 1025, "? " + "k" * 1025 + "\n: 1\n"),
+            ("a: " + "b" * 1019, '"a: ' + "b" * 1019 + '": 1\n'),
+            ("a: " + "b" * 1020, '? "a: ' + "b" * 1020 + '"\n: 1\n'),
+        ],
+        ids=["1024 plain", "1025 plain", "1024 quoted", "1025 quoted"],
+    )
+    def test_long_key(self, key: str, written: str) -> None:
+        """A key longer than YAML's 1024-character limit on implicit keys is written explicitly."""
+        text = newsfeed.dumps(_article(extra={key: 1}))
+
+        assert text.endswith("\n\n" + written + "---\n\n")
+        assert newsfeed.loads(text).extra == {key: 1}
+
+    def test_long_keys_nested(self) -> None:
+        """Explicit keys work in nested mappings and in mappings inside lists."""
+        key = "k" * 1100
+        extra = {"tags": [{key: "v", "y": 2}, {key: {"z": [key]}}], key: {key: [[{key: []}]]}}
+        text = newsfeed.dumps(_article(extra=extra))
+
+        assert "  - ? " + key + "\n    : v\n" in text
+        assert newsfeed.loads(text).extra == extra
+        assert newsfeed.dumps(newsfeed.loads(text)) == text
+
     def test_empty_provider(self) -> None:
         """A provider with nothing in it is written as an empty mapping and read back."""
         article = _article(provider=newsfeed.Provider())

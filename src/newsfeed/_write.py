@@ -92,6 +92,7 @@ def _quoted(text: str, field: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
+_MAX_IMPLICIT_KEY: Final = 1024
 _PLAIN_FIRST_FORBIDDEN: Final = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _PLAIN_FORBIDDEN: Final = re.compile(r": |:$| #|[,\[\]{}]|\s$")
 _STR_TAG: Final = "tag:yaml.org,2002:str"
@@ -240,7 +241,14 @@ class _Writer:
         """Write ``key: value`` in a block mapping."""
         if type(key) is not str:
             raise ValidationError("keys must be strings", field=field)
-        head = f"{indent}{_plain_or_quoted(key, field)}:"
+        key_text = _plain_or_quoted(key, field)
+        if len(key_text) > _MAX_IMPLICIT_KEY:
+            # YAML reads a key of at most 1024 characters before its colon;
+            # a longer one is written explicitly: "? key", then ": value".
+            self.lines.append(f"{indent}? {key_text}\n")
+            head = f"{indent}:"
+        else:
+            head = f"{indent}{key_text}:"
         if isinstance(value, Mapping) and value:
             self.lines.append(head + "\n")
             for inner_key, inner_value in value.items():
