@@ -194,6 +194,27 @@ class TestOptionalFields:
         assert "None" not in newsfeed.dumps(article)
         assert "category" not in newsfeed.dumps(article)
 
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("topics:\n  - AI\n", "topics: null\n"),
+            ("provider:\n  name: Example\n  domain: example.com\n", "provider: ~\n"),
+            ("        isCached: false\n", "        isCached:\n"),
+        ],
+    )
+    def test_null_is_absent_for_every_optional_field(self, old: str, new: str) -> None:
+        """`key: null` reads as absent for lists and mappings too, and is not written back."""
+        text = ARTICLE.replace(old, new)
+        article = newsfeed.loads(text)
+
+        assert newsfeed.dumps(article) == ARTICLE.replace(old, "").replace("\n\n\n", "\n\n")
+
+    def test_null_lists_in_related(self) -> None:
+        """`images: null` in a related item reads as no images."""
+        text = ARTICLE.replace("    quality: 7\n", "    quality: 7\n    images: null\n")
+
+        assert newsfeed.loads(text) == newsfeed.loads(ARTICLE)
+
     def test_unknown_null_kept(self) -> None:
         """An unknown key whose value is null keeps None and is written back as null."""
         text = ARTICLE.replace('secured: "token"\n', 'secured: "token"\nlocale: null\n')

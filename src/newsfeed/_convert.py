@@ -140,6 +140,9 @@ def _strict_tuple_factory(
     items = cattrs.cols.homogenous_tuple_structure_factory(type_, converter)
 
     def structure(value: object, type_: type) -> tuple[Any, ...]:
+        if value is None:
+            # `topics: null` is absent, as null is for every optional field.
+            return ()
         if not isinstance(value, list | tuple):
             raise _InvalidValueError(f"expected a list, got {_describe(value)}")
         structured: tuple[Any, ...] = items(value, type_)
