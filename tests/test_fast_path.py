@@ -8,6 +8,7 @@ class with the fast path as without it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -190,6 +191,24 @@ class TestRecognized:
         assert fast is not None
         assert same(fast, VARIANTS[name])
 
+    def test_unknown_one_line_keys_take_the_canonical_reader(self) -> None:
+        """Unknown one-line keys at every level do not need the general reader."""
+        provider = newsfeed.Provider("Reuters", "reuters.com", extra={"id": 5})
+        item = attrs.evolve(
+            PLAIN_ARTICLE.related[0],
+            provider=provider,
+            images=(newsfeed.Image("u", 1, 2, is_cached=False, extra={"alt": "a b"}),),
+            extra={"isPaywalled": True, "seen": datetime(2020, 1, 1, tzinfo=UTC), "n": None},
+        )
+        article = attrs.evolve(
+            PLAIN_ARTICLE, provider=provider, related=(item,), extra={"locale": "en-us"}
+        )
+        text = newsfeed.dumps(article)
+        with mock.patch.object(_fast, "read_front_matter", side_effect=AssertionError):
+            fast = _fast.fast_loads(text)
+        assert same(fast, article)
+        assert_agrees(text)
+
     def test_sample_with_crlf_after_fence(self, sample_text: str) -> None:
         """A body after a CRLF empty line is cut where split_front_matter cuts it."""
         text = sample_text.replace("---\n\n", "---\n\r\nBody\r\n")
@@ -283,6 +302,24 @@ TRICKY_FRONT_MATTER = {
     "related quality not an integer": f'related:\n{_ITEM}    quality: "5"\n',
     "related without provider": f"related:\n{_ITEM}    quality: 5\n",
     "related item not a mapping": "related:\n  - x\n",
+    "unknown key in provider": "provider:\n  name: X\n  id: 5\n",
+    "unknown key alone in provider": "provider:\n  id: 5\n",
+    "unknown key in related item": f"related:\n{_ITEM}    isPaywalled: true\n",
+    "unknown key in related provider": f"related:\n{_ITEM}    provider:\n      id: 5\n",
+    "unknown key in image": f'related:\n{_ITEM}    images:\n      - url: "x"\n        alt: "a"\n',
+    "unknown key in images list": f'related:\n{_ITEM}    images:\n      - url: "x"\n      id: 1\n',
+    "unknown key at an odd indent": "   id: 1\n",
+    "unknown key deeper than any mapping": "          id: 1\n",
+    "unknown key under topics": "topics:\n  - AI\n  id: 1\n",
+    "known key written as flow": f"related:\n{_ITEM}    images: []\n",
+    "known top key written as flow": "topics: []\n",
+    "empty flow provider": "provider: {}\n",
+    "duplicate unknown key": "locale: a\nlocale: b\n",
+    "unknown key like a marker": "---x: 1\n",
+    "unknown key that is a number": "5: five\n",
+    "unknown key that is a bool": "true: 1\n",
+    "unknown key with a bad value": "id: 'x'\n",
+    "unknown key with a bad timestamp": "at: 2020-02-30T00:00:00Z\n",
     "images outside related": '    images:\n      - url: "x"\n',
     "related without webUrl": 'related:\n  - title: "a"\n    type: t\n',
     "null topics": "topics: null\n",
@@ -439,6 +476,35 @@ class TestTricky:
             value += f"{sign}{tz_hour:02d}:{tz_minute:02d}"
         assert_same_data(f"at: {value}\n")
         assert_agrees(f"---\ntitle: t\nwebUrl: u\npublishedDateTime: {value}\n---\n")
+
+
+class TestReadingFiles:
+    """load() reads a file in one exact read, yet never trusts its reported size."""
+
+    @pytest.mark.parametrize("reported", [0, 10, 100_000_000])
+    def test_misreported_size(
+        self, sample_path: Any, reported: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file reporting the wrong size (a /proc file, one being written) is read whole."""
+        expected = newsfeed.load(sample_path)
+        real_fstat = os.fstat
+
+        def fstat(descriptor: int) -> Any:
+            return mock.Mock(wraps=real_fstat(descriptor), st_size=reported)
+
+        monkeypatch.setattr(_load.os, "fstat", fstat)
+        monkeypatch.setattr(_load, "_CHUNK_BYTES", 1000)
+        assert same(newsfeed.load(sample_path), expected)
+
+    def test_growing_file_over_the_limit(
+        self, sample_path: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file larger than the limit but reporting less is still refused."""
+        monkeypatch.setattr(_load.os, "fstat", lambda _: mock.Mock(st_size=10))
+        monkeypatch.setattr(_load, "MAX_FILE_BYTES", 5000)
+        monkeypatch.setattr(_load, "_CHUNK_BYTES", 1000)
+        with pytest.raises(newsfeed.ParseError, match="larger than 5000 bytes"):
+            newsfeed.load(sample_path)
 
 
 class TestSubsetReader:

@@ -29,12 +29,16 @@ holds each once however many articles repeat it.
 from __future__ import annotations
 
 import functools
+import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
 from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
 from newsfeed._model import EMPTY, Article, FrozenDict, Image, Provider, RelatedArticle
 from newsfeed._subset import (
+    MARKERS,
+    MAX_KEY,
     UNRECOGNIZED,
     Unrecognized,
     _forget,
@@ -43,6 +47,7 @@ from newsfeed._subset import (
     plain_str,
     quoted,
     read_front_matter,
+    scalar,
 )
 
 __all__ = ["fast_loads"]
@@ -137,23 +142,51 @@ _BLOCK_ATTRS: Final = {
 _BOOLEANS: Final = {"true": True, "false": False}
 
 
-def _value(value: str, kind: int) -> object:
-    """Read *value* as a field written the *kind* way, or raise Unrecognized."""
-    if kind == _QUOTED:
-        return quoted(value)
-    if kind == _PLAIN:
-        result: object = plain_str(value)
-    elif kind == _INTEGER:
-        result = integer(value)
-    elif kind == _BOOLEAN:
-        result = _BOOLEANS.get(value)
-    else:
-        result = aware_timestamp(value)
-    if result is None:
+#: How each kind of value is read: the value, or None if it is not one.
+#: (A double-quoted string is never None; quoted() raises instead.)
+_READERS: Final[tuple[Callable[[str], object], ...]] = (
+    quoted,
+    plain_str,
+    integer,
+    _BOOLEANS.get,
+    aware_timestamp,
+)
+#: Where a key the model does not know goes, by its indentation: where it
+#: may stand, the block it leaves open, the mapping it goes into, and the
+#: keys that mapping knows (one of those here is a form this reader leaves
+#: to the others, such as ``images: []``).
+_UNKNOWN_KEYS: Final = {
+    0: (_ANYWHERE, _TOP, _INTO_TOP, frozenset(key for _, key in ARTICLE_KEYS)),
+    2: (_PROVIDER, _PROVIDER, _INTO_PROVIDER, frozenset(key for _, key in PROVIDER_KEYS)),
+    4: (_IN_ITEM, _ITEM, _INTO_ITEM, frozenset(key for _, key in RELATED_KEYS)),
+    6: (_ITEM_PROVIDER, _ITEM_PROVIDER, _INTO_ITEM_PROVIDER, frozenset(("name", "domain"))),
+    8: (_IMAGE, _IMAGE, _INTO_IMAGE, frozenset(key for _, key in IMAGE_KEYS)),
+}
+
+
+def _unknown(key: str, value: str, state: int, mappings: list[dict[str, Any]]) -> int:
+    """Read a one-line entry of a key the model does not know into its mapping's extra.
+
+    Returns the state it leaves; raises Unrecognized where it may not stand.
+    """
+    name = key.lstrip(" ")
+    where, state_after, into, known = _UNKNOWN_KEYS.get(len(key) - len(name), _NO_UNKNOWN)
+    if (
+        not where & state
+        or name in known
+        or len(name) > MAX_KEY
+        or name.startswith(MARKERS)
+        or plain_str(name) is None
+    ):
         raise UNRECOGNIZED
-    return result
+    extra = mappings[into].setdefault("extra", {})
+    if name in extra:
+        raise UNRECOGNIZED  # a duplicate key
+    extra[sys.intern(name)] = scalar(value)
+    return state_after
 
 
+_NO_UNKNOWN: Final = (0, 0, 0, frozenset[str]())
 _NO_LINE: Final = (0, 0, 0, "", 0)
 
 
@@ -173,6 +206,9 @@ def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912,
         key, separator, value = line.partition(": ")
         if separator:
             where, state_after, into, attr, kind = _SCALAR_LINES.get(key, _NO_LINE)
+            if not where:
+                state = _unknown(key, value, state, mappings)
+                continue
             if not where & state:
                 raise UNRECOGNIZED
             if into == _NEW_ITEM:
@@ -197,7 +233,10 @@ def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912,
                 # Most lines: a double-quoted string with nothing to unescape.
                 mapping[attr] = inner
             else:
-                mapping[attr] = _value(value, kind)
+                result = _READERS[kind](value)
+                if result is None:
+                    raise UNRECOGNIZED
+                mapping[attr] = result
             state = state_after
         elif not line:
             # Only a top-level key may follow an empty line (as far as this
@@ -235,6 +274,8 @@ def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912,
 def _finish_provider(data: dict[str, Any]) -> Provider:
     if not data:
         raise UNRECOGNIZED  # `provider:` with nothing under it is null
+    if "extra" in data:
+        return Provider(data.get("name"), data.get("domain"), extra=data["extra"])
     return _shared_provider(data.get("name"), data.get("domain"))
 
 

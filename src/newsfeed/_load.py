@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import attrs
 
@@ -20,6 +20,9 @@ __all__ = ["MAX_FILE_BYTES", "load", "loads", "split_front_matter"]
 #: Files larger than this are refused unread. Real articles are about 10 KiB;
 #: this leaves room for long bodies while bounding what a hostile file costs.
 MAX_FILE_BYTES: Final = 8 * 1024 * 1024
+
+#: What a file that outgrew its reported size is read by, past that size.
+_CHUNK_BYTES: Final = 1 << 16
 
 # The front matter starts on the file's second line.
 _FIRST_LINE: Final = 2
@@ -122,6 +125,27 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     return article
 
 
+def _read_limited(file: BinaryIO) -> bytes:
+    """Read *file* to its end, or to one byte past :data:`MAX_FILE_BYTES`.
+
+    The file's size is only a hint: a special file or a concurrent writer
+    can misreport it, so reading goes on until the end or the limit. It is
+    not read in one ``read(MAX_FILE_BYTES + 1)``, which allocates the whole
+    8 MiB up front and costs more than parsing a typical file.
+    """
+    limit = MAX_FILE_BYTES + 1
+    hint = os.fstat(file.fileno()).st_size + 1
+    data = file.read(min(hint, limit))
+    if len(data) < hint:
+        return data  # a short read: the end of the file
+    chunks = [data]
+    size = len(data)
+    while size < limit and (chunk := file.read(min(limit - size, _CHUNK_BYTES))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def load(path: str | os.PathLike[str]) -> Article:
     """Read the article file at *path*.
 
@@ -129,9 +153,7 @@ def load(path: str | os.PathLike[str]) -> Article:
     for a bad file, and :class:`OSError` when it cannot be read.
     """
     with Path(path).open("rb") as file:
-        # Read one byte past the limit rather than trusting the file's size,
-        # which a special file or a concurrent writer can misreport.
-        data = file.read(MAX_FILE_BYTES + 1)
+        data = _read_limited(file)
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
     return loads(data, source=path)

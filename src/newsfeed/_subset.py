@@ -31,7 +31,18 @@ from typing import Any, Final
 
 from newsfeed._write import _is_plain_safe
 
-__all__ = ["UNRECOGNIZED", "Unrecognized", "plain_str", "quoted", "read_front_matter", "scalar"]
+__all__ = [
+    "MARKERS",
+    "MAX_KEY",
+    "UNRECOGNIZED",
+    "Unrecognized",
+    "aware_timestamp",
+    "integer",
+    "plain_str",
+    "quoted",
+    "read_front_matter",
+    "scalar",
+]
 
 
 class Unrecognized(Exception):  # noqa: N818 -- a signal to fall back, not an error
@@ -92,10 +103,10 @@ _EMPTY_FLOW: Final[dict[str, Any]] = {"[]": list, "{}": dict}
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False, "null": None}
 #: libyaml refuses an implicit key longer than 1024 characters; real keys
 #: are short, so long ones are left to it.
-_MAX_KEY: Final = 128
+MAX_KEY: Final = 128
 #: The canonical layout nests five levels deep (ten spaces at most).
 _MAX_INDENT: Final = 32
-_MARKERS: Final = ("---", "...")
+MARKERS: Final = ("---", "...")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -234,7 +245,7 @@ def scalar(value: str) -> object:
 
 
 def _key(text: str, mapping: dict[str, Any]) -> str:
-    key = plain_str(text) if len(text) <= _MAX_KEY else None
+    key = plain_str(text) if len(text) <= MAX_KEY else None
     if key is None or key in mapping:
         raise UNRECOGNIZED  # a key YAML may read as something else, or a duplicate
     return key
@@ -265,7 +276,7 @@ def _mapping(lines: list[str], index: int, indent: int, first: str | None) -> tu
                     raise UNRECOGNIZED  # a line of spaces only
                 content = None
                 continue
-            if content[0] == " " or (not indent and content.startswith(_MARKERS)):
+            if content[0] == " " or (not indent and content.startswith(MARKERS)):
                 # Deeper than this mapping under no key; or, at the start of
                 # a line, what YAML may read as a document marker.
                 raise UNRECOGNIZED
