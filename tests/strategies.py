@@ -163,6 +163,7 @@ YAML_LOOKALIKES: Final = (
     "`tick`",
     "---",
     "...",
+    "... x",  # a document end marker, if it starts a line
     " leading",
     "trailing ",
     "two  spaces",

@@ -404,6 +404,14 @@ class TestDumpsWrites:
         assert newsfeed.loads(text).extra == extra
         assert newsfeed.dumps(newsfeed.loads(text)) == text
 
+    @pytest.mark.parametrize("key", ["... x", "...", "...\tx", "--- x", "%YAML 1.1", "# x"])
+    def test_top_level_key_like_a_marker(self, key: str) -> None:
+        """A top-level key that would read as a document marker or comment is quoted."""
+        text = newsfeed.dumps(_article(extra={key: 1}))
+
+        assert newsfeed.loads(text).extra == {key: 1}
+        assert f"\n{key}: 1\n" not in text
+
     def test_empty_provider(self) -> None:
         """A provider with nothing in it is written as an empty mapping and read back."""
         article = _article(provider=newsfeed.Provider())

@@ -108,6 +108,8 @@ def _is_plain_safe(text: str) -> bool:
     return (
         bool(text)
         and text[0] not in _PLAIN_FIRST_FORBIDDEN
+        # "... x" as a top-level key, at the start of a line, ends the document.
+        and not text.startswith("...")
         and text.isprintable()
         and _PLAIN_FORBIDDEN.search(text) is None
         and _resolver.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
