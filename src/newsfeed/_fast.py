@@ -6,11 +6,12 @@ every file newsfeed reads is one it wrote, in the canonical layout. So
 :func:`fast_loads` tries, in turn:
 
 1. :func:`_read_canonical`: the layout exactly as :func:`newsfeed.dumps`
-   writes it with no unknown keys. Each line is looked up whole, by what
-   comes before its ``": "``, and its value read as that field's type.
+   writes it, unknown keys included when they fit on one line. Each line is
+   looked up whole, by what comes before its ``": "``, and its value read as
+   that field's type.
 2. :func:`newsfeed._subset.read_front_matter`, then :func:`_article`: the
-   same subset of YAML in general (unknown keys and values of any type,
-   keys in any order), turned into plain data, then into an Article with the
+   same subset of YAML in general (unknown keys with block values, keys in
+   any order), turned into plain data, then into an Article with the
    checks of the cattrs hooks in :mod:`newsfeed._convert`.
 
 Neither raises or guesses. On anything not fully recognized -- odd spacing, a
@@ -22,8 +23,9 @@ error. ``tests/test_fast_path.py`` checks that whatever it returns is exactly
 what the reference path returns.
 
 Plain scalars (provider names and domains, topics, ``type``, ``category``)
-are interned, and providers without unknown keys are shared, so that a feed
-holds each once however many articles repeat it.
+are interned, and providers without unknown keys, UTC offsets and integers
+above 256 are shared (through bounded caches), so that a feed holds each once
+however many articles repeat it.
 """
 
 from __future__ import annotations
