@@ -256,7 +256,7 @@ def structure_article(data: object) -> Article:
     """Build an :class:`Article` from plain data with the file's key names.
 
     Raises :class:`ValidationError` with ``field`` set (but no ``source`` or
-    ``line``; the loader knows those). The exception's ``key_path`` attribute
+    ``line``; the loader knows those). The exception's ``_key_path`` attribute
     holds the raw path, for the loader to find the line.
     """
     try:
@@ -265,7 +265,7 @@ def structure_article(data: object) -> Article:
         path, leaf = _first_failure(error, ())
         reason = "required field is missing" if isinstance(leaf, KeyError) else str(leaf)
         failure = ValidationError(reason, field=format_field_path(path) or None)
-        failure.key_path = path  # type: ignore[attr-defined]
+        failure._key_path = path  # noqa: SLF001 -- the error module's own helper attribute
     # Raised outside the except block, so that cattrs' exception group is not
     # kept as __context__: pickling that carries the chain (tblib, which dask
     # distributed installs) cannot rebuild a cattrs group on the other side.

@@ -40,6 +40,8 @@ class _LocatedError(NewsfeedError, ValueError):
     source: str | None
     field: str | None
     line: int | None
+    #: The field as raw keys and indexes, for the loader to find its line.
+    _key_path: tuple[str | int, ...] = ()
 
     def __init__(
         self,

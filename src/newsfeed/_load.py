@@ -99,7 +99,7 @@ def _parse_reference(text: str) -> Article:
     try:
         article = structure_article(data)
     except ValidationError as error:
-        error._located(source=None, line=_line_of(front_matter, error.key_path))  # type: ignore[attr-defined]  # noqa: SLF001
+        error._located(source=None, line=_line_of(front_matter, error._key_path))  # noqa: SLF001 -- private to the package
         raise
     return attrs.evolve(article, body=body) if body else article
 
@@ -118,7 +118,7 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     try:
         article = _parse(_checked_text(text))
     except (ParseError, ValidationError) as error:
-        error._located(source=source, line=error.line)  # noqa: SLF001
+        error._located(source=source, line=error.line)  # noqa: SLF001 -- private to the package
         raise
     if source is not None:
         article = attrs.evolve(article, path=Path(source))
