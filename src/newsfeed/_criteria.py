@@ -14,6 +14,8 @@ from numbers import Real
 from operator import attrgetter
 from typing import Final, TypeAlias
 
+import attrs
+
 from newsfeed._errors import QueryError
 from newsfeed._model import Article
 from newsfeed._timestamps import to_aware_datetime
@@ -38,27 +40,17 @@ def _related_count(article: Article) -> int:
     return len(article.related)
 
 
-#: The names :meth:`Feed.sort` accepts: the article's scalar attributes and
-#: the derived columns of :meth:`Feed.to_records`.
+#: Attributes that hold collections, not one sortable value.
+_NOT_SORTABLE: Final = frozenset({"provider", "topics", "related", "extra"})
+
+#: The names :meth:`Feed.sort` accepts: the article's scalar attributes (read
+#: off the model, so a new field is sortable without a second list to keep)
+#: and the derived columns of :meth:`Feed.to_records`.
 SORT_KEYS: Final[dict[str, Callable[[Article], object]]] = {
     **{
-        name: attrgetter(name)
-        for name in (
-            "category",
-            "title",
-            "excerpt",
-            "published_at",
-            "web_url",
-            "amp_web_url",
-            "cdn_amp_web_url",
-            "type",
-            "quality",
-            "heat",
-            "published",
-            "secured",
-            "body",
-            "path",
-        )
+        field.name: attrgetter(field.name)
+        for field in attrs.fields(Article)
+        if field.name not in _NOT_SORTABLE
     },
     "provider_name": _provider_name,
     "provider_domain": _provider_domain,
