@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
 import newsfeed
+from newsfeed._compact import amp_cache_url
 from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
 
 __all__ = [
@@ -353,7 +355,16 @@ def related_articles() -> st.SearchStrategy[newsfeed.RelatedArticle]:
         quality=_optional(_small_ints()),
         images=st.lists(images(), max_size=2).map(tuple),
         extra=extras(known=RELATED_KEYS),
-    )
+    ).flatmap(_often_cached)
+
+
+_Linked = TypeVar("_Linked", newsfeed.Article, newsfeed.RelatedArticle)
+
+
+def _often_cached(value: _Linked) -> st.SearchStrategy[_Linked]:
+    """Keep *value*, or give it the AMP cache link of its AMP link, as real files have."""
+    cached = attrs.evolve(value, cdn_amp_web_url=amp_cache_url(value.amp_web_url))
+    return st.sampled_from((value, cached))
 
 
 def bodies() -> st.SearchStrategy[str]:
@@ -386,7 +397,7 @@ def articles() -> st.SearchStrategy[newsfeed.Article]:
         secured=_optional(texts(max_size=60)),
         extra=extras(known=ARTICLE_KEYS),
         body=bodies(),
-    )
+    ).flatmap(_often_cached)
 
 
 def canonical_texts() -> st.SearchStrategy[str]:

@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 
 import attrs
 
+from newsfeed._compact import store_amp_cache_link_compactly
+
 __all__ = ["Article", "FrozenDict", "Image", "Provider", "RelatedArticle"]
 
 
@@ -136,3 +138,8 @@ class Article:
     extra: Mapping[str, Any] = attrs.field(default=EMPTY, converter=freeze, hash=False)
     body: str = ""
     path: Path | None = attrs.field(default=None, eq=False, repr=False)
+
+
+# The largest redundant field of a loaded feed; see newsfeed._compact.
+store_amp_cache_link_compactly(RelatedArticle)
+store_amp_cache_link_compactly(Article)
