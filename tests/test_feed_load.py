@@ -250,10 +250,35 @@ class TestWorkers:
         assert len(small) == 8
         assert dir_module._chunks(paths[:3], 4) == [["0.md"], ["1.md"], ["2.md"]]
 
+    def test_collector_paused_and_restarted(self) -> None:
+        """The collector is paused while a chunk is built and restarted after, even on error."""
+        seen: list[bool] = []
+
+        def build() -> None:
+            with dir_module.collector_paused():
+                seen.append(gc.isenabled())
+                raise KeyError
+
+        assert gc.isenabled()
+        with pytest.raises(KeyError):
+            build()
+        assert seen == [False]
+        assert gc.isenabled()
+
+    def test_collector_left_off_when_it_was(self) -> None:
+        """A collector the caller had turned off stays off."""
+        gc.disable()
+        try:
+            with dir_module.collector_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
     def test_chunk_loader(self, mixed_dir: Path) -> None:
-        """What a worker runs returns articles and failures as values, in order."""
+        """What a worker runs sends back articles and failures as values, in order."""
         names = [str(mixed_dir / "batch00/0001.md"), str(mixed_dir / "batch00/0001a.md")]
-        article, failure = dir_module._load_chunk(names)
+        article, failure = dir_module._unpickle_chunk(dir_module._load_chunk(names))
         assert article == GOOD[1]
         assert isinstance(failure, LoadFailure)
         assert isinstance(failure.error, ParseError)
