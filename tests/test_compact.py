@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import newsfeed
 from newsfeed import Article, RelatedArticle
-from newsfeed._compact import AmpCacheLink, amp_cache_url
+from newsfeed._compact import DERIVED, AmpCacheLink, amp_cache_url
 from strategies import SAMPLE_PATHS, articles, related_articles, urls
 
 WHEN = datetime(2020, 6, 11, 12, 0, tzinfo=UTC)
@@ -127,6 +127,48 @@ class TestStorage:
         assert stored(moved) == CACHED
 
 
+class TestPickling:
+    """Pickles carry the raw slots as a tuple: the marker, not the derived link."""
+
+    def test_a_derived_link_travels_as_the_marker(self) -> None:
+        """The pickle of a derivable link holds no copy of it and unpickles to the marker."""
+        item = related(amp_web_url=AMP, cdn_amp_web_url=CACHED)
+        data = pickle.dumps(item)
+        assert b"cdn.ampproject.org" not in data
+        back = pickle.loads(data)  # noqa: S301 -- our own data
+        assert stored(back) is DERIVED
+        assert back == item
+        assert back.cdn_amp_web_url == CACHED
+
+    def test_a_given_link_travels_as_it_is(self) -> None:
+        """A link that is not derivable is pickled and unpickled as a string."""
+        item = related(amp_web_url=AMP, cdn_amp_web_url="https://cache.example/a")
+        back = pickle.loads(pickle.dumps(item))  # noqa: S301 -- our own data
+        assert stored(back) == "https://cache.example/a"
+
+    def test_state_is_one_value_per_field(self) -> None:
+        """The state is a tuple in field order, and a state of another length is refused."""
+        article = newsfeed.load(SAMPLE_PATHS[0])
+        for value in (article, article.provider, article.related[0], article.related[0].images[0]):
+            state = value.__getstate__()
+            assert type(state) is tuple
+            assert len(state) == len(attrs.fields(type(value)))
+            with pytest.raises(ValueError, match="zip"):
+                copy.copy(value).__setstate__(state[:-1])
+
+    def test_shallow_copy(self) -> None:
+        """copy.copy gives an equal article sharing its values."""
+        article = newsfeed.load(SAMPLE_PATHS[0])
+        same = copy.copy(article)
+        assert same == article
+        assert same.related is article.related
+
+    def test_the_marker_is_one(self) -> None:
+        """The marker pickles by reference and says what it stands for."""
+        assert pickle.loads(pickle.dumps(DERIVED)) is DERIVED  # noqa: S301 -- our own data
+        assert repr(DERIVED) == "<derived from amp_web_url>"
+
+
 class TestInvisible:
     """Nothing outside the model can tell a compact link from a stored one."""
 
@@ -150,6 +192,7 @@ class TestInvisible:
         copies = [
             pickle.loads(pickle.dumps(article)),  # noqa: S301 -- our own data
             copy.deepcopy(article),
+            copy.copy(article),
             attrs.evolve(article),
             # The record is the front matter only.
             attrs.evolve(newsfeed.from_dict(newsfeed.to_dict(article)), body=article.body),
