@@ -362,9 +362,16 @@ _Linked = TypeVar("_Linked", newsfeed.Article, newsfeed.RelatedArticle)
 
 
 def _often_cached(value: _Linked) -> st.SearchStrategy[_Linked]:
-    """Keep *value*, or give it the AMP cache link of its AMP link, as real files have."""
-    cached = attrs.evolve(value, cdn_amp_web_url=amp_cache_url(value.amp_web_url))
-    return st.sampled_from((value, cached))
+    """Keep *value*, or, half the time, give it an AMP link and the derived cache link."""
+    amp_links = st.builds(
+        "https://{}/{}".format,
+        st.sampled_from(("amp.nasdaq.com", "www.tech-co.uk", "例え.jp", "amp.x.org:8080")),
+        st.text(st.sampled_from("abcxyz0123456789-_/?=&%#:.~"), max_size=30),
+    )
+    cached = amp_links.map(
+        lambda amp: attrs.evolve(value, amp_web_url=amp, cdn_amp_web_url=amp_cache_url(amp))
+    )
+    return st.one_of(st.just(value), cached)
 
 
 def bodies() -> st.SearchStrategy[str]:

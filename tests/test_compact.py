@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import newsfeed
 from newsfeed import Article, RelatedArticle
-from newsfeed._compact import DERIVED, AmpCacheLink, amp_cache_url
+from newsfeed._compact import DERIVED, AmpCacheLink, AmpLink, amp_cache_url
 from strategies import SAMPLE_PATHS, articles, related_articles, urls
 
 WHEN = datetime(2020, 6, 11, 12, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ CACHED = (
 
 def stored(item: Article | RelatedArticle) -> object:
     """Return what the cdn_amp_web_url slot of *item* really holds."""
-    link = type(item).__dict__["cdn_amp_web_url"]
+    link = type(item).cdn_amp_web_url  # the class attribute: the descriptor itself
     assert isinstance(link, AmpCacheLink)
     return link._slot.__get__(item, type(item))
 
@@ -104,9 +104,10 @@ class TestStorage:
         assert item.cdn_amp_web_url is link
 
     def test_the_class_attribute_is_the_descriptor(self) -> None:
-        """On the classes, cdn_amp_web_url is the compact descriptor, as attrs field order needs."""
+        """On the classes, both AMP links are our descriptors, in the field order they need."""
         for cls in (Article, RelatedArticle):
             assert isinstance(cls.cdn_amp_web_url, AmpCacheLink)
+            assert isinstance(cls.amp_web_url, AmpLink)
             names = [field.name for field in attrs.fields(cls)]
             # Deriving on assignment needs amp_web_url set first.
             assert names.index("amp_web_url") < names.index("cdn_amp_web_url")
@@ -125,6 +126,50 @@ class TestStorage:
         moved = attrs.evolve(item, amp_web_url="https://elsewhere.example/a")
         assert moved.cdn_amp_web_url == CACHED
         assert stored(moved) == CACHED
+
+
+class TestSubclasses:
+    """Subclasses that redefine or change amp_web_url keep the links they were given."""
+
+    def test_amp_link_redefined(self) -> None:
+        """A subclass that redefines amp_web_url sets it last: its links are stored as given."""
+
+        @attrs.frozen(kw_only=True)
+        class Normalized(RelatedArticle):
+            amp_web_url: str | None = None
+
+        item = Normalized(
+            title="t",
+            published_at=WHEN,
+            web_url="https://x.org/a",
+            amp_web_url=AMP,
+            cdn_amp_web_url=CACHED,
+        )
+        assert item.cdn_amp_web_url == CACHED
+        assert stored(item) == CACHED
+        assert attrs.evolve(item, title="u").cdn_amp_web_url == CACHED
+
+    def test_amp_link_changed_after_construction(self) -> None:
+        """Changing amp_web_url in __attrs_post_init__ keeps the derived link's value."""
+
+        @attrs.frozen(kw_only=True)
+        class Secure(RelatedArticle):
+            def __attrs_post_init__(self) -> None:
+                amp = self.amp_web_url
+                object.__setattr__(self, "amp_web_url", amp and amp.replace("amp.", "m."))
+
+        item = Secure(
+            title="t",
+            published_at=WHEN,
+            web_url="https://x.org/a",
+            amp_web_url=AMP,
+            cdn_amp_web_url=CACHED,
+        )
+        assert item.amp_web_url == AMP.replace("amp.", "m.")
+        assert item.cdn_amp_web_url == CACHED
+        assert stored(item) == CACHED
+        plain = Secure(title="t", published_at=WHEN, web_url="https://x.org/a")
+        assert plain.cdn_amp_web_url is None
 
 
 class TestPickling:
@@ -147,14 +192,34 @@ class TestPickling:
         assert stored(back) == "https://cache.example/a"
 
     def test_state_is_one_value_per_field(self) -> None:
-        """The state is a tuple in field order, and a state of another length is refused."""
+        """The state is a tuple in field order; one of another length or type is refused."""
         article = newsfeed.load(SAMPLE_PATHS[0])
         for value in (article, article.provider, article.related[0], article.related[0].images[0]):
             state = value.__getstate__()
             assert type(state) is tuple
             assert len(state) == len(attrs.fields(type(value)))
-            with pytest.raises(ValueError, match="zip"):
+            name = type(value).__name__
+            with pytest.raises(TypeError, match=f"{name}: expected a state of {len(state)} values"):
                 copy.copy(value).__setstate__(state[:-1])
+            with pytest.raises(TypeError, match="got list"):
+                copy.copy(value).__setstate__(list(state))
+            names = [field.name for field in attrs.fields(type(value))]
+            fewer = dict(zip(names[1:], state[1:], strict=True))
+            with pytest.raises(TypeError, match=f"got {len(state) - 1} "):
+                copy.copy(value).__setstate__(fewer)
+
+    def test_attrs_dict_state_still_loads(self) -> None:
+        """A state in attrs' own format (a dict by field name) sets every field, by name."""
+        article = newsfeed.load(SAMPLE_PATHS[0])
+        for value in (article, article.provider, article.related[0], article.related[0].images[0]):
+            cls = type(value)
+            state = {field.name: getattr(value, field.name) for field in attrs.fields(cls)}
+            rebuilt = cls.__new__(cls)
+            rebuilt.__setstate__(state)
+            assert rebuilt == value
+        rebuilt = RelatedArticle.__new__(RelatedArticle)
+        rebuilt.__setstate__(attrs.asdict(article.related[0], recurse=False))
+        assert stored(rebuilt) is DERIVED
 
     def test_shallow_copy(self) -> None:
         """copy.copy gives an equal article sharing its values."""
@@ -199,7 +264,7 @@ class TestInvisible:
         ]
         for same in copies:
             assert same == article
-            assert hash(same.related) == hash(article.related)
+            assert hash(same) == hash(article)
             assert same.cdn_amp_web_url == article.cdn_amp_web_url
             assert [r.cdn_amp_web_url for r in same.related] == [
                 r.cdn_amp_web_url for r in article.related
