@@ -96,7 +96,9 @@ def collector_paused() -> Iterator[None]:
     structure grows, walks all of it again and again; the articles form no
     cycles, so that work finds nothing. It doubles the cost of unpickling a
     chunk of articles. As in Mercurial's ``util.nogc``, the pause is bounded
-    (one chunk) and the collector is restarted only if it was running.
+    (one chunk) and the collector is restarted only if it was running. The
+    collector's switch is process-wide and has no owner: should another
+    thread turn it off during the pause, it is on again after.
     """
     if not gc.isenabled():
         yield
