@@ -37,6 +37,7 @@ __all__ = [
     "UNRECOGNIZED",
     "Unrecognized",
     "aware_timestamp",
+    "forget",
     "integer",
     "plain_str",
     "quoted",
@@ -54,7 +55,7 @@ class Unrecognized(Exception):  # noqa: N818 -- a signal to fall back, not an er
 UNRECOGNIZED: Final = Unrecognized()
 
 
-def _forget(signal: Unrecognized) -> None:
+def forget(signal: Unrecognized) -> None:
     """Drop the traceback of a caught *signal*, before it is raised again.
 
     Raising the same instance again prepends the new frames to the old
@@ -338,7 +339,7 @@ def read_front_matter(front_matter: str) -> dict[str, Any] | None:
     try:
         data, _ = _mapping(lines, 0, 0, None)
     except Unrecognized:
-        _forget(UNRECOGNIZED)
+        forget(UNRECOGNIZED)
         return None
     except ValueError:
         # A timestamp out of range, such as 2020-02-30, which YAML refuses too.
