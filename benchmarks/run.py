@@ -15,8 +15,8 @@ the run times:
 - ``newsfeed.dumps`` against ``frontmatter.dumps``;
 - ``newsfeed.iter_dir`` over a tenth of the files and over all of them, each
   in a fresh process, with its peak RSS: it should not grow with the folder;
-- the RSS taken by a loaded ``Feed`` of all the files, in a fresh process,
-  against the files' size on disk.
+- the peak RSS of loading a ``Feed`` of all the files, and what it keeps
+  after, in a fresh process, against the files' size on disk.
 
 It prints microseconds per file and the ratios, and whether each target of
 the speed issue is met. It exits non-zero only when something fails, not
@@ -329,10 +329,14 @@ def _measure_feed_memory(report: _Report, folder: Path, paths: list[Path]) -> No
     print(f"\nMemory of a loaded Feed of {result['count']} files (fresh process, RSS delta)")
     print(f"  {'files on disk (sum of sizes)':<52} {size / 2**20:9.1f} MiB")
     print(f"  {'files on disk (allocated blocks)':<52} {allocated / 2**20:9.1f} MiB")
-    print(f"  {'Feed in memory (RSS delta)':<52} {delta / 2**20:9.1f} MiB")
-    print(f"  {'peak RSS while loading, over the start':<52} {result['peak'] / 2**20:9.1f} MiB")
-    report.ratio("Feed RSS vs sum of file sizes", delta / size, MEMORY_TARGET, at_most=True)
-    print(f"  {'Feed RSS vs allocated blocks':<52} {delta / allocated:8.2f}x")
+    peak = result["peak"]
+    print(f"  {'Feed in memory (RSS delta, after loading)':<52} {delta / 2**20:9.1f} MiB")
+    print(f"  {'peak RSS while loading, over the start':<52} {peak / 2**20:9.1f} MiB")
+    # The target is held against the peak: what loading the feed asks of the
+    # machine, parsing included, not only what the feed keeps afterwards.
+    report.ratio("Feed peak RSS vs sum of file sizes", peak / size, MEMORY_TARGET, at_most=True)
+    print(f"  {'Feed RSS after loading vs sum of file sizes':<52} {delta / size:8.2f}x")
+    print(f"  {'Feed peak RSS vs allocated blocks':<52} {peak / allocated:8.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
