@@ -44,7 +44,7 @@ from typing import Any, Final
 import yaml
 
 import newsfeed
-from newsfeed._fast import fast_loads
+from newsfeed._format.fast import fast_loads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import newsfeed
 from newsfeed._compact import amp_cache_url
-from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
 
 __all__ = [
     "SAMPLE_PATHS",

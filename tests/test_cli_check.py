@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run
-from newsfeed._cli import main
-from newsfeed._cli_files import Problem, problem_from
+from newsfeed._cli.files import Problem, problem_from
+from newsfeed._cli.main import main
 
 QUALITY_LINE = 10
 
@@ -145,8 +145,8 @@ class TestCheckArguments:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         """A file over the size limit is refused unread; its line reads `file: message`."""
-        monkeypatch.setattr("newsfeed._cli_commands.MAX_FILE_BYTES", 100)
-        monkeypatch.setattr("newsfeed._load.MAX_FILE_BYTES", 100)
+        monkeypatch.setattr("newsfeed._cli.commands.MAX_FILE_BYTES", 100)
+        monkeypatch.setattr("newsfeed._format.reading.MAX_FILE_BYTES", 100)
         copy_fixtures(tmp_path)
 
         assert main(["check", str(tmp_path / NASDAQ)]) == 1

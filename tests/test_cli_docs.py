@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfeed._cli import main
+from newsfeed._cli.main import main
 
 ROOT = Path(__file__).parent.parent
 PAGE = ROOT / "docs" / "cli.md"

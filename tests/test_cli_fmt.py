@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import FIXTURES, NASDAQ, OBSERVER, copy_fixtures, lines, non_canonical_text, run
-from newsfeed._cli import main
+from newsfeed._cli.main import main
 
 #: A modification time far in the past: a file written by the test run cannot have it.
 OLD = 1_000_000_000_000_000_000
@@ -184,7 +184,7 @@ class TestFmtInProcess:
             raise PermissionError(13, "Permission denied")
 
         messy = make_folder(tmp_path)
-        monkeypatch.setattr("newsfeed._cli_commands.dump", refuse)
+        monkeypatch.setattr("newsfeed._cli.commands.dump", refuse)
 
         assert main(["fmt", str(tmp_path)]) == 1
 

@@ -11,7 +11,7 @@ import pytest
 
 import newsfeed
 from cli_support import CORPUS_ORDER, NASDAQ, OBSERVER, lines, make_corpus, run
-from newsfeed._cli import main
+from newsfeed._cli.main import main
 
 OBSERVER_TITLE = "Amazon bans police use of its face recognition for a year | Charlotte Observer"
 BAD_DATE = "not an ISO-8601 timestamp: 'next tuesday'"
@@ -225,7 +225,7 @@ class TestBadCriteria:
         def must_not_load(*_args: object, **_kwargs: object) -> None:
             raise AssertionError("files were read before the criteria were checked")
 
-        monkeypatch.setattr("newsfeed._cli_commands.load_feed", must_not_load)
+        monkeypatch.setattr("newsfeed._cli.commands.load_feed", must_not_load)
 
         assert main(["ls", str(corpus), *options]) == 2
 

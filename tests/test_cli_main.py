@@ -13,7 +13,7 @@ import yaml
 
 import newsfeed
 from cli_support import NASDAQ, copy_fixtures, lines, run, run_program, write_article
-from newsfeed._cli import main
+from newsfeed._cli.main import main
 
 ROOT = Path(__file__).parent.parent
 COMMANDS = ("check", "fmt", "ls", "stats")
@@ -156,4 +156,4 @@ class TestPreCommitHooks:
         """The hooks' `newsfeed` is the script pyproject.toml installs."""
         project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
-        assert project["project"]["scripts"] == {"newsfeed": "newsfeed._cli:main"}
+        assert project["project"]["scripts"] == {"newsfeed": "newsfeed._cli.main:main"}

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli_support import lines, make_corpus, run, write_article
-from newsfeed._cli import main
-from newsfeed._cli_stats import quartiles
+from newsfeed._cli.main import main
+from newsfeed._cli.stats import quartiles
 
 UNCLOSED = "the front matter is not closed by a '---' line"
 

@@ -1,6 +1,6 @@
 """The fast reader never disagrees with the reference path (libyaml events + cattrs).
 
-Whatever :func:`newsfeed._fast.fast_loads` returns must be exactly what the
+Whatever :func:`newsfeed._format.fast.fast_loads` returns must be exactly what the
 reference path returns for the same text (same classes, same types, same UTC
 offsets, same ``extra``, same body); and ``loads`` must raise the same error
 class with the fast path as without it.
@@ -21,9 +21,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsfeed
-from newsfeed import _fast, _load
-from newsfeed._subset import read_front_matter
-from newsfeed._yaml import load_mapping
+from newsfeed._format import fast as _fast
+from newsfeed._format import reading as _load
+from newsfeed._format.safe_yaml import load_mapping
+from newsfeed._format.subset import read_front_matter
 from strategies import (
     SAMPLE_PATHS,
     TRICKY_CHARACTERS,

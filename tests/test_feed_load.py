@@ -14,7 +14,7 @@ import pytest
 import corpus
 import newsfeed
 from newsfeed import Article, Feed, FeedLoadError, LoadFailure, ParseError, ValidationError
-from newsfeed import _dir as dir_module
+from newsfeed._feed import folder as dir_module
 
 ARTICLES = corpus.make_articles(300)
 GOOD = corpus.make_articles(12, seed=3)

@@ -107,7 +107,7 @@ class TestTime:
         ids=repr,
     )
     def test_forms_of_the_same_instant(
-        self, feed: Feed, instant: newsfeed._criteria.Instant
+        self, feed: Feed, instant: newsfeed._feed.criteria.Instant
     ) -> None:
         """Naive datetimes and dates are UTC; aware ones and ISO strings keep their offset."""
         assert feed.filter(since=instant) == feed.filter(since=corpus.BOUNDARY)

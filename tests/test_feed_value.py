@@ -95,7 +95,7 @@ class TestRecords:
         """Each column holds the article's value, flattened."""
         article = newsfeed.load(SAMPLE)
         (record,) = Feed([article]).to_records()
-        assert tuple(record) == newsfeed._feed.RECORD_COLUMNS
+        assert tuple(record) == newsfeed._feed.feed.RECORD_COLUMNS
         assert record == {
             "published_at": "2020-06-11T12:02:00Z",
             "title": article.title,
@@ -134,7 +134,7 @@ class TestDataFrame:
     def test_dtypes_and_values(self, feed: Feed) -> None:
         """Datetimes are aware UTC, ints Int64, the flag boolean, text string."""
         frame = feed.to_dataframe()
-        assert list(frame.columns) == list(newsfeed._feed.RECORD_COLUMNS)
+        assert list(frame.columns) == list(newsfeed._feed.feed.RECORD_COLUMNS)
         assert len(frame) == len(feed)
         assert str(frame["published_at"].dtype) == "datetime64[us, UTC]"
         assert str(frame["quality"].dtype) == "Int64"
@@ -154,7 +154,7 @@ class TestDataFrame:
         """An empty feed gives an empty frame with the same columns and dtypes."""
         frame = Feed().to_dataframe()
         assert len(frame) == 0
-        assert list(frame.columns) == list(newsfeed._feed.RECORD_COLUMNS)
+        assert list(frame.columns) == list(newsfeed._feed.feed.RECORD_COLUMNS)
         assert str(frame["published_at"].dtype) == "datetime64[us, UTC]"
 
     def test_without_pandas(self, feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 import newsfeed
-from newsfeed._load import MAX_FILE_BYTES
-from newsfeed._yaml import MAX_DEPTH
+from newsfeed._format.reading import MAX_FILE_BYTES
+from newsfeed._format.safe_yaml import MAX_DEPTH
 from strategies import mutated_bytes, mutated_texts
 
 HEAD = 'title: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 import newsfeed
-from newsfeed._timestamps import format_timestamp, to_aware_datetime
+from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
 from strategies import aware_datetimes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import newsfeed
-from newsfeed._convert import _first_failure, format_field_path
+from newsfeed._format.convert import _first_failure, format_field_path
 
 NASDAQ = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 

@@ -8,8 +8,6 @@ True
 
 from importlib.metadata import version as _version
 
-from newsfeed._convert import from_dict, to_dict
-from newsfeed._dir import DirIterator, iter_dir, load_dir
 from newsfeed._errors import (
     FeedLoadError,
     LoadFailure,
@@ -18,10 +16,12 @@ from newsfeed._errors import (
     QueryError,
     ValidationError,
 )
-from newsfeed._feed import Feed
-from newsfeed._load import load, loads
+from newsfeed._feed.feed import Feed
+from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
+from newsfeed._format.convert import from_dict, to_dict
+from newsfeed._format.reading import load, loads
+from newsfeed._format.writing import dump, dumps
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
-from newsfeed._write import dump, dumps
 
 __version__ = _version("newsfeed")
 

@@ -1,7 +1,7 @@
 """The typed value classes an article file is read into.
 
 The classes know nothing of YAML or of the file's camelCase key names:
-:mod:`newsfeed._convert` owns that mapping. They are frozen and slotted;
+:mod:`newsfeed._format.convert` owns that mapping. They are frozen and slotted;
 change one with :func:`attrs.evolve`.
 """
 

@@ -11,10 +11,10 @@ from typing import Final
 
 import attrs
 
-from newsfeed._dir import list_files, load_dir
 from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
-from newsfeed._feed import Feed
-from newsfeed._load import load
+from newsfeed._feed.feed import Feed
+from newsfeed._feed.folder import list_files, load_dir
+from newsfeed._format.reading import load
 from newsfeed._model import Article
 
 __all__ = ["PATTERN", "Problem", "article_files", "load_feed", "problem_from"]

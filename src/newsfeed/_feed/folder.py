@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import Final, Literal, Protocol, Self, TypeAlias
 
 from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
-from newsfeed._feed import Feed
-from newsfeed._load import load
+from newsfeed._feed.feed import Feed
+from newsfeed._format.reading import load
 from newsfeed._model import Article
 
 __all__ = ["DirIterator", "iter_dir", "list_files", "load_dir"]

@@ -17,8 +17,8 @@ from typing import Final, TypeAlias
 import attrs
 
 from newsfeed._errors import QueryError
+from newsfeed._format.timestamps import to_aware_datetime
 from newsfeed._model import Article
-from newsfeed._timestamps import to_aware_datetime
 
 __all__ = ["SORT_KEYS", "Instant", "Predicate", "compile_filter", "sort_key"]
 

@@ -22,10 +22,10 @@ from typing import Any, Final, TypeVar
 import yaml
 from yaml.nodes import ScalarNode
 
-from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
 from newsfeed._errors import ValidationError
+from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article, Image, Provider, RelatedArticle
-from newsfeed._timestamps import format_timestamp
 
 __all__ = ["dump", "dumps"]
 

@@ -9,11 +9,11 @@ from typing import BinaryIO, Final
 
 import attrs
 
-from newsfeed._convert import structure_article
 from newsfeed._errors import ParseError, ValidationError
-from newsfeed._fast import fast_loads
+from newsfeed._format.convert import structure_article
+from newsfeed._format.fast import fast_loads
+from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import Article
-from newsfeed._yaml import KeyPath, load_mapping
 
 __all__ = ["MAX_FILE_BYTES", "load", "loads", "split_front_matter"]
 

@@ -1,6 +1,6 @@
 """A reader for the small subset of YAML that the canonical layout is written in.
 
-:func:`read_front_matter` returns what :func:`newsfeed._yaml.load_mapping`
+:func:`read_front_matter` returns what :func:`newsfeed._format.safe_yaml.load_mapping`
 returns for the same text -- or None, meaning "not recognized, use the
 reference path". It reads block mappings and sequences indented two spaces a
 level (a sequence item's mapping starting beside its dash), one scalar per
@@ -29,7 +29,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Final
 
-from newsfeed._write import _is_plain_safe
+from newsfeed._format.writing import _is_plain_safe
 
 __all__ = [
     "MARKERS",
@@ -326,7 +326,7 @@ def _sequence(lines: list[str], index: int, indent: int) -> tuple[list[Any], int
 
 
 def read_front_matter(front_matter: str) -> dict[str, Any] | None:
-    """Return the front matter as :func:`~newsfeed._yaml.load_mapping` would, or None.
+    """Return the front matter as :func:`~newsfeed._format.safe_yaml.load_mapping` would, or None.
 
     *front_matter* is the text between the fences, ending with a line end.
     None means "not recognized": the caller must take the reference path.

@@ -1,6 +1,6 @@
 """The ``newsfeed`` command line: argument parsing and dispatch.
 
-The commands themselves live in :mod:`newsfeed._cli_commands`; this module
+The commands themselves live in :mod:`newsfeed._cli.commands`; this module
 only turns ``argv`` into their typed arguments. Exit codes: 0 when all is
 well, 1 when a file has a problem (or ``fmt --check`` would change one),
 2 for bad arguments.
@@ -18,11 +18,11 @@ from textwrap import dedent, indent
 from typing import NoReturn
 
 from newsfeed import __version__
-from newsfeed import _cli_commands as commands
-from newsfeed._cli_render import FORMATS, TOPIC_SEPARATOR
-from newsfeed._criteria import SORT_KEYS
+from newsfeed._cli import commands
+from newsfeed._cli.render import FORMATS, TOPIC_SEPARATOR
 from newsfeed._errors import QueryError
-from newsfeed._timestamps import to_aware_datetime
+from newsfeed._feed.criteria import SORT_KEYS
+from newsfeed._format.timestamps import to_aware_datetime
 
 __all__ = ["main", "parser"]
 

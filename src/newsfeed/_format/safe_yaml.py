@@ -34,8 +34,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from newsfeed._convert import format_field_path
 from newsfeed._errors import ParseError
+from newsfeed._format.convert import format_field_path
 
 __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
 

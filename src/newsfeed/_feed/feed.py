@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
-from newsfeed._criteria import Instant, Predicate, compile_filter, sort_key
 from newsfeed._errors import LoadFailure
+from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
+from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
-from newsfeed._timestamps import format_timestamp
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,8 +10,8 @@ from typing import IO, Any, Final
 
 import attrs
 
-from newsfeed._feed import Feed
-from newsfeed._timestamps import format_timestamp
+from newsfeed._feed.feed import Feed
+from newsfeed._format.timestamps import format_timestamp
 
 __all__ = ["FeedStats", "Quality", "quartiles", "render_text", "to_json"]
 

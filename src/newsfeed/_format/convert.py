@@ -20,8 +20,8 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from newsfeed._errors import ValidationError
+from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
 from newsfeed._model import Article, Image, Provider, RelatedArticle
-from newsfeed._timestamps import format_timestamp, to_aware_datetime
 
 __all__ = [
     "ARTICLE_KEYS",

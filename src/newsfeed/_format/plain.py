@@ -1,12 +1,12 @@
 """Building an Article from the plain data of the subset reader, as strictly as cattrs.
 
-:func:`newsfeed._subset.read_front_matter` turns front matter in the
+:func:`newsfeed._format.subset.read_front_matter` turns front matter in the
 canonical subset of YAML into dicts, lists and scalars keyed by the file's
 camelCase names. :func:`article_from_plain` builds the model from them with
-the strictness of the cattrs hooks in :mod:`newsfeed._convert`: exact types,
+the strictness of the cattrs hooks in :mod:`newsfeed._format.convert`: exact types,
 no coercion. On anything else (a missing or mistyped field, an explicit null
 the writer never writes for a known key) it raises
-:class:`~newsfeed._subset.Unrecognized`, and the reference path says what is
+:class:`~newsfeed._format.subset.Unrecognized`, and the reference path says what is
 wrong.
 """
 
@@ -16,9 +16,9 @@ import functools
 from datetime import datetime
 from typing import Any, Final
 
-from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.subset import UNRECOGNIZED
 from newsfeed._model import EMPTY, Article, FrozenDict, Image, Provider, RelatedArticle
-from newsfeed._subset import UNRECOGNIZED
 
 __all__ = ["article_from_plain", "shared_provider"]
 

@@ -1,6 +1,6 @@
 """A fast reader for files in the canonical layout, with the safe YAML path as fallback.
 
-Reading a file through libyaml's event stream (:mod:`newsfeed._yaml`) and
+Reading a file through libyaml's event stream (:mod:`newsfeed._format.safe_yaml`) and
 cattrs costs about a millisecond, almost all of it YAML machinery. Yet nearly
 every file newsfeed reads is one it wrote, in the canonical layout. So
 :func:`fast_loads` tries, in turn:
@@ -9,11 +9,11 @@ every file newsfeed reads is one it wrote, in the canonical layout. So
    writes it, unknown keys included when they fit on one line. Each line is
    looked up whole, by what comes before its ``": "``, and its value read as
    that field's type.
-2. :func:`newsfeed._subset.read_front_matter`, then
-   :func:`newsfeed._plain.article_from_plain`: the same subset of YAML in
+2. :func:`newsfeed._format.subset.read_front_matter`, then
+   :func:`newsfeed._format.plain.article_from_plain`: the same subset of YAML in
    general (unknown keys with block values, keys in any order), turned into
    plain data, then into an Article with the checks of the cattrs hooks in
-   :mod:`newsfeed._convert`.
+   :mod:`newsfeed._format.convert`.
 
 Neither raises or guesses. On anything not fully recognized -- odd spacing, a
 comment, a flow collection, a tag, an unknown escape, a plain scalar YAML
@@ -35,10 +35,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, Final
 
-from newsfeed._convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
-from newsfeed._model import Article, Image, Provider, RelatedArticle
-from newsfeed._plain import article_from_plain, shared_provider
-from newsfeed._subset import (
+from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.plain import article_from_plain, shared_provider
+from newsfeed._format.subset import (
     MARKERS,
     MAX_KEY,
     UNRECOGNIZED,
@@ -51,6 +50,7 @@ from newsfeed._subset import (
     read_front_matter,
     scalar,
 )
+from newsfeed._model import Article, Image, Provider, RelatedArticle
 
 __all__ = ["fast_loads"]
 

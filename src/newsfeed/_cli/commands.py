@@ -14,13 +14,13 @@ from pathlib import Path
 
 import attrs
 
-from newsfeed._cli_files import Problem, article_files, load_feed, problem_from
-from newsfeed._cli_render import write_feed
-from newsfeed._cli_stats import FeedStats, render_text, to_json
+from newsfeed._cli.files import Problem, article_files, load_feed, problem_from
+from newsfeed._cli.render import write_feed
+from newsfeed._cli.stats import FeedStats, render_text, to_json
 from newsfeed._errors import NewsfeedError
-from newsfeed._feed import Feed
-from newsfeed._load import MAX_FILE_BYTES, loads
-from newsfeed._write import dump, dumps
+from newsfeed._feed.feed import Feed
+from newsfeed._format.reading import MAX_FILE_BYTES, loads
+from newsfeed._format.writing import dump, dumps
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "Query", "check", "fmt", "ls", "stats"]
 

@@ -7,9 +7,9 @@ import json
 from collections.abc import Callable
 from typing import IO, Any, Final
 
-from newsfeed._feed import RECORD_COLUMNS, Feed
+from newsfeed._feed.feed import RECORD_COLUMNS, Feed
+from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
-from newsfeed._timestamps import format_timestamp
 
 __all__ = ["FORMATS", "TOPIC_SEPARATOR", "write_feed"]
 

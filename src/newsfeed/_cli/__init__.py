@@ -1,0 +1,1 @@
+"""The ``newsfeed`` command line, built on the public API."""

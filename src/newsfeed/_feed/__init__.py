@@ -1,0 +1,1 @@
+"""Many articles at once: the Feed, its query criteria, and loading a folder."""

@@ -1,0 +1,1 @@
+"""The file format: front-matter text to typed articles and back."""
