@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import newsfeed
-from newsfeed._format import writing as _write
+from newsfeed._files import writing as _write
 
 NASDAQ = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 STAMP = datetime(2020, 6, 11, 12, 2, tzinfo=UTC)

@@ -21,6 +21,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newsfeed
+from newsfeed._files import reading as _files_reading
 from newsfeed._format import fast as _fast
 from newsfeed._format import reading as _load
 from newsfeed._format.safe_yaml import load_mapping
@@ -493,17 +494,17 @@ class TestReadingFiles:
         def fstat(descriptor: int) -> Any:
             return mock.Mock(wraps=real_fstat(descriptor), st_size=reported)
 
-        monkeypatch.setattr(_load.os, "fstat", fstat)
-        monkeypatch.setattr(_load, "_CHUNK_BYTES", 1000)
+        monkeypatch.setattr(_files_reading.os, "fstat", fstat)
+        monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         assert same(newsfeed.load(sample_path), expected)
 
     def test_growing_file_over_the_limit(
         self, sample_path: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A file larger than the limit but reporting less is still refused."""
-        monkeypatch.setattr(_load.os, "fstat", lambda _: mock.Mock(st_size=10))
-        monkeypatch.setattr(_load, "MAX_FILE_BYTES", 5000)
-        monkeypatch.setattr(_load, "_CHUNK_BYTES", 1000)
+        monkeypatch.setattr(_files_reading.os, "fstat", lambda _: mock.Mock(st_size=10))
+        monkeypatch.setattr(_files_reading, "MAX_FILE_BYTES", 5000)
+        monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         with pytest.raises(newsfeed.ParseError, match="larger than 5000 bytes"):
             newsfeed.load(sample_path)
 

@@ -18,9 +18,11 @@ from newsfeed._errors import (
 )
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
+from newsfeed._files.reading import load
+from newsfeed._files.writing import dump
 from newsfeed._format.convert import from_dict, to_dict
-from newsfeed._format.reading import load, loads
-from newsfeed._format.writing import dump, dumps
+from newsfeed._format.reading import loads
+from newsfeed._format.writing import dumps
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
 
 __version__ = _version("newsfeed")

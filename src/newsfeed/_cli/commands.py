@@ -19,8 +19,9 @@ from newsfeed._cli.render import write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
 from newsfeed._errors import NewsfeedError
 from newsfeed._feed.feed import Feed
+from newsfeed._files.writing import dump
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
-from newsfeed._format.writing import dump, dumps
+from newsfeed._format.writing import dumps
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "Query", "check", "fmt", "ls", "stats"]
 

@@ -13,8 +13,9 @@ import attrs
 
 from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
 from newsfeed._feed.feed import Feed
-from newsfeed._feed.folder import list_files, load_dir
-from newsfeed._format.reading import load
+from newsfeed._feed.folder import load_dir
+from newsfeed._files.listing import list_files
+from newsfeed._files.reading import load
 from newsfeed._model import Article
 
 __all__ = ["PATTERN", "Problem", "article_files", "load_feed", "problem_from"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import logging
 import math
@@ -17,10 +16,11 @@ from typing import Final, Literal, Protocol, Self, TypeAlias
 
 from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
 from newsfeed._feed.feed import Feed
-from newsfeed._format.reading import load
+from newsfeed._files.listing import list_files
+from newsfeed._files.reading import load
 from newsfeed._model import Article
 
-__all__ = ["DirIterator", "iter_dir", "list_files", "load_dir"]
+__all__ = ["DirIterator", "iter_dir", "load_dir"]
 
 _log: Final = logging.getLogger("newsfeed")
 
@@ -56,29 +56,6 @@ def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
         ) from error
     factory: Callable[..., _Bar] = tqdm
     return factory
-
-
-def list_files(path: str | os.PathLike[str], pattern: str) -> list[str]:
-    """Return the files under the folder *path* matching the glob *pattern*, sorted.
-
-    The order sorts path components, so a folder's files stay together and
-    the order does not depend on the file system. Everything that matches
-    and is not a folder is listed, including broken links, so that a file
-    which cannot be read is reported rather than skipped. Raises
-    :class:`FileNotFoundError` or :class:`NotADirectoryError` when *path* is
-    not a folder, and :class:`ValueError` for an empty or absolute pattern.
-    """
-    if not pattern or Path(pattern).is_absolute():
-        raise ValueError(f"pattern must be a glob relative to the folder, got {pattern!r}")
-    root = Path(path)
-    if not root.is_dir():
-        if root.exists():
-            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(root))
-        raise FileNotFoundError(errno.ENOENT, "no such folder", str(root))
-    found = [match for match in root.glob(pattern) if not match.is_dir()]
-    found.sort(key=lambda match: match.parts)
-    # Strings weigh a fraction of Path objects, and iter_dir holds the list.
-    return [str(match) for match in found]
 
 
 def _load_one(path: str) -> Article | LoadFailure:

@@ -1,11 +1,11 @@
-"""Reading article files: fences, encoding, limits, and errors that say where."""
+"""Reading article text: fences, encoding, and errors that say where."""
 
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Final
 
 import attrs
 
@@ -15,14 +15,11 @@ from newsfeed._format.fast import fast_loads
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import Article
 
-__all__ = ["MAX_FILE_BYTES", "load", "loads", "split_front_matter"]
+__all__ = ["MAX_FILE_BYTES", "loads", "split_front_matter"]
 
 #: Files larger than this are refused unread. Real articles are about 10 KiB;
 #: this leaves room for long bodies while bounding what a hostile file costs.
 MAX_FILE_BYTES: Final = 8 * 1024 * 1024
-
-#: What a file that outgrew its reported size is read by, past that size.
-_CHUNK_BYTES: Final = 1 << 16
 
 # The front matter starts on the file's second line.
 _FIRST_LINE: Final = 2
@@ -123,37 +120,3 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     if source is not None:
         article = attrs.evolve(article, path=Path(source))
     return article
-
-
-def _read_limited(file: BinaryIO) -> bytes:
-    """Read *file* to its end, or to one byte past :data:`MAX_FILE_BYTES`.
-
-    The file's size is only a hint: a special file or a concurrent writer
-    can misreport it, so reading goes on until the end or the limit. It is
-    not read in one ``read(MAX_FILE_BYTES + 1)``, which allocates the whole
-    8 MiB up front and costs more than parsing a typical file.
-    """
-    limit = MAX_FILE_BYTES + 1
-    hint = os.fstat(file.fileno()).st_size + 1
-    data = file.read(min(hint, limit))
-    if len(data) < hint:
-        return data  # a short read: the end of the file
-    chunks = [data]
-    size = len(data)
-    while size < limit and (chunk := file.read(min(limit - size, _CHUNK_BYTES))):
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def load(path: str | os.PathLike[str]) -> Article:
-    """Read the article file at *path*.
-
-    Raises :class:`~newsfeed.ParseError` or :class:`~newsfeed.ValidationError`
-    for a bad file, and :class:`OSError` when it cannot be read.
-    """
-    with Path(path).open("rb") as file:
-        data = _read_limited(file)
-    if len(data) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
-    return loads(data, source=path)

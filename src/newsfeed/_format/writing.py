@@ -9,14 +9,10 @@ lists them.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
 import re
-import secrets
 from collections.abc import Mapping
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import yaml
@@ -27,7 +23,7 @@ from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RE
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article, Image, Provider, RelatedArticle
 
-__all__ = ["dump", "dumps"]
+__all__ = ["dumps"]
 
 _Lines = list[str]
 _T = TypeVar("_T")
@@ -388,38 +384,3 @@ def dumps(article: Article) -> str:
     _check_unicode(body, "body")
     parts.append(body)
     return "".join(parts)
-
-
-def dump(article: Article, path: str | os.PathLike[str]) -> None:
-    """Write *article* to *path* in the canonical layout, atomically.
-
-    The text goes to a temporary file in the same folder, which then
-    replaces *path* in one step: a crash or an error mid-write leaves the
-    old file whole. An existing file keeps its permissions.
-    """
-    data = dumps(article).encode("utf-8")
-    target = Path(path)
-    _atomic_write(target, data)
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            # 0o666 lets the umask decide, as for any new file.
-            descriptor = os.open(temporary, flags, 0o666)
-        except FileExistsError:  # pragma: no cover -- a 32-bit random name collided
-            continue
-        break
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            temporary.chmod(target.stat().st_mode & 0o7777)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
