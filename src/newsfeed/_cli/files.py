@@ -11,7 +11,7 @@ from typing import Final
 
 import attrs
 
-from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
+from newsfeed._errors import LoadFailure, ParseError, ValidationError, failure_from
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import load_dir
 from newsfeed._files.listing import list_files
@@ -120,8 +120,8 @@ def load_feed(paths: Iterable[Path], *, workers: int = 1) -> tuple[Feed, list[Pr
                 continue
             try:
                 articles.append(load(path))
-            except (NewsfeedError, OSError) as error:
-                failures.append(LoadFailure(path, error))
+            except Exception as error:  # noqa: BLE001 -- whatever one file raises is its failure
+                failures.append(failure_from(path, error))
     seen: set[Path] = set()
     unique = [article for article in articles if _first_time(article.path, seen)]
     problems = [

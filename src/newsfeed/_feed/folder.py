@@ -10,11 +10,10 @@ import os
 import pickle
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Protocol, Self, TypeAlias
 
-from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
+from newsfeed._errors import FeedLoadError, LoadFailure, failure_from
 from newsfeed._feed.feed import Feed
 from newsfeed._files.listing import list_files
 from newsfeed._files.reading import load
@@ -61,8 +60,8 @@ def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
 def _load_one(path: str) -> Article | LoadFailure:
     try:
         return load(path)
-    except (NewsfeedError, OSError) as error:
-        return LoadFailure(Path(path), error)
+    except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
+        return failure_from(path, error)
 
 
 @contextlib.contextmanager
