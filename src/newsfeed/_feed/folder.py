@@ -8,8 +8,12 @@ import logging
 import math
 import os
 import pickle
+import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Protocol, Self, TypeAlias
 
@@ -174,23 +178,127 @@ def load_dir(
             for item in map(_load_one, paths):
                 _collect(item, articles, failures, bar)
         else:
-            chunks = _chunks(paths, workers)
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                # map submits every chunk now, so the worker processes start
-                # before tqdm starts its monitor thread: forking a process
-                # that has threads is unsafe.
-                results = pool.map(_load_chunk, chunks)
-                if new_bar is not None:
-                    description = f"loading ({workers} workers)"
-                    bar = new_bar(total=len(paths), desc=description, unit="file")
-                for data in results:
-                    for item in _unpickle_chunk(data):
-                        _collect(item, articles, failures, bar)
+            bars = _Bars(new_bar, total=len(paths), desc=f"loading ({workers} workers)")
+            try:
+                for item in _load_in_workers(paths, workers, bars):
+                    _collect(item, articles, failures, None)
+            finally:
+                bars.close()
     finally:
         if bar is not None:
             bar.close()
     _report(failures, errors=errors, total=len(paths), root=os.fspath(path))
     return Feed(articles, errors=failures)
+
+
+#: How often a worker process checks that the process it works for is alive.
+_PARENT_CHECK_SECONDS: Final = 0.5
+
+
+def _exit_with_parent() -> None:
+    """End this worker process as soon as the process it works for is gone.
+
+    Runs in each worker as it starts. A worker waits for its next chunk on a
+    pipe whose other end it inherited too, so it never sees the end of the
+    pipe when its parent is killed: it would live on, idle or stuck, for
+    ever. A daemon thread watches the parent (on POSIX, a process whose
+    parent dies is handed to another) and exits at once when it changes.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(
+            1
+        )  # pragma: no cover -- runs in an orphaned worker, seen by the tests from outside
+
+    threading.Thread(target=watch, name="newsfeed-parent-watch", daemon=True).start()
+
+
+class _Bars:
+    """A progress bar created on first use, after the worker processes have started."""
+
+    def __init__(self, new_bar: Callable[..., _Bar] | None, *, total: int, desc: str) -> None:
+        self._new_bar = new_bar
+        self._total = total
+        self._desc = desc
+        self._bar: _Bar | None = None
+
+    def start(self) -> None:
+        # Created once the first pool's processes are forked: tqdm starts a
+        # monitor thread, and forking a process that has threads is unsafe.
+        if self._new_bar is not None and self._bar is None:
+            self._bar = self._new_bar(total=self._total, desc=self._desc, unit="file")
+
+    def update(self, count: int) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _run_pool(
+    chunks: Sequence[Sequence[str]],
+    indexes: Sequence[int],
+    workers: int,
+    results: list[list[Article | LoadFailure] | None],
+    bars: _Bars,
+) -> list[int]:
+    """Load the chunks at *indexes* in a new pool into *results*; return those lost.
+
+    A chunk is lost when a worker process dies (the OOM killer, a signal):
+    the pool is then broken, and every chunk not done by then is lost with it.
+    """
+    lost: list[int] = []
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(indexes)), initializer=_exit_with_parent
+    )
+    with pool:
+        # Every chunk is submitted now, so the worker processes start before
+        # the progress bar does.
+        futures = [(index, pool.submit(_load_chunk, chunks[index])) for index in indexes]
+        bars.start()
+        for index, future in futures:
+            try:
+                data = future.result()
+            except BrokenProcessPool:
+                lost.append(index)
+                continue
+            results[index] = _unpickle_chunk(data)
+            bars.update(len(chunks[index]))
+    return lost
+
+
+def _load_in_workers(
+    paths: Sequence[str], workers: int, bars: _Bars
+) -> Iterator[Article | LoadFailure]:
+    """Load *paths* in *workers* processes, in order, surviving the death of a worker.
+
+    The chunks a dead worker took down with its pool are tried once more,
+    each in a process of its own, so that a chunk that kills its worker
+    again loses only its own files: they are reported as failures, and the
+    rest of the folder loads.
+    """
+    chunks = _chunks(paths, workers)
+    results: list[list[Article | LoadFailure] | None] = [None] * len(chunks)
+    lost = _run_pool(chunks, range(len(chunks)), workers, results, bars)
+    for index in lost:
+        if _run_pool(chunks, [index], 1, results, bars):
+            results[index] = [
+                LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in chunks[index]
+            ]
+            bars.update(len(chunks[index]))
+    for items in results:
+        yield from items or ()
+
+
+_WORKER_DIED: Final = (
+    "the worker process reading it, or another file of its chunk, died twice"
+    " (killed by a signal or by the system running out of memory)"
+)
 
 
 def _collect(
