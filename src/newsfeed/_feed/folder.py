@@ -10,16 +10,16 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Protocol, Self, TypeAlias
 
-from newsfeed._errors import FeedLoadError, LoadFailure, failure_from
+from newsfeed._errors import FeedLoadError, LoadFailure, ParseError, failure_from
 from newsfeed._feed.feed import Feed
-from newsfeed._files.listing import list_files
+from newsfeed._files.listing import Listing, walk
 from newsfeed._files.reading import load
 from newsfeed._model import Article
 
@@ -61,7 +61,14 @@ def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
     return factory
 
 
-def _load_one(path: str) -> Article | LoadFailure:
+#: No file refused.
+_NONE_REFUSED: Final[Mapping[str, str]] = {}
+
+
+def _load_one(path: str, refused: Mapping[str, str] = _NONE_REFUSED) -> Article | LoadFailure:
+    if path in refused:
+        # Not read: a link that leads out of the folder.
+        return LoadFailure(Path(path), ParseError(refused[path], source=path))
     try:
         return load(path)
     except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
@@ -90,7 +97,7 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _load_chunk(paths: Sequence[str]) -> bytes:
+def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = _NONE_REFUSED) -> bytes:
     """Load a run of files in a worker process; failures travel back as values.
 
     The result is pickled here, rather than by the pool, so that the parent
@@ -98,7 +105,7 @@ def _load_chunk(paths: Sequence[str]) -> bytes:
     it in a thread of its own, and that costs the parent as much as parsing.
     """
     with collector_paused():
-        loaded = [_load_one(path) for path in paths]
+        loaded = [_load_one(path, refused) for path in paths]
         return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -134,13 +141,15 @@ def _check_workers(workers: int) -> None:
         raise ValueError(f"workers must be at least 1, got {workers}")
 
 
-def load_dir(
+def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only
     path: str | os.PathLike[str],
     *,
     pattern: str = "**/*.md",
     errors: ErrorMode = "raise",
     progress: bool = False,
     workers: int = 1,
+    include_hidden: bool = False,
+    follow_outside_links: bool = False,
 ) -> Feed:
     """Load every article file under the folder *path* into a :class:`Feed`.
 
@@ -167,7 +176,8 @@ def load_dir(
     _check_errors(errors)
     _check_workers(workers)
     new_bar = _bar_factory(progress)
-    paths = list_files(path, pattern)
+    listing = _listing(path, pattern, include_hidden, follow_outside_links)
+    paths = listing.files
     articles: list[Article] = []
     failures: list[LoadFailure] = []
     bar: _Bar | None = None
@@ -175,12 +185,12 @@ def load_dir(
         if workers == 1 or not paths:
             if new_bar is not None:
                 bar = new_bar(total=len(paths), desc="loading", unit="file")
-            for item in map(_load_one, paths):
-                _collect(item, articles, failures, bar)
+            for name in paths:
+                _collect(_load_one(name, listing.refused), articles, failures, bar)
         else:
             bars = _Bars(new_bar, total=len(paths), desc=f"loading ({workers} workers)")
             try:
-                for item in _load_in_workers(paths, workers, bars):
+                for item in _load_in_workers(listing, workers, bars):
                     _collect(item, articles, failures, None)
             finally:
                 bars.close()
@@ -240,40 +250,68 @@ class _Bars:
             self._bar.close()
 
 
-def _run_pool(
-    chunks: Sequence[Sequence[str]],
-    indexes: Sequence[int],
-    workers: int,
-    results: list[list[Article | LoadFailure] | None],
-    bars: _Bars,
-) -> list[int]:
-    """Load the chunks at *indexes* in a new pool into *results*; return those lost.
+class _Chunks:
+    """The chunks of a folder's files, and what each gave once loaded."""
 
-    A chunk is lost when a worker process dies (the OOM killer, a signal):
-    the pool is then broken, and every chunk not done by then is lost with it.
-    """
-    lost: list[int] = []
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(indexes)), initializer=_exit_with_parent
+    def __init__(self, listing: Listing, workers: int, bars: _Bars) -> None:
+        self.chunks = _chunks(listing.files, workers)
+        self.refused = listing.refused
+        self.bars = bars
+        self.results: list[list[Article | LoadFailure] | None] = [None] * len(self.chunks)
+
+    def run(self, indexes: Sequence[int], workers: int) -> list[int]:
+        """Load the chunks at *indexes* in a new pool of *workers*; return those lost.
+
+        A chunk is lost when a worker process dies (the OOM killer, a
+        signal): the pool is then broken, and every chunk not done by then
+        is lost with it.
+        """
+        lost: list[int] = []
+        size = min(workers, len(indexes))
+        with ProcessPoolExecutor(max_workers=size, initializer=_exit_with_parent) as pool:
+            # Every chunk is submitted now, so the worker processes start
+            # before the progress bar does.
+            futures = [(index, self._submit(pool, index)) for index in indexes]
+            self.bars.start()
+            for index, future in futures:
+                try:
+                    data = future.result()
+                except BrokenProcessPool:
+                    lost.append(index)
+                    continue
+                self.results[index] = _unpickle_chunk(data)
+                self.bars.update(len(self.chunks[index]))
+        return lost
+
+    def _submit(self, pool: ProcessPoolExecutor, index: int) -> Future[bytes]:
+        paths = self.chunks[index]
+        return pool.submit(_load_chunk, paths, _refused_in(paths, self.refused))
+
+    def fail(self, index: int) -> None:
+        """Report the files of the chunk at *index* as failures: it killed its worker twice."""
+        paths = self.chunks[index]
+        self.results[index] = [
+            LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in paths
+        ]
+        self.bars.update(len(paths))
+
+
+def _refused_in(paths: Sequence[str], refused: Mapping[str, str]) -> Mapping[str, str]:
+    if not refused:
+        return _NONE_REFUSED
+    return {path: refused[path] for path in paths if path in refused}
+
+
+def _listing(
+    path: str | os.PathLike[str], pattern: str, include_hidden: bool, follow_outside_links: bool
+) -> Listing:
+    return walk(
+        path, pattern, include_hidden=include_hidden, follow_outside_links=follow_outside_links
     )
-    with pool:
-        # Every chunk is submitted now, so the worker processes start before
-        # the progress bar does.
-        futures = [(index, pool.submit(_load_chunk, chunks[index])) for index in indexes]
-        bars.start()
-        for index, future in futures:
-            try:
-                data = future.result()
-            except BrokenProcessPool:
-                lost.append(index)
-                continue
-            results[index] = _unpickle_chunk(data)
-            bars.update(len(chunks[index]))
-    return lost
 
 
 def _load_in_workers(
-    paths: Sequence[str], workers: int, bars: _Bars
+    listing: Listing, workers: int, bars: _Bars
 ) -> Iterator[Article | LoadFailure]:
     """Load *paths* in *workers* processes, in order, surviving the death of a worker.
 
@@ -282,16 +320,11 @@ def _load_in_workers(
     again loses only its own files: they are reported as failures, and the
     rest of the folder loads.
     """
-    chunks = _chunks(paths, workers)
-    results: list[list[Article | LoadFailure] | None] = [None] * len(chunks)
-    lost = _run_pool(chunks, range(len(chunks)), workers, results, bars)
-    for index in lost:
-        if _run_pool(chunks, [index], 1, results, bars):
-            results[index] = [
-                LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in chunks[index]
-            ]
-            bars.update(len(chunks[index]))
-    for items in results:
+    chunks = _Chunks(listing, workers, bars)
+    for index in chunks.run(range(len(chunks.chunks)), workers):
+        if chunks.run([index], 1):
+            chunks.fail(index)
+    for items in chunks.results:
         yield from items or ()
 
 
@@ -337,12 +370,20 @@ class DirIterator(Iterator[Article]):
     root: str
     total: int
 
-    def __init__(self, root: str, paths: list[str], *, errors: ErrorMode, bar: _Bar | None) -> None:
+    def __init__(
+        self,
+        root: str,
+        paths: list[str],
+        *,
+        errors: ErrorMode,
+        bar: _Bar | None,
+        refused: Mapping[str, str] = _NONE_REFUSED,
+    ) -> None:
         self.root = root
         #: How many files matched, good and bad.
         self.total = len(paths)
         self._failures: list[LoadFailure] = []
-        self._items = _read(paths, self._failures, errors=errors, bar=bar, root=root)
+        self._items = _read(paths, refused, self._failures, errors=errors, bar=bar, root=root)
 
     @property
     def errors(self) -> tuple[LoadFailure, ...]:
@@ -374,8 +415,9 @@ class DirIterator(Iterator[Article]):
         return f"<DirIterator over {self.total} files under {self.root!r}>"
 
 
-def _read(
+def _read(  # noqa: PLR0913 -- the iterator's state, passed once
     paths: list[str],
+    refused: Mapping[str, str],
     failures: list[LoadFailure],
     *,
     errors: ErrorMode,
@@ -386,7 +428,7 @@ def _read(
     # its DirIterator alive through a reference cycle.
     try:
         for path in paths:
-            item = _load_one(path)
+            item = _load_one(path, refused)
             if bar is not None:
                 bar.update()
             if isinstance(item, LoadFailure):
@@ -401,12 +443,14 @@ def _read(
     _report(failures, errors=errors, total=len(paths), root=root)
 
 
-def iter_dir(
+def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only
     path: str | os.PathLike[str],
     *,
     pattern: str = "**/*.md",
     errors: ErrorMode = "raise",
     progress: bool = False,
+    include_hidden: bool = False,
+    follow_outside_links: bool = False,
 ) -> DirIterator:
     """Iterate over the articles under the folder *path*, reading one file at a time.
 
@@ -418,6 +462,9 @@ def iter_dir(
     """
     _check_errors(errors)
     new_bar = _bar_factory(progress)
-    paths = list_files(path, pattern)
-    bar = None if new_bar is None else new_bar(total=len(paths), desc="reading", unit="file")
-    return DirIterator(os.fspath(path), paths, errors=errors, bar=bar)
+    listing = _listing(path, pattern, include_hidden, follow_outside_links)
+    total = len(listing.files)
+    bar = None if new_bar is None else new_bar(total=total, desc="reading", unit="file")
+    return DirIterator(
+        os.fspath(path), listing.files, errors=errors, bar=bar, refused=listing.refused
+    )
