@@ -166,12 +166,21 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
       ``newsfeed`` logger.
 
     A file that cannot be read (an :class:`OSError`) is a failure like a
-    file that does not parse. ``progress=True`` shows a tqdm progress bar and
+    file that does not parse, and so is anything else one file raises.
+    Only regular files are read: a FIFO, socket, device or folder named like
+    an article file is a failure. Hidden files and folders (``.git``,
+    ``.venv``) are skipped unless ``include_hidden=True``; a link to a file
+    outside the folder is a failure unless ``follow_outside_links=True``;
+    the temporary files of :func:`newsfeed.dump` are never listed.
+    ``progress=True`` shows a tqdm progress bar and
     needs the extra ``newsfeed[progress]``. ``workers=N`` with N > 1 parses in
     N processes, in chunks of files; the feed is the same as with one worker.
     While it unpickles each chunk a worker sends back, the parent pauses the
     cyclic garbage collector (restarting it only if it was running), since
-    walking the new, acyclic articles would double that time.
+    walking the new, acyclic articles would double that time. The chunks
+    of a worker killed by the system are read again, each in a process of
+    its own; a chunk that kills its worker again is reported as failures.
+    Workers end with the process that started them, even when it is killed.
     """
     _check_errors(errors)
     _check_workers(workers)
@@ -454,8 +463,10 @@ def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
 ) -> DirIterator:
     """Iterate over the articles under the folder *path*, reading one file at a time.
 
-    For corpora larger than memory: the same files, order and *errors*
-    semantics as :func:`load_dir`, but only one article is held at a time.
+    For corpora larger than memory: the same files, order, options and
+    *errors* semantics as :func:`load_dir`, but only one article is held at
+    a time, and failures keep no traceback, so memory stays flat however
+    many files fail.
     Failures collect in the iterator's ``errors`` as they happen; see
     :class:`DirIterator` for when they are raised or logged.
     ``progress=True`` shows a tqdm bar (extra ``newsfeed[progress]``).
