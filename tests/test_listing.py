@@ -9,6 +9,7 @@ import pytest
 import corpus
 import newsfeed
 from newsfeed import ParseError
+from newsfeed._cli import files as cli_files
 from newsfeed._files.listing import list_files, walk
 
 GOOD = corpus.make_articles(4, seed=17)
@@ -196,3 +197,13 @@ class TestLinksOutOfTheFolder:
         feed = newsfeed.load_dir(folder, errors="skip")
         assert [f.path.name for f in feed.errors] == ["b-out.md", "z-broken.md"]
         assert isinstance(feed.errors[1].error, FileNotFoundError)
+
+    def test_command_line_listing(self, folder: Path) -> None:
+        """The command line's listing leaves the link out of the files, as a problem."""
+        files, problems = cli_files.article_listing([folder])
+        # c-in.md is a.md again: the command line checks each file once.
+        assert files == [folder / "a.md"]
+        assert [problem.render() for problem in problems] == [
+            f"{folder / 'b-out.md'}: {walk(folder, '**/*.md').refused[str(folder / 'b-out.md')]}"
+        ]
+        assert cli_files.article_files([folder]) == files
