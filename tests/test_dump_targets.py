@@ -340,3 +340,54 @@ class TestDumpTargetErrors:
         assert (e.value.filename, e.value.filename2) == (str(tmp_path / "a.md"), None)
         assert ".~nf-" not in str(e.value)
         assert list(tmp_path.iterdir()) == []
+
+    def test_path_through_a_file(self, tmp_path: Path) -> None:
+        """A path that goes through a file is a NotADirectoryError naming the path given."""
+        (tmp_path / "file.md").write_bytes(OLD)
+        target = tmp_path / "file.md" / "a.md"
+        with pytest.raises(NotADirectoryError) as e:
+            newsfeed.dump(_article(), target)
+        assert e.value.filename == str(target)
+
+    @posix_only
+    def test_in_place_failure_names_the_target(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An error rewriting a hard-linked file in place names the path given."""
+        target = tmp_path / "a.md"
+        target.write_bytes(OLD)
+        (tmp_path / "b.md").hardlink_to(target)
+
+        def refuse(path: Path, *_: object) -> int:
+            raise OSError(5, "Input/output error", os.fspath(path))
+
+        monkeypatch.setattr("newsfeed._files.writing.os.open", refuse)
+        with pytest.raises(OSError, match="Input/output error") as e:
+            newsfeed.dump(_article(), tmp_path / "b.md", hard_links="in_place")
+        assert e.value.filename == str(tmp_path / "b.md")
+        assert target.read_bytes() == OLD
+
+
+class TestCleanupMemory:
+    """Which folders were cleaned is remembered within bounds."""
+
+    def test_bounded(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Past its size, the memory of cleaned folders starts afresh rather than growing."""
+        monkeypatch.setattr(_write, "_CLEANED_FOLDERS_KEPT", 2)
+        for name in ["a", "b", "c"]:
+            (tmp_path / name).mkdir()
+            newsfeed.dump(_article(), tmp_path / name / "x.md")
+        assert list(_write._cleaned_at) == [str(tmp_path / "c")]
+
+    def test_error_naming_no_file(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An OSError that names no file is passed on as it is."""
+        failure = OSError("the disk is on fire")
+
+        def fail(*_: object) -> None:
+            raise failure
+
+        monkeypatch.setattr("newsfeed._files.writing.os.fsync", fail)
+        with pytest.raises(OSError, match="the disk is on fire") as e:
+            newsfeed.dump(_article(), tmp_path / "a.md")
+        assert e.value is failure
+        assert list(tmp_path.iterdir()) == []

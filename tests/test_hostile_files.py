@@ -389,10 +389,68 @@ class TestLoadFromFileObject:
 
     def test_text_mode_is_refused(self) -> None:
         """A file opened in text mode is a TypeError saying to open it with "rb"."""
-        with pytest.raises(TypeError, match=r"binary mode \('rb'\), got one giving str"):
-            newsfeed.load(io.StringIO("---\n"))  # type: ignore[arg-type]  # what is tested
+        text = io.StringIO("---\n")
+        with pytest.raises(TypeError, match=r"binary mode \('rb'\), got StringIO"):
+            newsfeed.load(text)  # type: ignore[arg-type]  # what is tested
+        assert text.tell() == 0
+
+    def test_reader_giving_text(self) -> None:
+        """An object whose read gives str, though not a text file, is refused too."""
+
+        class Reader:
+            def read(self, _size: int) -> str:
+                return "---\n"
+
+        with pytest.raises(TypeError, match=r"binary mode \('rb'\), got Reader"):
+            newsfeed.load(Reader())  # type: ignore[arg-type]  # what is tested
 
     def test_neither_path_nor_file(self) -> None:
         """Something else is a TypeError naming its type."""
         with pytest.raises(TypeError, match="path or a binary file object, not int"):
             newsfeed.load(3)  # type: ignore[arg-type]  # what is tested
+
+
+class TestParentWatch:
+    """The watch each worker runs: it ends the worker once the parent is gone."""
+
+    def test_started_as_a_daemon_thread(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Each worker starts one daemon thread watching the parent it has now."""
+        started: list[dict[str, object]] = []
+
+        class FakeThread:
+            def __init__(self, **kwargs: object) -> None:
+                started.append(kwargs)
+
+            def start(self) -> None:
+                started.append({"started": True})
+
+        monkeypatch.setattr("newsfeed._feed.folder.threading.Thread", FakeThread)
+        folder_module._exit_with_parent()
+        assert started == [
+            {
+                "target": folder_module._watch_parent,
+                "args": (os.getppid(),),
+                "name": "newsfeed-parent-watch",
+                "daemon": True,
+            },
+            {"started": True},
+        ]
+
+    def test_exits_when_the_parent_changes(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The watch polls while the parent is the same and exits at once when it changes."""
+        parents = iter([100, 100, 1])
+        events: list[str] = []
+
+        class ExitedError(Exception):
+            """Stands for the end of the process."""
+
+        def exit_now(status: int) -> None:
+            events.append(f"exit {status}")
+            raise ExitedError
+
+        monkeypatch.setattr("newsfeed._feed.folder.os.getppid", lambda: next(parents))
+        monkeypatch.setattr("newsfeed._feed.folder.time.sleep", lambda _: events.append("sleep"))
+        monkeypatch.setattr("newsfeed._feed.folder.os._exit", exit_now)
+        with pytest.raises(ExitedError):
+            folder_module._watch_parent(100)
+        assert events == ["sleep", "sleep", "exit 1"]

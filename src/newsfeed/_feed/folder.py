@@ -223,16 +223,17 @@ def _exit_with_parent() -> None:
     ever. A daemon thread watches the parent (on POSIX, a process whose
     parent dies is handed to another) and exits at once when it changes.
     """
-    parent = os.getppid()
+    watcher = threading.Thread(
+        target=_watch_parent, args=(os.getppid(),), name="newsfeed-parent-watch", daemon=True
+    )
+    watcher.start()
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_SECONDS)
-        os._exit(
-            1
-        )  # pragma: no cover -- runs in an orphaned worker, seen by the tests from outside
 
-    threading.Thread(target=watch, name="newsfeed-parent-watch", daemon=True).start()
+def _watch_parent(parent: int) -> None:
+    """Return only by ending the process, once its parent is no longer *parent*."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 class _Bars:

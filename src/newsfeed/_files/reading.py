@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, cast
 
 from newsfeed._errors import ParseError
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
@@ -84,13 +85,18 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         os.close(descriptor)
 
 
-def _read_file_object(file: BinaryIO) -> bytes:
-    data = file.read(MAX_FILE_BYTES + 1)
+def _not_binary(file: object) -> TypeError:
+    return TypeError(f"load() needs a file opened in binary mode ('rb'), got {type(file).__name__}")
+
+
+def _read_file_object(file: object) -> bytes:
+    # Typed as object: what callers pass is checked here, a text file
+    # before anything is read from it.
+    if isinstance(file, io.TextIOBase):
+        raise _not_binary(file)
+    data = cast("BinaryIO", file).read(MAX_FILE_BYTES + 1)
     if not isinstance(data, bytes):
-        raise TypeError(
-            "load() needs a file opened in binary mode ('rb'),"
-            f" got one giving {type(data).__name__}"
-        )
+        raise _not_binary(file)
     return data
 
 

@@ -126,6 +126,8 @@ def _check_replaceable(
 
 def _naming(error: OSError, shown: str) -> OSError:
     """Return *error* about the file the caller named, rather than our temporary file."""
+    if error.errno is None:
+        return error  # not about a file: it names none
     return type(error)(error.errno, error.strerror, shown)
 
 
