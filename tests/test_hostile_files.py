@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import multiprocessing
 import os
 import signal
 import socket
@@ -26,6 +27,12 @@ from newsfeed._feed import folder as folder_module
 from newsfeed._files import reading as reading_module
 
 GOOD = corpus.make_articles(6, seed=11)
+#: Tests that patch the reader in this process and expect worker processes
+#: to see the patch: only forked workers do.
+needs_fork = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="workers must be forked to be patched"
+)
+
 #: What the patched parser chokes on, as a core tag with a bad value once did.
 BOOM = b"boom"
 
@@ -71,7 +78,7 @@ class TestUnexpectedErrorIsOneFilesFailure:
         assert "tag:yaml.org,2002:bool" in str(failure)
         assert failure.error.source == str(folder / "03a.md")
 
-    @pytest.mark.parametrize("workers", [1, 2])
+    @pytest.mark.parametrize("workers", [1, pytest.param(2, marks=needs_fork)])
     def test_load_dir_skip_keeps_the_rest(self, folder: Path, workers: int) -> None:
         """load_dir(errors="skip") returns every good article and the crash as a failure."""
         feed = newsfeed.load_dir(folder, errors="skip", workers=workers)
@@ -310,6 +317,7 @@ def _alive(pid: int) -> bool:
     return status.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+@needs_fork
 class TestKilledWorker:
     """Issue 11, item 16: a worker killed by SIGKILL loses no more than its own chunk."""
 
