@@ -492,7 +492,8 @@ class TestReadingFiles:
         real_fstat = os.fstat
 
         def fstat(descriptor: int) -> Any:
-            return mock.Mock(wraps=real_fstat(descriptor), st_size=reported)
+            real = real_fstat(descriptor)
+            return mock.Mock(wraps=real, st_size=reported, st_mode=real.st_mode)
 
         monkeypatch.setattr(_files_reading.os, "fstat", fstat)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
@@ -502,7 +503,8 @@ class TestReadingFiles:
         self, sample_path: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A file larger than the limit but reporting less is still refused."""
-        monkeypatch.setattr(_files_reading.os, "fstat", lambda _: mock.Mock(st_size=10))
+        small = mock.Mock(st_size=10, st_mode=0o100644)
+        monkeypatch.setattr(_files_reading.os, "fstat", lambda _: small)
         monkeypatch.setattr(_files_reading, "MAX_FILE_BYTES", 5000)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         with pytest.raises(newsfeed.ParseError, match="larger than 5000 bytes"):

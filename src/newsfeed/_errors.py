@@ -126,20 +126,37 @@ def _error_key(error: Exception) -> tuple[type[Exception], str]:
     return type(error), str(error)
 
 
+def _detached(error: Exception) -> Exception:
+    """Return *error* without its traceback and the exceptions it chains to.
+
+    A traceback holds the frames of the reader, and with them the whole text
+    of the file; a chained :class:`UnicodeDecodeError` or YAML error holds it
+    too. A folder of failing files would otherwise keep every one of them in
+    memory. The error's message, source, field and line say what is wrong.
+    """
+    error.__traceback__ = None
+    error.__cause__ = None
+    error.__context__ = None
+    error.__suppress_context__ = True
+    return error
+
+
 @attrs.frozen
 class LoadFailure:
     """One file of a folder that could not be loaded, and why.
 
     ``error`` is what :func:`newsfeed.load` raised for it: a
     :class:`ParseError`, a :class:`ValidationError`, or an :class:`OSError`
-    when the file could not be read at all.
+    when the file could not be read at all. It is kept without its
+    traceback and chained exceptions, which would hold the file's text in
+    memory: the message, ``source``, ``field`` and ``line`` say what is wrong.
     """
 
     path: Path
     #: Compared by class and message: an exception equals only itself, but
     #: two loads of the same folder (or a copy across processes) should
     #: report equal failures.
-    error: Exception = attrs.field(eq=_error_key)
+    error: Exception = attrs.field(eq=_error_key, converter=_detached)
 
     def __str__(self) -> str:
         if isinstance(self.error, _LocatedError):
@@ -147,6 +164,29 @@ class LoadFailure:
         if isinstance(self.error, OSError) and self.error.strerror:
             return f"{self.path}: cannot read: {self.error.strerror}"
         return f"{self.path}: {type(self.error).__name__}: {self.error}"
+
+
+#: How much of an unexpected exception's message a failure keeps.
+_UNEXPECTED_MESSAGE_CHARS = 300
+
+
+def failure_from(path: str | os.PathLike[str], error: Exception) -> LoadFailure:
+    """Return the failure of the file at *path*, which raised *error* when read.
+
+    Errors about the file (a :class:`NewsfeedError`, an :class:`OSError`)
+    are kept as they are. Anything else is a defect in the reader, but it
+    concerns this one file: it becomes a :class:`ParseError` naming the
+    exception's type and message, so that one file cannot abort a whole
+    folder, and the failure pickles across processes whatever was raised.
+    """
+    if not isinstance(error, NewsfeedError | OSError):
+        message = str(error)
+        if len(message) > _UNEXPECTED_MESSAGE_CHARS:
+            message = message[:_UNEXPECTED_MESSAGE_CHARS] + "..."
+        reason = f"unexpected {type(error).__name__} while reading the file: {message}"
+        _detached(error)
+        error = ParseError(reason, source=path)
+    return LoadFailure(Path(path), error)
 
 
 class FeedLoadError(NewsfeedError):

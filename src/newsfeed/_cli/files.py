@@ -5,20 +5,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
 import attrs
 
-from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
+from newsfeed._errors import LoadFailure, ParseError, ValidationError, failure_from
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import load_dir
-from newsfeed._files.listing import list_files
+from newsfeed._files.listing import walk
 from newsfeed._files.reading import load
 from newsfeed._model import Article
 
-__all__ = ["PATTERN", "Problem", "article_files", "load_feed", "problem_from"]
+__all__ = ["PATTERN", "Problem", "article_files", "article_listing", "load_feed", "problem_from"]
 
 #: The files a folder holds, as ``load_dir`` finds them.
 PATTERN: Final = "**/*.md"
@@ -67,24 +67,42 @@ def problem_from(error: Exception, path: str | os.PathLike[str]) -> Problem:
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the files *paths* name: files as given, and each folder's ``**/*.md``.
+    """Return the files *paths* name that may be read: see :func:`article_listing`."""
+    return article_listing(paths)[0]
 
-    A folder's files come in the order :func:`newsfeed.load_dir` reads them,
-    dangling links included (so that they are reported, not skipped). A
-    file reached twice (named, and inside a named folder) is listed once,
-    where it first appears.
+
+def article_listing(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Return the files *paths* name, and the problem of each file found but not to be read.
+
+    Files are taken as given, and each folder's ``**/*.md`` as
+    :func:`newsfeed.load_dir` finds them: in its order, dangling links
+    included (so that they are reported, not skipped), hidden names skipped.
+    A link from a folder to a file outside it is not to be read: it comes
+    back as a problem. A file reached twice (named, and inside a named
+    folder) is listed once, where it first appears.
     """
     seen: set[Path] = set()
     files: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
-        found: Sequence[str | Path] = list_files(path, PATTERN) if path.is_dir() else [path]
+        refused: Mapping[str, str] = {}
+        found: Sequence[str | Path] = [path]
+        if path.is_dir():
+            listing = walk(path, PATTERN)
+            found, refused = listing.files, listing.refused
         for name in found:
             file = Path(name)
             key = file.resolve()
-            if key not in seen:
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if name in refused:
+                problems.append(
+                    Problem(path=str(name), line=None, field=None, message=refused[str(name)])
+                )
+            else:
                 files.append(file)
-    return files
+    return files, problems
 
 
 @contextlib.contextmanager
@@ -120,8 +138,8 @@ def load_feed(paths: Iterable[Path], *, workers: int = 1) -> tuple[Feed, list[Pr
                 continue
             try:
                 articles.append(load(path))
-            except (NewsfeedError, OSError) as error:
-                failures.append(LoadFailure(path, error))
+            except Exception as error:  # noqa: BLE001 -- whatever one file raises is its failure
+                failures.append(failure_from(path, error))
     seen: set[Path] = set()
     unique = [article for article in articles if _first_time(article.path, seen)]
     problems = [

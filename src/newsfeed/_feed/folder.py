@@ -8,15 +8,18 @@ import logging
 import math
 import os
 import pickle
-from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Protocol, Self, TypeAlias
 
-from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
+from newsfeed._errors import FeedLoadError, LoadFailure, ParseError, failure_from
 from newsfeed._feed.feed import Feed
-from newsfeed._files.listing import list_files
+from newsfeed._files.listing import Listing, walk
 from newsfeed._files.reading import load
 from newsfeed._model import Article
 
@@ -58,11 +61,18 @@ def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
     return factory
 
 
-def _load_one(path: str) -> Article | LoadFailure:
+#: No file refused.
+_NONE_REFUSED: Final[Mapping[str, str]] = {}
+
+
+def _load_one(path: str, refused: Mapping[str, str] = _NONE_REFUSED) -> Article | LoadFailure:
+    if path in refused:
+        # Not read: a link that leads out of the folder.
+        return LoadFailure(Path(path), ParseError(refused[path], source=path))
     try:
         return load(path)
-    except (NewsfeedError, OSError) as error:
-        return LoadFailure(Path(path), error)
+    except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
+        return failure_from(path, error)
 
 
 @contextlib.contextmanager
@@ -87,7 +97,7 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _load_chunk(paths: Sequence[str]) -> bytes:
+def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = _NONE_REFUSED) -> bytes:
     """Load a run of files in a worker process; failures travel back as values.
 
     The result is pickled here, rather than by the pool, so that the parent
@@ -95,7 +105,7 @@ def _load_chunk(paths: Sequence[str]) -> bytes:
     it in a thread of its own, and that costs the parent as much as parsing.
     """
     with collector_paused():
-        loaded = [_load_one(path) for path in paths]
+        loaded = [_load_one(path, refused) for path in paths]
         return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -131,13 +141,15 @@ def _check_workers(workers: int) -> None:
         raise ValueError(f"workers must be at least 1, got {workers}")
 
 
-def load_dir(
+def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only
     path: str | os.PathLike[str],
     *,
     pattern: str = "**/*.md",
     errors: ErrorMode = "raise",
     progress: bool = False,
     workers: int = 1,
+    include_hidden: bool = False,
+    follow_outside_links: bool = False,
 ) -> Feed:
     """Load every article file under the folder *path* into a :class:`Feed`.
 
@@ -154,17 +166,27 @@ def load_dir(
       ``newsfeed`` logger.
 
     A file that cannot be read (an :class:`OSError`) is a failure like a
-    file that does not parse. ``progress=True`` shows a tqdm progress bar and
+    file that does not parse, and so is anything else one file raises.
+    Only regular files are read: a FIFO, socket, device or folder named like
+    an article file is a failure. Hidden files and folders (``.git``,
+    ``.venv``) are skipped unless ``include_hidden=True``; a link to a file
+    outside the folder is a failure unless ``follow_outside_links=True``;
+    the temporary files of :func:`newsfeed.dump` are never listed.
+    ``progress=True`` shows a tqdm progress bar and
     needs the extra ``newsfeed[progress]``. ``workers=N`` with N > 1 parses in
     N processes, in chunks of files; the feed is the same as with one worker.
     While it unpickles each chunk a worker sends back, the parent pauses the
     cyclic garbage collector (restarting it only if it was running), since
-    walking the new, acyclic articles would double that time.
+    walking the new, acyclic articles would double that time. The chunks
+    of a worker killed by the system are read again, each in a process of
+    its own; a chunk that kills its worker again is reported as failures.
+    Workers end with the process that started them, even when it is killed.
     """
     _check_errors(errors)
     _check_workers(workers)
     new_bar = _bar_factory(progress)
-    paths = list_files(path, pattern)
+    listing = _listing(path, pattern, include_hidden, follow_outside_links)
+    paths = listing.files
     articles: list[Article] = []
     failures: list[LoadFailure] = []
     bar: _Bar | None = None
@@ -172,26 +194,154 @@ def load_dir(
         if workers == 1 or not paths:
             if new_bar is not None:
                 bar = new_bar(total=len(paths), desc="loading", unit="file")
-            for item in map(_load_one, paths):
-                _collect(item, articles, failures, bar)
+            for name in paths:
+                _collect(_load_one(name, listing.refused), articles, failures, bar)
         else:
-            chunks = _chunks(paths, workers)
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                # map submits every chunk now, so the worker processes start
-                # before tqdm starts its monitor thread: forking a process
-                # that has threads is unsafe.
-                results = pool.map(_load_chunk, chunks)
-                if new_bar is not None:
-                    description = f"loading ({workers} workers)"
-                    bar = new_bar(total=len(paths), desc=description, unit="file")
-                for data in results:
-                    for item in _unpickle_chunk(data):
-                        _collect(item, articles, failures, bar)
+            bars = _Bars(new_bar, total=len(paths), desc=f"loading ({workers} workers)")
+            try:
+                for item in _load_in_workers(listing, workers, bars):
+                    _collect(item, articles, failures, None)
+            finally:
+                bars.close()
     finally:
         if bar is not None:
             bar.close()
     _report(failures, errors=errors, total=len(paths), root=os.fspath(path))
     return Feed(articles, errors=failures)
+
+
+#: How often a worker process checks that the process it works for is alive.
+_PARENT_CHECK_SECONDS: Final = 0.5
+
+
+def _exit_with_parent() -> None:
+    """End this worker process as soon as the process it works for is gone.
+
+    Runs in each worker as it starts. A worker waits for its next chunk on a
+    pipe whose other end it inherited too, so it never sees the end of the
+    pipe when its parent is killed: it would live on, idle or stuck, for
+    ever. A daemon thread watches the parent (on POSIX, a process whose
+    parent dies is handed to another) and exits at once when it changes.
+    """
+    watcher = threading.Thread(
+        target=_watch_parent, args=(os.getppid(),), name="newsfeed-parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Return only by ending the process, once its parent is no longer *parent*."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+class _Bars:
+    """A progress bar created on first use, after the worker processes have started."""
+
+    def __init__(self, new_bar: Callable[..., _Bar] | None, *, total: int, desc: str) -> None:
+        self._new_bar = new_bar
+        self._total = total
+        self._desc = desc
+        self._bar: _Bar | None = None
+
+    def start(self) -> None:
+        # Created once the first pool's processes are forked: tqdm starts a
+        # monitor thread, and forking a process that has threads is unsafe.
+        if self._new_bar is not None and self._bar is None:
+            self._bar = self._new_bar(total=self._total, desc=self._desc, unit="file")
+
+    def update(self, count: int) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+class _Chunks:
+    """The chunks of a folder's files, and what each gave once loaded."""
+
+    def __init__(self, listing: Listing, workers: int, bars: _Bars) -> None:
+        self.chunks = _chunks(listing.files, workers)
+        self.refused = listing.refused
+        self.bars = bars
+        self.results: list[list[Article | LoadFailure] | None] = [None] * len(self.chunks)
+
+    def run(self, indexes: Sequence[int], workers: int) -> list[int]:
+        """Load the chunks at *indexes* in a new pool of *workers*; return those lost.
+
+        A chunk is lost when a worker process dies (the OOM killer, a
+        signal): the pool is then broken, and every chunk not done by then
+        is lost with it.
+        """
+        lost: list[int] = []
+        size = min(workers, len(indexes))
+        with ProcessPoolExecutor(max_workers=size, initializer=_exit_with_parent) as pool:
+            # Every chunk is submitted now, so the worker processes start
+            # before the progress bar does.
+            futures = [(index, self._submit(pool, index)) for index in indexes]
+            self.bars.start()
+            for index, future in futures:
+                try:
+                    data = future.result()
+                except BrokenProcessPool:
+                    lost.append(index)
+                    continue
+                self.results[index] = _unpickle_chunk(data)
+                self.bars.update(len(self.chunks[index]))
+        return lost
+
+    def _submit(self, pool: ProcessPoolExecutor, index: int) -> Future[bytes]:
+        paths = self.chunks[index]
+        return pool.submit(_load_chunk, paths, _refused_in(paths, self.refused))
+
+    def fail(self, index: int) -> None:
+        """Report the files of the chunk at *index* as failures: it killed its worker twice."""
+        paths = self.chunks[index]
+        self.results[index] = [
+            LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in paths
+        ]
+        self.bars.update(len(paths))
+
+
+def _refused_in(paths: Sequence[str], refused: Mapping[str, str]) -> Mapping[str, str]:
+    if not refused:
+        return _NONE_REFUSED
+    return {path: refused[path] for path in paths if path in refused}
+
+
+def _listing(
+    path: str | os.PathLike[str], pattern: str, include_hidden: bool, follow_outside_links: bool
+) -> Listing:
+    return walk(
+        path, pattern, include_hidden=include_hidden, follow_outside_links=follow_outside_links
+    )
+
+
+def _load_in_workers(
+    listing: Listing, workers: int, bars: _Bars
+) -> Iterator[Article | LoadFailure]:
+    """Load *paths* in *workers* processes, in order, surviving the death of a worker.
+
+    The chunks a dead worker took down with its pool are tried once more,
+    each in a process of its own, so that a chunk that kills its worker
+    again loses only its own files: they are reported as failures, and the
+    rest of the folder loads.
+    """
+    chunks = _Chunks(listing, workers, bars)
+    for index in chunks.run(range(len(chunks.chunks)), workers):
+        if chunks.run([index], 1):
+            chunks.fail(index)
+    for items in chunks.results:
+        yield from items or ()
+
+
+_WORKER_DIED: Final = (
+    "the worker process reading it, or another file of its chunk, died twice"
+    " (killed by a signal or by the system running out of memory)"
+)
 
 
 def _collect(
@@ -230,12 +380,20 @@ class DirIterator(Iterator[Article]):
     root: str
     total: int
 
-    def __init__(self, root: str, paths: list[str], *, errors: ErrorMode, bar: _Bar | None) -> None:
+    def __init__(
+        self,
+        root: str,
+        paths: list[str],
+        *,
+        errors: ErrorMode,
+        bar: _Bar | None,
+        refused: Mapping[str, str] = _NONE_REFUSED,
+    ) -> None:
         self.root = root
         #: How many files matched, good and bad.
         self.total = len(paths)
         self._failures: list[LoadFailure] = []
-        self._items = _read(paths, self._failures, errors=errors, bar=bar, root=root)
+        self._items = _read(paths, refused, self._failures, errors=errors, bar=bar, root=root)
 
     @property
     def errors(self) -> tuple[LoadFailure, ...]:
@@ -267,8 +425,9 @@ class DirIterator(Iterator[Article]):
         return f"<DirIterator over {self.total} files under {self.root!r}>"
 
 
-def _read(
+def _read(  # noqa: PLR0913 -- the iterator's state, passed once
     paths: list[str],
+    refused: Mapping[str, str],
     failures: list[LoadFailure],
     *,
     errors: ErrorMode,
@@ -279,7 +438,7 @@ def _read(
     # its DirIterator alive through a reference cycle.
     try:
         for path in paths:
-            item = _load_one(path)
+            item = _load_one(path, refused)
             if bar is not None:
                 bar.update()
             if isinstance(item, LoadFailure):
@@ -294,23 +453,30 @@ def _read(
     _report(failures, errors=errors, total=len(paths), root=root)
 
 
-def iter_dir(
+def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only
     path: str | os.PathLike[str],
     *,
     pattern: str = "**/*.md",
     errors: ErrorMode = "raise",
     progress: bool = False,
+    include_hidden: bool = False,
+    follow_outside_links: bool = False,
 ) -> DirIterator:
     """Iterate over the articles under the folder *path*, reading one file at a time.
 
-    For corpora larger than memory: the same files, order and *errors*
-    semantics as :func:`load_dir`, but only one article is held at a time.
+    For corpora larger than memory: the same files, order, options and
+    *errors* semantics as :func:`load_dir`, but only one article is held at
+    a time, and failures keep no traceback, so memory stays flat however
+    many files fail.
     Failures collect in the iterator's ``errors`` as they happen; see
     :class:`DirIterator` for when they are raised or logged.
     ``progress=True`` shows a tqdm bar (extra ``newsfeed[progress]``).
     """
     _check_errors(errors)
     new_bar = _bar_factory(progress)
-    paths = list_files(path, pattern)
-    bar = None if new_bar is None else new_bar(total=len(paths), desc="reading", unit="file")
-    return DirIterator(os.fspath(path), paths, errors=errors, bar=bar)
+    listing = _listing(path, pattern, include_hidden, follow_outside_links)
+    total = len(listing.files)
+    bar = None if new_bar is None else new_bar(total=total, desc="reading", unit="file")
+    return DirIterator(
+        os.fspath(path), listing.files, errors=errors, bar=bar, refused=listing.refused
+    )

@@ -1,50 +1,126 @@
-"""Reading one article file from disk, within a size limit."""
+"""Reading one article file from disk (regular files only), within a size limit."""
 
 from __future__ import annotations
 
+import io
 import os
-from pathlib import Path
-from typing import BinaryIO, Final
+import stat
+from typing import BinaryIO, Final, cast
 
 from newsfeed._errors import ParseError
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
 from newsfeed._model import Article
 
-__all__ = ["load"]
+__all__ = ["load", "read_file"]
 
 #: What a file that outgrew its reported size is read by, past that size.
 _CHUNK_BYTES: Final = 1 << 16
 
+#: O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer,
+#: forever. O_NOCTTY: a terminal device must not become our controlling
+#: terminal. The flags that do not exist on a platform count as 0.
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
-def _read_limited(file: BinaryIO) -> bytes:
-    """Read *file* to its end, or to one byte past :data:`MAX_FILE_BYTES`.
+_KINDS: Final = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
-    The file's size is only a hint: a special file or a concurrent writer
-    can misreport it, so reading goes on until the end or the limit. It is
-    not read in one ``read(MAX_FILE_BYTES + 1)``, which allocates the whole
-    8 MiB up front and costs more than parsing a typical file.
+
+def _refuse_unless_regular(mode: int, path: str | os.PathLike[str]) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    raise ParseError(f"not a regular file ({kind})", source=path)
+
+
+def _read_limited(descriptor: int, size_hint: int) -> bytes:
+    """Read *descriptor* to its end, or to one byte past :data:`MAX_FILE_BYTES`.
+
+    The file's size is only a hint: a file being written can misreport it,
+    so reading goes on until the end or the limit. It is not read in one
+    ``read(MAX_FILE_BYTES + 1)``, which allocates the whole 8 MiB up front
+    and costs more than parsing a typical file. A regular file gives a
+    short read only at its end.
     """
     limit = MAX_FILE_BYTES + 1
-    hint = os.fstat(file.fileno()).st_size + 1
-    data = file.read(min(hint, limit))
-    if len(data) < hint:
+    wanted = min(size_hint + 1, limit)
+    data = os.read(descriptor, wanted)
+    if len(data) < wanted:
         return data  # a short read: the end of the file
     chunks = [data]
     size = len(data)
-    while size < limit and (chunk := file.read(min(limit - size, _CHUNK_BYTES))):
+    while size < limit and (chunk := os.read(descriptor, min(limit - size, _CHUNK_BYTES))):
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
 
 
-def load(path: str | os.PathLike[str]) -> Article:
-    """Read the article file at *path*.
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """Return the bytes of the regular file at *path*, up to one byte past the size limit.
+
+    A FIFO, socket, device or folder is refused with a
+    :class:`~newsfeed.ParseError` ("not a regular file") without blocking:
+    it is looked at before it is opened (opening some devices has effects),
+    opened without waiting for a writer, and looked at again once open, in
+    case it was swapped in between.
+    """
+    # os-level calls: a Path object per file costs more than the reading.
+    _refuse_unless_regular(os.stat(path).st_mode, path)  # noqa: PTH116 -- see above
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+        _refuse_unless_regular(info.st_mode, path)
+        return _read_limited(descriptor, info.st_size)
+    finally:
+        os.close(descriptor)
+
+
+def _not_binary(file: object) -> TypeError:
+    return TypeError(f"load() needs a file opened in binary mode ('rb'), got {type(file).__name__}")
+
+
+def _read_file_object(file: object) -> bytes:
+    # Typed as object: what callers pass is checked here, a text file
+    # before anything is read from it.
+    if isinstance(file, io.TextIOBase):
+        raise _not_binary(file)
+    data = cast("BinaryIO", file).read(MAX_FILE_BYTES + 1)
+    if not isinstance(data, bytes):
+        raise _not_binary(file)
+    return data
+
+
+def load(file: str | os.PathLike[str] | BinaryIO) -> Article:
+    """Read the article file at the path *file*, or from the binary file object *file*.
+
+    A path must name a regular file; a FIFO, socket, device or folder is
+    refused. A file object (opened with ``"rb"``, or an ``io.BytesIO``)
+    is read from where it stands, and its ``name``, when it has a path for
+    one, names it in errors and becomes the article's ``path``.
 
     Raises :class:`~newsfeed.ParseError` or :class:`~newsfeed.ValidationError`
     for a bad file, and :class:`OSError` when it cannot be read.
     """
-    with Path(path).open("rb") as file:
-        data = _read_limited(file)
+    source: str | os.PathLike[str] | None
+    if isinstance(file, str | os.PathLike):
+        source = file
+        data = read_file(file)
+    elif callable(getattr(file, "read", None)):
+        name = getattr(file, "name", None)
+        source = name if isinstance(name, str | os.PathLike) else None
+        data = _read_file_object(file)
+    else:
+        raise TypeError(f"load() takes a path or a binary file object, not {type(file).__name__}")
     if len(data) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
-    return loads(data, source=path)
+        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
+    return loads(data, source=source)
