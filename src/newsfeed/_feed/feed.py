@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
+from newsfeed import _display
 from newsfeed._errors import LoadFailure
 from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
 from newsfeed._format.timestamps import format_timestamp
@@ -157,6 +158,34 @@ class Feed(Sequence[Article]):
         if isinstance(index, slice):
             return self._derive(self._articles[index])
         return self._articles[index]
+
+    # -- combining ------------------------------------------------------------
+
+    def __add__(self, other: object) -> Feed:
+        """Return the articles of both feeds, this one's first, and the failures of both."""
+        if not isinstance(other, Feed):
+            return NotImplemented
+        return Feed.concat((self, other))
+
+    @classmethod
+    def concat(cls, feeds: Iterable[Feed]) -> Feed:
+        """Return one feed of the articles of *feeds*, in order, with all their failures.
+
+        Nothing is dropped or reordered: an article in two feeds appears
+        twice (:meth:`unique` keeps one per ``web_url``), and ``errors`` holds
+        every feed's failures, in order. Raises :class:`TypeError` for an item
+        that is not a :class:`Feed`.
+        """
+        feeds = tuple(feeds)
+        for index, feed in enumerate(feeds):
+            if not isinstance(feed, Feed):
+                raise TypeError(
+                    f"concat takes Feed objects, got {type(feed).__name__} at index {index}"
+                )
+        return cls(
+            [article for feed in feeds for article in feed],
+            errors=[failure for feed in feeds for failure in feed.errors],
+        )
 
     # -- queries --------------------------------------------------------------
 
@@ -331,6 +360,9 @@ class Feed(Sequence[Article]):
         if len(self._articles) > _REPR_ROWS:
             lines.append(f"  ... {len(self._articles) - _REPR_ROWS} more")
         return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: _display.PrettyPrinter, cycle: bool) -> None:
+        _display.feed_pretty(self, printer, cycle)
 
     def _repr_html_(self) -> str:
         """Return a compact HTML table of the first rows, for Jupyter."""
