@@ -10,6 +10,7 @@ from importlib.metadata import version as _version
 
 from newsfeed._errors import (
     FeedLoadError,
+    FileConflictError,
     LoadFailure,
     NewsfeedError,
     ParseError,
@@ -18,6 +19,7 @@ from newsfeed._errors import (
 )
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
+from newsfeed._files.folders import dump_dir
 from newsfeed._files.reading import load
 from newsfeed._files.writing import dump
 from newsfeed._format.convert import from_dict, to_dict
@@ -32,6 +34,7 @@ __all__ = [
     "DirIterator",
     "Feed",
     "FeedLoadError",
+    "FileConflictError",
     "FrozenDict",
     "Image",
     "LoadFailure",
@@ -43,6 +46,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dump_dir",
     "dumps",
     "from_dict",
     "iter_dir",
