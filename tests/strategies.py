@@ -26,11 +26,13 @@ __all__ = [
     "YAML_SNIPPETS",
     "articles",
     "aware_datetimes",
+    "beyond_json_values",
     "bodies",
     "canonical_texts",
     "extras",
     "images",
     "json_values",
+    "located_articles",
     "mutated_bytes",
     "mutated_texts",
     "near_canonical_texts",
@@ -405,6 +407,51 @@ def articles() -> st.SearchStrategy[newsfeed.Article]:
         extra=extras(known=ARTICLE_KEYS),
         body=bodies(),
     ).flatmap(_often_cached)
+
+
+def beyond_json_values() -> st.SearchStrategy[Any]:
+    """Values of unknown keys that JSON has no type for: timestamps, dates, infinities.
+
+    Also mappings that look like the tags an export uses for those
+    (``{"$date": ...}``), and lists and mappings holding any of them.
+    """
+    leaves = st.one_of(
+        st.datetimes(timezones=st.one_of(st.none(), offsets())),
+        st.dates(),
+        st.sampled_from((float("inf"), float("-inf"))),
+        st.dictionaries(
+            st.sampled_from(("$timestamp", "$date", "$float", "$mapping", "$other")),
+            json_values(),
+            min_size=1,
+            max_size=2,
+        ),
+        json_values(),
+    )
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3),
+            st.dictionaries(texts(max_size=10), children, max_size=3),
+        ),
+        max_leaves=6,
+    )
+
+
+def located_articles() -> st.SearchStrategy[newsfeed.Article]:
+    """Articles with a ``path`` (or none) and unknown keys JSON has no type for."""
+    return st.builds(
+        attrs.evolve,
+        articles(),
+        path=st.one_of(
+            st.none(),
+            st.builds(Path, st.sampled_from(("a.md", "news/2020/x.md", "/srv/site/_news/é.md"))),
+        ),
+        extra=st.dictionaries(
+            st.sampled_from(("updatedDateTime", "date", "score", "nested")),
+            beyond_json_values(),
+            max_size=3,
+        ),
+    )
 
 
 def canonical_texts() -> st.SearchStrategy[str]:

@@ -17,6 +17,7 @@ from newsfeed._errors import (
     QueryError,
     ValidationError,
 )
+from newsfeed._feed.exchange import load_jsonl, load_parquet
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
 from newsfeed._files.folders import dump_dir
@@ -52,6 +53,8 @@ __all__ = [
     "iter_dir",
     "load",
     "load_dir",
+    "load_jsonl",
+    "load_parquet",
     "loads",
     "to_dict",
 ]

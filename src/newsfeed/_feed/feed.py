@@ -13,12 +13,18 @@ import attrs
 
 from newsfeed import _display
 from newsfeed._errors import LoadFailure
+from newsfeed._feed import arrow as arrow_export
+from newsfeed._feed import jsonl as jsonl_export
 from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
+    import os
+
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
 __all__ = ["RECORD_COLUMNS", "Feed"]
 
@@ -334,6 +340,60 @@ class Feed(Sequence[Article]):
         columns["topics"] = pandas.Series([record["topics"] for record in records], dtype=object)
         frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
         return frame
+
+    # -- exchange formats: JSON Lines, Arrow, Parquet, polars ------------------
+
+    def to_jsonl(self, path_or_file: jsonl_export.PathOrFile) -> None:
+        """Write the articles as JSON Lines, one object per line, losing nothing.
+
+        *path_or_file* is a path (written as UTF-8) or an open text or binary
+        file. Each line holds every attribute under its model name, ``body``
+        and ``path`` included, ``extra`` as an object, and timestamps as
+        ISO-8601 strings with their own offset; :func:`newsfeed.load_jsonl`
+        reads it back as an equal feed (``errors`` are not written). A value
+        in ``extra`` that is not YAML data raises :class:`TypeError` before
+        anything is written.
+        """
+        jsonl_export.write_jsonl(self._articles, path_or_file)
+
+    def to_arrow(self) -> pa.Table:
+        """Return a :class:`pyarrow.Table` of the articles, with a typed column per attribute.
+
+        Timestamps are ``timestamp[us, tz=UTC]`` columns, each followed by
+        ``<name>_offset``, the UTC offset it was written in (``int32``
+        seconds); ``topics`` is ``list<string>``; ``provider``, ``related``
+        and ``images`` are nested structs; ``extra`` is JSON text (null when
+        empty). :meth:`from_arrow` reads the table back as an equal feed.
+        Needs the extra ``newsfeed[pyarrow]``; raises :class:`ImportError`
+        naming it when pyarrow is missing, and :class:`OverflowError` for an
+        integer beyond 64 bits.
+        """
+        return arrow_export.to_arrow(self._articles)
+
+    @classmethod
+    def from_arrow(cls, table: pa.Table) -> Feed:
+        """Return the feed a :meth:`to_arrow` table (or its Parquet file) holds.
+
+        Raises :class:`ValueError` naming the row and field when the table
+        does not hold articles.
+        """
+        return cls(arrow_export.read_arrow(table))
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_arrow`'s table to a Parquet file at *path*.
+
+        :func:`newsfeed.load_parquet` reads it back as an equal feed, and
+        DuckDB, polars, pandas and Spark read it directly. Needs the extra
+        ``newsfeed[pyarrow]``.
+        """
+        arrow_export.write_parquet(self._articles, path)
+
+    def to_polars(self) -> pl.DataFrame:
+        """Return a polars DataFrame with :meth:`to_arrow`'s columns (``Datetime("us", "UTC")``...).
+
+        Needs the extra ``newsfeed[polars]``.
+        """
+        return arrow_export.to_polars(self._articles)
 
     # -- display --------------------------------------------------------------
 

@@ -87,8 +87,10 @@ def dump_dir(
 
     An article whose ``path`` lies under *folder* is written back to that
     file, its own. Any other article goes to
-    ``YYYY-MM-DD-slug-of-the-title.md`` (see :func:`file_name`) directly in
-    *folder*; when several articles would take the same name, the first
+    ``YYYY-MM-DD-slug-of-the-title.md`` directly in *folder*: the day of
+    ``published_at`` in its own offset, and the title in lower-case ASCII
+    (accents dropped), other characters turned into single dashes, cut at a
+    dash to at most 80 characters (``article`` when nothing is left). When several articles would take the same name, the first
     keeps it and the next ones, in feed order, get ``-2``, ``-3``... So the
     same feed always gives the same names. Missing folders are created.
 
