@@ -437,21 +437,12 @@ def beyond_json_values() -> st.SearchStrategy[Any]:
     )
 
 
-def located_articles() -> st.SearchStrategy[newsfeed.Article]:
-    """Articles with a ``path`` (or none) and unknown keys JSON has no type for."""
-    return st.builds(
-        attrs.evolve,
-        articles(),
-        path=st.one_of(
-            st.none(),
-            st.builds(Path, st.sampled_from(("a.md", "news/2020/x.md", "/srv/site/_news/é.md"))),
-        ),
-        extra=st.dictionaries(
-            st.sampled_from(("updatedDateTime", "date", "score", "nested")),
-            beyond_json_values(),
-            max_size=3,
-        ),
-    )
+@st.composite
+def located_articles(draw: st.DrawFn) -> newsfeed.Article:
+    """Articles with a ``path`` (or none) and, among their unknown keys, values beyond JSON."""
+    article = draw(_ARTICLES)
+    more = draw(_BEYOND_JSON_EXTRAS)
+    return attrs.evolve(article, path=draw(_PATHS), extra={**article.extra, **more})
 
 
 def canonical_texts() -> st.SearchStrategy[str]:
@@ -548,6 +539,16 @@ def _blank(draw: st.DrawFn, lines: list[str], index: int) -> None:
 
 # Built once: building a strategy as big as articles() on every draw costs
 # a tenth of a second of Hypothesis' validation each time.
+_ARTICLES: Final = articles()
+_BEYOND_JSON_EXTRAS: Final = st.dictionaries(
+    st.sampled_from(("updatedDateTime", "date", "score", "nested")),
+    beyond_json_values(),
+    max_size=3,
+)
+_PATHS: Final = st.one_of(
+    st.none(),
+    st.builds(Path, st.sampled_from(("a.md", "news/2020/x.md", "/srv/site/_news/é.md"))),
+)
 _NEW_VALUES: Final = st.one_of(st.sampled_from(YAML_SNIPPETS), texts(max_size=8))
 _NEAR_CANONICAL_SOURCES: Final = st.one_of(canonical_texts(), _sample_texts())
 
