@@ -450,6 +450,40 @@ class TestArrowRoundTrip:
         ):
             Feed([article]).to_arrow()
 
+    def test_a_failed_write_leaves_the_old_file(self, tmp_path: Path) -> None:
+        """Parquet and JSON Lines files are replaced whole or not at all, leaving no temp file."""
+        item = RelatedArticle(
+            title="R", published_at=datetime(2020, 1, 1, tzinfo=UTC), web_url="u", quality=2**70
+        )
+        too_big = Feed([attrs.evolve(SAMPLES[0], related=[item])])
+        unwritable = Feed([attrs.evolve(SAMPLES[0], extra={"tags": {"a"}})])
+        parquet, lines = tmp_path / "feed.parquet", tmp_path / "feed.jsonl"
+        SAMPLES.to_parquet(parquet)
+        SAMPLES.to_jsonl(lines)
+        before = parquet.read_bytes(), lines.read_bytes()
+
+        with pytest.raises(OverflowError):
+            too_big.to_parquet(parquet)
+        with pytest.raises(TypeError):
+            unwritable.to_jsonl(lines)
+
+        assert (parquet.read_bytes(), lines.read_bytes()) == before
+
+        def disk_full(_descriptor: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("os.fsync", disk_full)
+            with pytest.raises(OSError, match="No space left"):
+                SAMPLES[:2].to_parquet(parquet)
+            with pytest.raises(OSError, match="No space left"):
+                SAMPLES[:2].to_jsonl(lines)
+
+        assert (parquet.read_bytes(), lines.read_bytes()) == before
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["feed.jsonl", "feed.parquet"]
+        SAMPLES[:2].to_parquet(parquet)
+        assert newsfeed.load_parquet(parquet) == SAMPLES[:2]
+
     def test_a_table_that_is_not_articles(self) -> None:
         """Missing columns, a null in a required column or bad JSON in extra is a ValueError."""
         table = SAMPLES[:2].to_arrow()

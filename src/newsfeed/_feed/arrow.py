@@ -23,6 +23,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
@@ -39,6 +40,7 @@ from newsfeed._feed.shape import (
     encode_extra,
     record_shape,
 )
+from newsfeed._files.writing import _atomic_write
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
@@ -218,10 +220,16 @@ def read_arrow(table: pa.Table) -> list[Article]:
 
 
 def write_parquet(articles: Iterable[Article], path: str | os.PathLike[str]) -> None:
-    """Write *articles* to a Parquet file at *path* (see :func:`to_arrow` for its columns)."""
+    """Write *articles* to a Parquet file at *path*, atomically (see :func:`to_arrow`)."""
     table = to_arrow(articles)
     parquet = require("pyarrow.parquet", extra="pyarrow", feature="Feed.to_parquet()")
-    parquet.write_table(table, path)
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
+
+    # Built in memory, then written atomically as dump does: a failed write
+    # leaves any old file whole rather than half a Parquet file.
+    sink = pa.BufferOutputStream()
+    parquet.write_table(table, sink)
+    _atomic_write(Path(path), sink.getvalue().to_pybytes())
 
 
 def read_parquet(path: str | os.PathLike[str]) -> list[Article]:

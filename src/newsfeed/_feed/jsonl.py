@@ -13,10 +13,12 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any, Final
 
 from newsfeed._errors import ParseError, ValidationError
 from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._files.writing import _atomic_write
 from newsfeed._model import Article
 
 __all__ = ["article_to_json", "dumps_jsonl", "read_jsonl", "write_jsonl"]
@@ -44,12 +46,13 @@ def write_jsonl(articles: Iterable[Article], target: PathOrFile) -> None:
 
     The whole text is built before anything is written, so an article that
     cannot be written (an ``extra`` value that is not YAML data) raises
-    :class:`TypeError` without leaving half a file behind.
+    :class:`TypeError` without leaving half a file behind; a path is
+    replaced atomically.
     """
     text = dumps_jsonl(articles)
     if isinstance(target, str | os.PathLike):
-        with open(target, "w", encoding="utf-8", newline="\n") as file:  # noqa: PTH123 -- a path or a file
-            file.write(text)
+        # Atomically, as dump does: a failed write leaves any old file whole.
+        _atomic_write(Path(target), text.encode("utf-8"))
     elif isinstance(target, io.TextIOBase):
         target.write(text)
     else:

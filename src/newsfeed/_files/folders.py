@@ -90,9 +90,10 @@ def dump_dir(
     ``YYYY-MM-DD-slug-of-the-title.md`` directly in *folder*: the day of
     ``published_at`` in its own offset, and the title in lower-case ASCII
     (accents dropped), other characters turned into single dashes, cut at a
-    dash to at most 80 characters (``article`` when nothing is left). When several articles would take the same name, the first
-    keeps it and the next ones, in feed order, get ``-2``, ``-3``... So the
-    same feed always gives the same names. Missing folders are created.
+    dash to at most 80 characters (``article`` when nothing is left). When
+    several articles would take the same name, the first keeps it and the
+    next ones, in feed order, get ``-2``, ``-3``... So the same feed always
+    gives the same names. Missing folders are created.
 
     A file that already holds exactly the text to write is left alone (not
     even rewritten), so writing a feed again changes nothing. A file under a
