@@ -108,9 +108,10 @@ class TestWriting:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A relative folder gives relative paths, and missing folders are created."""
+        # The arguments are named as the issue spells the signature.
         monkeypatch.chdir(tmp_path)
 
-        written = newsfeed.dump_dir([article("One")], "out/site")
+        written = newsfeed.dump_dir(feed=[article("One")], folder="out/site")
 
         assert written == [Path("out/site/2020-06-11-one.md")]
         assert written[0].is_file()

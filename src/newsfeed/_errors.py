@@ -191,12 +191,13 @@ class QueryError(NewsfeedError, ValueError):
 
 
 class FileConflictError(NewsfeedError, FileExistsError):
-    """A file to be written already holds something else.
+    """A file to be written is in the way.
 
-    Raised by :func:`newsfeed.dump_dir` (without ``overwrite=True``) before
-    it writes anything, for the first file in the way. It is a
-    :class:`FileExistsError` too; ``filename`` is that file's path, as for
-    any :class:`OSError`.
+    Raised by :func:`newsfeed.dump_dir` before it writes anything, for the
+    first file in the way: one that holds something else (unless
+    ``overwrite=True``), a folder, or a file two articles of the feed claim.
+    It is a :class:`FileExistsError` too: ``filename`` is the file's path
+    and ``strerror`` the reason, as for any :class:`OSError`.
     """
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:

@@ -81,9 +81,9 @@ def _plan(articles: tuple[Article, ...], root: Path) -> list[Path]:
 
 
 def dump_dir(
-    articles: Iterable[Article], folder: str | os.PathLike[str], *, overwrite: bool = False
+    feed: Iterable[Article], folder: str | os.PathLike[str], *, overwrite: bool = False
 ) -> list[Path]:
-    """Write each article into *folder*, under the producers' naming convention.
+    """Write each article of *feed* (any iterable of articles) into *folder*, one file each.
 
     An article whose ``path`` lies under *folder* is written back to that
     file, its own. Any other article goes to
@@ -107,7 +107,7 @@ def dump_dir(
     Returns the file of each article, in feed order, as *folder* joined
     with its name (or its path under *folder*).
     """
-    articles = tuple(articles)
+    articles = tuple(feed)
     root = Path(folder).resolve()
     kept = [_kept_path(article, root) is not None for article in articles]
     targets = _plan(articles, root)
