@@ -56,6 +56,8 @@ nitpick_ignore_regex = [
     ("py:class", r"(Any|Iterable|Iterator|Mapping|Sequence|Callable|Counter|Path|PathLike)"),
     ("py:class", r"(datetime|date|NoReturn|Self|TypeVar|_T|T)"),
     ("py:.*", r"(pandas|pd|tqdm|logging)(\..+)?"),
+    ("py:.*", r"(pyarrow|pa|polars|pl)(\..+)?"),
+    ("py:class", r"(IO|FileExistsError|OSError|OverflowError)"),
     # Private helpers named in type hints: the text around them says what they are.
     ("py:class", r"(_\w+|ErrorMode)"),
 ]

@@ -26,11 +26,13 @@ __all__ = [
     "YAML_SNIPPETS",
     "articles",
     "aware_datetimes",
+    "beyond_json_values",
     "bodies",
     "canonical_texts",
     "extras",
     "images",
     "json_values",
+    "located_articles",
     "mutated_bytes",
     "mutated_texts",
     "near_canonical_texts",
@@ -407,6 +409,42 @@ def articles() -> st.SearchStrategy[newsfeed.Article]:
     ).flatmap(_often_cached)
 
 
+def beyond_json_values() -> st.SearchStrategy[Any]:
+    """Values of unknown keys that JSON has no type for: timestamps, dates, infinities.
+
+    Also mappings that look like the tags an export uses for those
+    (``{"$date": ...}``), and lists and mappings holding any of them.
+    """
+    leaves = st.one_of(
+        st.datetimes(timezones=st.one_of(st.none(), offsets())),
+        st.dates(),
+        st.sampled_from((float("inf"), float("-inf"))),
+        st.dictionaries(
+            st.sampled_from(("$timestamp", "$date", "$float", "$mapping", "$other")),
+            json_values(),
+            min_size=1,
+            max_size=2,
+        ),
+        json_values(),
+    )
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3),
+            st.dictionaries(texts(max_size=10), children, max_size=3),
+        ),
+        max_leaves=6,
+    )
+
+
+@st.composite
+def located_articles(draw: st.DrawFn) -> newsfeed.Article:
+    """Articles with a ``path`` (or none) and, among their unknown keys, values beyond JSON."""
+    article = draw(_ARTICLES)
+    more = draw(_BEYOND_JSON_EXTRAS)
+    return attrs.evolve(article, path=draw(_PATHS), extra={**article.extra, **more})
+
+
 def canonical_texts() -> st.SearchStrategy[str]:
     """File text in the canonical layout: what :func:`newsfeed.dumps` writes."""
     return articles().map(newsfeed.dumps)
@@ -501,6 +539,16 @@ def _blank(draw: st.DrawFn, lines: list[str], index: int) -> None:
 
 # Built once: building a strategy as big as articles() on every draw costs
 # a tenth of a second of Hypothesis' validation each time.
+_ARTICLES: Final = articles()
+_BEYOND_JSON_EXTRAS: Final = st.dictionaries(
+    st.sampled_from(("updatedDateTime", "date", "score", "nested")),
+    beyond_json_values(),
+    max_size=3,
+)
+_PATHS: Final = st.one_of(
+    st.none(),
+    st.builds(Path, st.sampled_from(("a.md", "news/2020/x.md", "/srv/site/_news/é.md"))),
+)
 _NEW_VALUES: Final = st.one_of(st.sampled_from(YAML_SNIPPETS), texts(max_size=8))
 _NEAR_CANONICAL_SOURCES: Final = st.one_of(canonical_texts(), _sample_texts())
 

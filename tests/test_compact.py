@@ -272,8 +272,9 @@ class TestInvisible:
 
     @given(related_articles())
     def test_repr_shows_the_link(self, item: RelatedArticle) -> None:
-        """The repr shows the link itself, never the marker."""
-        assert f"cdn_amp_web_url={item.cdn_amp_web_url!r}" in repr(item)
+        """The repr (one short line, which leaves the links out) never shows the marker."""
+        assert repr(DERIVED) not in repr(item)
+        assert repr(item).startswith("<RelatedArticle ")
 
     def test_the_samples_write_back_the_same(self) -> None:
         """A sample read with compact links is written back byte for byte."""

@@ -305,6 +305,85 @@ class TestScaleOut:
         assert out.endswith("\nall checks passed\n")
 
 
+class TestPipeline:
+    """pipeline.py builds articles in code and writes them into a site folder with dump_dir."""
+
+    def test_writes_one_file_per_story_under_the_site_names(self, tmp_path: Path) -> None:
+        """Each story is a dated, slugged file that loads back; titles carry their outlet's name."""
+        site = tmp_path / "site"
+
+        result = run_example("pipeline.py", str(site), cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        files = sorted(site.glob("*.md"))
+        assert len(files) == 6
+        assert result.stdout.endswith(f"6 articles in {site}: 6 new, 0 unchanged, 0 replaced\n")
+        for path in files:
+            article = newsfeed.load(path)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d-[a-z0-9]+(-[a-z0-9]+)*\.md", path.name)
+            assert path.name.startswith(article.published_at.date().isoformat())
+            assert article.provider is not None
+            assert article.title.endswith(f" | {article.provider.name}")
+            assert article.web_url.startswith(f"https://www.{article.provider.domain}/")
+            for item in article.related:
+                assert item.provider is not None
+                assert item.title.endswith(f" | {item.provider.name}")
+                assert item.published_at > article.published_at
+            assert f"  {path.name}  ({len(article.related)} related)" in result.stdout
+        names = {path.name for path in files}
+        # Two updates of one live story on one day: the second is numbered.
+        assert "2023-11-02-live-storm-ciaran-makes-landfall-in-cornwall-bbc-news.md" in names
+        assert "2023-11-02-live-storm-ciaran-makes-landfall-in-cornwall-bbc-news-2.md" in names
+
+    def test_running_again_changes_nothing(self, tmp_path: Path) -> None:
+        """A second run finds every file already holding its article and leaves it be."""
+        site = tmp_path / "site"
+        run_example("pipeline.py", str(site), cwd=tmp_path)
+        before = folder_digest(site)
+
+        result = run_example("pipeline.py", str(site), cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.endswith(f"6 articles in {site}: 0 new, 6 unchanged, 0 replaced\n")
+        assert folder_digest(site) == before
+
+    def test_a_different_file_is_kept_unless_asked(self, tmp_path: Path) -> None:
+        """A hand-written file under a name stops the run; --overwrite replaces it."""
+        site = tmp_path / "site"
+        site.mkdir()
+        taken = site / (
+            "2023-11-01-apple-s-m3-macbook-pro-review-faster-chips-same-familiar-design-the-verge.md"
+        )
+        taken.write_text("my own notes\n", encoding="utf-8")
+
+        refused = run_example("pipeline.py", str(site), cwd=tmp_path)
+
+        assert refused.returncode == 1
+        assert f"{taken}: exists and holds something else" in refused.stderr
+        assert [path.name for path in site.iterdir()] == [taken.name]
+
+        replaced = run_example("pipeline.py", str(site), "--overwrite", cwd=tmp_path)
+
+        assert replaced.returncode == 0, replaced.stderr
+        assert replaced.stdout.endswith("5 new, 0 unchanged, 1 replaced\n")
+        assert newsfeed.load(taken).provider == newsfeed.Provider("The Verge", "theverge.com")
+
+    def test_needs_only_the_installed_package(self) -> None:
+        """The script imports newsfeed and the standard library, nothing from the checkout."""
+        source = (EXAMPLES / "pipeline.py").read_text(encoding="utf-8")
+        imported = set(re.findall(r"^(?:from|import) (\w+)", source, flags=re.MULTILINE))
+
+        assert imported == {
+            "__future__",
+            "argparse",
+            "sys",
+            "datetime",
+            "pathlib",
+            "typing",
+            "newsfeed",
+        }
+
+
 @pytest.mark.parametrize(
     "script",
     sorted(path.name for path in EXAMPLES.glob("*.py")),

@@ -30,6 +30,10 @@ CONTRACT = (
     "Feed",
     "load_dir",
     "iter_dir",
+    # Issue 12: writing folders, exchange formats.
+    "dump_dir",
+    "load_jsonl",
+    "load_parquet",
 )
 
 

@@ -10,14 +10,17 @@ from importlib.metadata import version as _version
 
 from newsfeed._errors import (
     FeedLoadError,
+    FileConflictError,
     LoadFailure,
     NewsfeedError,
     ParseError,
     QueryError,
     ValidationError,
 )
+from newsfeed._feed.exchange import load_jsonl, load_parquet
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
+from newsfeed._files.folders import dump_dir
 from newsfeed._files.reading import load
 from newsfeed._files.writing import dump
 from newsfeed._format.convert import from_dict, to_dict
@@ -32,6 +35,7 @@ __all__ = [
     "DirIterator",
     "Feed",
     "FeedLoadError",
+    "FileConflictError",
     "FrozenDict",
     "Image",
     "LoadFailure",
@@ -43,11 +47,14 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dump_dir",
     "dumps",
     "from_dict",
     "iter_dir",
     "load",
     "load_dir",
+    "load_jsonl",
+    "load_parquet",
     "loads",
     "to_dict",
 ]

@@ -8,6 +8,7 @@ either::
     ├── ParseError(ValueError)        the text is not a front-matter file we accept
     ├── ValidationError(ValueError)   the front matter is YAML, but not an article
     ├── FeedLoadError                 some files of a folder failed to load
+    ├── FileConflictError(FileExistsError)  dump_dir would replace another file
     └── QueryError(ValueError)        a filter or sort criterion is invalid
 
 Each carries its context as attributes -- ``source`` (the file, when known),
@@ -22,6 +23,7 @@ run reports them all.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -226,3 +228,23 @@ class QueryError(NewsfeedError, ValueError):
     criterion: an unreadable timestamp, a non-numeric quality bound, ``until``
     before ``since``, an unknown sort key.
     """
+
+
+class FileConflictError(NewsfeedError, FileExistsError):
+    """A file to be written is in the way.
+
+    Raised by :func:`newsfeed.dump_dir` before it writes anything, for the
+    first file in the way: one that holds something else (unless
+    ``overwrite=True``), a folder, or a file two articles of the feed claim.
+    It is a :class:`FileExistsError` too: ``filename`` is the file's path
+    and ``strerror`` the reason, as for any :class:`OSError`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(errno.EEXIST, reason, os.fspath(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.filename, self.strerror))

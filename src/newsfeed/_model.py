@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from newsfeed import _display
 from newsfeed._compact import pickle_slots_as_tuple, store_amp_cache_link_compactly
 
 __all__ = ["Article", "FrozenDict", "Image", "Provider", "RelatedArticle"]
@@ -86,7 +87,7 @@ class Image:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class RelatedArticle:
     """The same story, as covered by another outlet.
 
@@ -107,8 +108,11 @@ class RelatedArticle:
     #: Keys of the item the model does not know, in file order.
     extra: Mapping[str, Any] = attrs.field(default=EMPTY, converter=freeze, hash=False)
 
+    def __repr__(self) -> str:
+        return _display.related_repr(self)
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class Article:
     """One news article: its front matter, its Markdown body and where it came from.
 
@@ -138,6 +142,15 @@ class Article:
     extra: Mapping[str, Any] = attrs.field(default=EMPTY, converter=freeze, hash=False)
     body: str = ""
     path: Path | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __repr__(self) -> str:
+        return _display.article_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _display.article_html(self)
+
+    def _repr_pretty_(self, printer: _display.PrettyPrinter, cycle: bool) -> None:
+        _display.article_pretty(self, printer, cycle)
 
 
 # Smaller in memory and quicker to unpickle in bulk; see newsfeed._compact.

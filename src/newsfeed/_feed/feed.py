@@ -11,13 +11,20 @@ from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
+from newsfeed import _display
 from newsfeed._errors import LoadFailure
+from newsfeed._feed import arrow as arrow_export
+from newsfeed._feed import jsonl as jsonl_export
 from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
+    import os
+
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
 __all__ = ["RECORD_COLUMNS", "Feed"]
 
@@ -157,6 +164,34 @@ class Feed(Sequence[Article]):
         if isinstance(index, slice):
             return self._derive(self._articles[index])
         return self._articles[index]
+
+    # -- combining ------------------------------------------------------------
+
+    def __add__(self, other: object) -> Feed:
+        """Return the articles of both feeds, this one's first, and the failures of both."""
+        if not isinstance(other, Feed):
+            return NotImplemented
+        return Feed.concat((self, other))
+
+    @classmethod
+    def concat(cls, feeds: Iterable[Feed]) -> Feed:
+        """Return one feed of the articles of *feeds*, in order, with all their failures.
+
+        Nothing is dropped or reordered: an article in two feeds appears
+        twice (:meth:`unique` keeps one per ``web_url``), and ``errors`` holds
+        every feed's failures, in order. Raises :class:`TypeError` for an item
+        that is not a :class:`Feed`.
+        """
+        feeds = tuple(feeds)
+        for index, feed in enumerate(feeds):
+            if not isinstance(feed, Feed):
+                raise TypeError(
+                    f"concat takes Feed objects, got {type(feed).__name__} at index {index}"
+                )
+        return cls(
+            [article for feed in feeds for article in feed],
+            errors=[failure for feed in feeds for failure in feed.errors],
+        )
 
     # -- queries --------------------------------------------------------------
 
@@ -306,6 +341,60 @@ class Feed(Sequence[Article]):
         frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
         return frame
 
+    # -- exchange formats: JSON Lines, Arrow, Parquet, polars ------------------
+
+    def to_jsonl(self, path_or_file: jsonl_export.PathOrFile) -> None:
+        """Write the articles as JSON Lines, one object per line, losing nothing.
+
+        *path_or_file* is a path (written as UTF-8) or an open text or binary
+        file. Each line holds every attribute under its model name, ``body``
+        and ``path`` included, ``extra`` as an object, and timestamps as
+        ISO-8601 strings with their own offset; :func:`newsfeed.load_jsonl`
+        reads it back as an equal feed (``errors`` are not written). A value
+        in ``extra`` that is not YAML data raises :class:`TypeError` before
+        anything is written.
+        """
+        jsonl_export.write_jsonl(self._articles, path_or_file)
+
+    def to_arrow(self) -> pa.Table:
+        """Return a :class:`pyarrow.Table` of the articles, with a typed column per attribute.
+
+        Timestamps are ``timestamp[us, tz=UTC]`` columns, each followed by
+        ``<name>_offset``, the UTC offset it was written in (``int32``
+        seconds); ``topics`` is ``list<string>``; ``provider``, ``related``
+        and ``images`` are nested structs; ``extra`` is JSON text (null when
+        empty). :meth:`from_arrow` reads the table back as an equal feed.
+        Needs the extra ``newsfeed[pyarrow]``; raises :class:`ImportError`
+        naming it when pyarrow is missing, and :class:`OverflowError` for an
+        integer beyond 64 bits.
+        """
+        return arrow_export.to_arrow(self._articles)
+
+    @classmethod
+    def from_arrow(cls, table: pa.Table) -> Feed:
+        """Return the feed a :meth:`to_arrow` table (or its Parquet file) holds.
+
+        Raises :class:`ValueError` naming the row and field when the table
+        does not hold articles.
+        """
+        return cls(arrow_export.read_arrow(table))
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_arrow`'s table to a Parquet file at *path*.
+
+        :func:`newsfeed.load_parquet` reads it back as an equal feed, and
+        DuckDB, polars, pandas and Spark read it directly. Needs the extra
+        ``newsfeed[pyarrow]``.
+        """
+        arrow_export.write_parquet(self._articles, path)
+
+    def to_polars(self) -> pl.DataFrame:
+        """Return a polars DataFrame with :meth:`to_arrow`'s columns (``Datetime("us", "UTC")``...).
+
+        Needs the extra ``newsfeed[polars]``.
+        """
+        return arrow_export.to_polars(self._articles)
+
     # -- display --------------------------------------------------------------
 
     def _summary(self) -> str:
@@ -331,6 +420,9 @@ class Feed(Sequence[Article]):
         if len(self._articles) > _REPR_ROWS:
             lines.append(f"  ... {len(self._articles) - _REPR_ROWS} more")
         return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: _display.PrettyPrinter, cycle: bool) -> None:
+        _display.feed_pretty(self, printer, cycle)
 
     def _repr_html_(self) -> str:
         """Return a compact HTML table of the first rows, for Jupyter."""

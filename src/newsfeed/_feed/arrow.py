@@ -1,0 +1,246 @@
+"""Arrow, Parquet and polars: a typed table of articles that reads back as the same articles.
+
+The schema is derived from the model (:func:`newsfeed._feed.shape.record_shape`):
+one column per attribute, in the model's order, with these types:
+
+- text and paths: ``string``; integers: ``int64``; flags: ``bool``;
+- a timestamp: ``timestamp[us, tz=UTC]``, the same instant in UTC, since a
+  column has one zone; the offset the article was written in follows it as
+  ``<name>_offset``, ``int32`` seconds east of UTC (``-25200`` for ``-07:00``);
+- ``topics``: ``list<string>``; ``provider``: a ``struct``; ``related`` and
+  ``images``: ``list<struct>``, with the same columns inside;
+- ``extra``, the keys the model does not know: a ``string`` holding them as a
+  JSON object (the encoding of :mod:`newsfeed._feed.shape`), null when there
+  are none, since their types vary from file to file.
+
+A column is nullable when the attribute may be None. Integers beyond
+``int64`` do not fit and raise :class:`OverflowError` naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from newsfeed._extras import require
+from newsfeed._feed.shape import (
+    Codec,
+    DecodeError,
+    Extra,
+    ListOf,
+    Record,
+    Scalar,
+    Shape,
+    Timestamp,
+    decode_extra,
+    encode_extra,
+    record_shape,
+)
+from newsfeed._files.writing import _atomic_write
+from newsfeed._model import Article
+
+if TYPE_CHECKING:
+    import polars as pl
+    import pyarrow as pa
+
+__all__ = [
+    "OFFSET_SUFFIX",
+    "arrow_schema",
+    "read_arrow",
+    "read_parquet",
+    "to_arrow",
+    "to_polars",
+    "write_parquet",
+]
+
+#: The column beside each timestamp that keeps its UTC offset, in seconds.
+OFFSET_SUFFIX: Final = "_offset"
+
+_EPOCH: Final = datetime(1970, 1, 1)  # noqa: DTZ001 -- naive on purpose: wall times are shifted by hand
+_MICROSECOND: Final = timedelta(microseconds=1)
+_SECOND: Final = timedelta(seconds=1)
+_INT64: Final = range(-(2**63), 2**63)
+
+
+def _pyarrow(feature: str) -> None:
+    """Raise ImportError naming the extra when pyarrow is missing."""
+    require("pyarrow", extra="pyarrow", feature=feature)
+
+
+def _arrow_type(shape: Shape, *, integer_timestamps: bool) -> pa.DataType:
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra; callers checked it is there
+
+    if isinstance(shape, Record):
+        return pa.struct(_arrow_fields(shape, integer_timestamps=integer_timestamps))
+    if isinstance(shape, ListOf):
+        return pa.list_(_arrow_type(shape.item, integer_timestamps=integer_timestamps))
+    if isinstance(shape, Timestamp):
+        return pa.int64() if integer_timestamps else pa.timestamp("us", tz="UTC")
+    if isinstance(shape, Scalar) and shape.python_type is int:
+        return pa.int64()
+    if isinstance(shape, Scalar) and shape.python_type is bool:
+        return pa.bool_()
+    # Text, a path, or extra as JSON text.
+    return pa.string()
+
+
+def _arrow_fields(record: Record, *, integer_timestamps: bool) -> list[pa.Field[Any]]:
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra; callers checked it is there
+
+    fields = []
+    for field in record.fields:
+        nullable = field.optional or isinstance(field.shape, Extra)
+        fields.append(
+            pa.field(
+                field.name,
+                _arrow_type(field.shape, integer_timestamps=integer_timestamps),
+                nullable=nullable,
+            )
+        )
+        if isinstance(field.shape, Timestamp):
+            fields.append(pa.field(field.name + OFFSET_SUFFIX, pa.int32(), nullable=nullable))
+    return fields
+
+
+def arrow_schema(*, integer_timestamps: bool = False) -> pa.Schema:
+    """Return the Arrow schema of a table of articles, derived from the model's fields.
+
+    With *integer_timestamps*, timestamps are plain ``int64`` microseconds,
+    the form the reader casts a table to before reading it back.
+    """
+    _pyarrow("the Arrow schema")
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
+
+    record = record_shape(Article)
+    schema: pa.Schema = pa.schema(_arrow_fields(record, integer_timestamps=integer_timestamps))
+    return schema
+
+
+class _ArrowCodec(Codec):
+    """Timestamps as UTC microseconds plus an offset column; ``extra`` as JSON text."""
+
+    def timestamp_keys(self, name: str) -> tuple[str, ...]:
+        return (name, name + OFFSET_SUFFIX)
+
+    def encode_timestamp(self, name: str, value: datetime, into: dict[str, Any]) -> None:
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValueError(f"{name}: a timestamp must be timezone-aware, got {value}")
+        if offset % _SECOND:
+            raise ValueError(f"{name}: a UTC offset must be whole seconds, got {offset}")
+        # By hand rather than astimezone(UTC), which overflows near year 1 and 9999.
+        local = (value.replace(tzinfo=None) - _EPOCH) // _MICROSECOND
+        into[name] = local - offset // _MICROSECOND
+        into[name + OFFSET_SUFFIX] = offset // _SECOND
+
+    def decode_timestamp(self, name: str, data: Mapping[str, Any], where: str) -> datetime | None:
+        instant, seconds = data[name], data.get(name + OFFSET_SUFFIX)
+        if instant is None:
+            return None
+        if seconds is None:
+            raise DecodeError(where + OFFSET_SUFFIX, "a timestamp needs its offset")
+        offset = timedelta(seconds=seconds)
+        local: datetime = _EPOCH + (instant * _MICROSECOND + offset)
+        return local.replace(tzinfo=timezone(offset))
+
+    def encode_extra(self, extra: Mapping[str, Any], where: str) -> object:
+        if not extra:
+            return None
+        return json.dumps(encode_extra(extra, where=where), ensure_ascii=False, allow_nan=False)
+
+    def decode_extra(self, value: object, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, str):
+            raise DecodeError(where, f"expected JSON text, got {type(value).__name__}")
+        try:
+            data = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise DecodeError(where, f"not JSON: {error.msg}") from None
+        return decode_extra(data, where=where)
+
+
+_CODEC: Final = _ArrowCodec()
+
+
+def _check_integers(value: object, where: str) -> None:
+    """Raise OverflowError naming the field of the first integer beyond int64."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and value not in _INT64:
+        raise OverflowError(f"{where}: {value} does not fit in a 64-bit integer column")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_integers(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_integers(item, f"{where}[{index}]")
+
+
+def to_arrow(articles: Iterable[Article]) -> pa.Table:
+    """Return a :class:`pyarrow.Table` of *articles*, one row each, in the schema above."""
+    _pyarrow("Feed.to_arrow()")
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
+
+    record = record_shape(Article)
+    rows = []
+    for article in articles:
+        row = _CODEC.encode(article, record)
+        _check_integers(row, "")
+        rows.append(row)
+    if not rows:
+        return arrow_schema().empty_table()
+    # Timestamps go in as integers, so no datetime is converted (or overflows) on the way.
+    table: pa.Table = pa.Table.from_pylist(rows, schema=arrow_schema(integer_timestamps=True))
+    return table.cast(arrow_schema())
+
+
+def read_arrow(table: pa.Table) -> list[Article]:
+    """Return the articles of a table :func:`to_arrow` made (or one read from its Parquet file).
+
+    Raises :class:`ValueError` naming the row and the field for a table that
+    does not hold articles.
+    """
+    _pyarrow("Feed.from_arrow()")
+    integer_schema = arrow_schema(integer_timestamps=True)
+    try:
+        table = table.select(integer_schema.names).cast(integer_schema)
+    except (KeyError, ValueError, TypeError) as error:
+        raise ValueError(f"not a table of articles: {error}") from None
+    record = record_shape(Article)
+    articles = []
+    for index, row in enumerate(table.to_pylist()):
+        try:
+            articles.append(_CODEC.decode(row, record))
+        except DecodeError as error:
+            raise ValueError(f"row {index}: {error}") from None
+    return articles
+
+
+def write_parquet(articles: Iterable[Article], path: str | os.PathLike[str]) -> None:
+    """Write *articles* to a Parquet file at *path*, atomically (see :func:`to_arrow`)."""
+    table = to_arrow(articles)
+    parquet = require("pyarrow.parquet", extra="pyarrow", feature="Feed.to_parquet()")
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
+
+    # Built in memory, then written atomically as dump does: a failed write
+    # leaves any old file whole rather than half a Parquet file.
+    sink = pa.BufferOutputStream()
+    parquet.write_table(table, sink)
+    _atomic_write(Path(path), sink.getvalue().to_pybytes())
+
+
+def read_parquet(path: str | os.PathLike[str]) -> list[Article]:
+    """Return the articles of a Parquet file :func:`write_parquet` wrote."""
+    parquet = require("pyarrow.parquet", extra="pyarrow", feature="newsfeed.load_parquet()")
+    return read_arrow(parquet.read_table(path))
+
+
+def to_polars(articles: Iterable[Article]) -> pl.DataFrame:
+    """Return a polars DataFrame of *articles*: the Arrow table's columns, as polars types."""
+    polars = require("polars", extra="polars", feature="Feed.to_polars()")
+    require("pyarrow", extra="polars", feature="Feed.to_polars()")
+    frame: pl.DataFrame = polars.from_arrow(to_arrow(articles))
+    return frame

@@ -1,0 +1,121 @@
+"""JSON Lines: one article per line, every field kept, and read back as the same feed.
+
+Each line is a JSON object with the model's attribute names (``title``,
+``published_at``, ``web_url``...), nested objects for ``provider`` and the
+``related`` items, ``extra`` as an object of the unknown keys (values JSON has
+no type for are tagged; see :mod:`newsfeed._feed.shape`), ``body`` and
+``path``. Timestamps are ISO-8601 strings with their own offset.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Final
+
+from newsfeed._errors import ParseError, ValidationError
+from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._files.writing import _atomic_write
+from newsfeed._model import Article
+
+__all__ = ["article_to_json", "dumps_jsonl", "read_jsonl", "write_jsonl"]
+
+_CODEC: Final = Codec()
+
+PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
+
+
+def article_to_json(article: Article) -> str:
+    """Return *article* as one line of JSON, without the newline."""
+    data = _CODEC.encode(article, record_shape(Article))
+    # allow_nan=False: a NaN would be written as the non-standard NaN token;
+    # the codec already tagged every non-finite float in extra.
+    return json.dumps(data, ensure_ascii=False, allow_nan=False)
+
+
+def dumps_jsonl(articles: Iterable[Article]) -> str:
+    """Return *articles* as JSON Lines text, one line (ending in a newline) per article."""
+    return "".join(article_to_json(article) + "\n" for article in articles)
+
+
+def write_jsonl(articles: Iterable[Article], target: PathOrFile) -> None:
+    """Write *articles* to a path (UTF-8) or to an open text or binary file.
+
+    The whole text is built before anything is written, so an article that
+    cannot be written (an ``extra`` value that is not YAML data) raises
+    :class:`TypeError` without leaving half a file behind; a path is
+    replaced atomically.
+    """
+    text = dumps_jsonl(articles)
+    if isinstance(target, str | os.PathLike):
+        # Atomically, as dump does: a failed write leaves any old file whole.
+        _atomic_write(Path(target), text.encode("utf-8"))
+    elif isinstance(target, io.TextIOBase):
+        target.write(text)
+    else:
+        target.write(text.encode("utf-8"))  # type: ignore[arg-type]
+
+
+def _lines(source: PathOrFile) -> Iterator[tuple[int, bytes | str]]:
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as file:  # noqa: PTH123 -- a path or a file
+            yield from enumerate(file, start=1)
+    else:
+        yield from enumerate(source, start=1)
+
+
+def _name(source: PathOrFile) -> str | None:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+class _RepeatedKeyError(ValueError):
+    pass
+
+
+def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys: a repeated key would lose data.
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RepeatedKeyError(f"repeated key {key!r}")
+        seen.add(key)
+    return dict(pairs)
+
+
+def read_jsonl(source: PathOrFile) -> list[Article]:
+    """Read the articles of a JSON Lines path or open file (text or binary).
+
+    Blank lines are skipped. Raises :class:`~newsfeed.ParseError` for a line
+    that is not JSON (a repeated key included) or not UTF-8, and
+    :class:`~newsfeed.ValidationError` for one that is not an article (an
+    unknown or mistyped field), each naming the file and line.
+    """
+    name = _name(source)
+    articles = []
+    record = record_shape(Article)
+    for number, raw in _lines(source):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            raise ParseError("not valid UTF-8", source=name, line=number) from None
+        if not line.strip():
+            continue
+        try:
+            data: Any = json.loads(line, object_pairs_hook=_without_repeats)
+        except json.JSONDecodeError as error:
+            raise ParseError(f"not JSON: {error.msg}", source=name, line=number) from None
+        except _RepeatedKeyError as error:
+            raise ParseError(str(error), source=name, line=number) from None
+        try:
+            articles.append(_CODEC.decode(data, record))
+        except DecodeError as error:
+            raise ValidationError(
+                error.reason, source=name, field=error.where or None, line=number
+            ) from None
+    return articles
