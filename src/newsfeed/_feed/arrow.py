@@ -23,7 +23,6 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
@@ -40,7 +39,7 @@ from newsfeed._feed.shape import (
     encode_extra,
     record_shape,
 )
-from newsfeed._files.writing import _atomic_write
+from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
@@ -229,7 +228,7 @@ def write_parquet(articles: Iterable[Article], path: str | os.PathLike[str]) -> 
     # leaves any old file whole rather than half a Parquet file.
     sink = pa.BufferOutputStream()
     parquet.write_table(table, sink)
-    _atomic_write(Path(path), sink.getvalue().to_pybytes())
+    write_atomically(path, sink.getvalue().to_pybytes())
 
 
 def read_parquet(path: str | os.PathLike[str]) -> list[Article]:

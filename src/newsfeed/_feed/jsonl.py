@@ -13,12 +13,11 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any, Final
 
 from newsfeed._errors import ParseError, ValidationError
 from newsfeed._feed.shape import Codec, DecodeError, record_shape
-from newsfeed._files.writing import _atomic_write
+from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
 __all__ = ["article_to_json", "dumps_jsonl", "read_jsonl", "write_jsonl"]
@@ -52,7 +51,7 @@ def write_jsonl(articles: Iterable[Article], target: PathOrFile) -> None:
     text = dumps_jsonl(articles)
     if isinstance(target, str | os.PathLike):
         # Atomically, as dump does: a failed write leaves any old file whole.
-        _atomic_write(Path(target), text.encode("utf-8"))
+        write_atomically(target, text.encode("utf-8"))
     elif isinstance(target, io.TextIOBase):
         target.write(text)
     else:

@@ -16,7 +16,7 @@ from newsfeed._files.listing import is_temporary_name
 from newsfeed._format.writing import dumps
 from newsfeed._model import Article
 
-__all__ = ["HardLinks", "dump"]
+__all__ = ["HardLinks", "dump", "write_atomically"]
 
 HardLinks: TypeAlias = Literal["refuse", "split", "in_place"]
 _HARD_LINK_MODES: Final = ("refuse", "split", "in_place")
@@ -68,15 +68,33 @@ def dump(
     written) for an article the format cannot carry. Errors name *path*,
     never the temporary file.
     """
-    if hard_links not in _HARD_LINK_MODES:
-        raise ValueError(f"hard_links must be 'refuse', 'split' or 'in_place', got {hard_links!r}")
     if path is None:
         if article.path is None:
             raise ValueError(
                 "dump() needs a path: this article has none (it was not read from a file)"
             )
         path = article.path
-    data = dumps(article).encode("utf-8")
+    write_atomically(
+        path,
+        dumps(article).encode("utf-8"),
+        overwrite_readonly=overwrite_readonly,
+        hard_links=hard_links,
+    )
+
+
+def write_atomically(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    overwrite_readonly: bool = False,
+    hard_links: HardLinks = "refuse",
+) -> None:
+    """Write *data* to *path* by :func:`dump`'s rules: atomically, through links, refusing the same.
+
+    Every file newsfeed writes (articles, JSON Lines, Parquet) goes through here.
+    """
+    if hard_links not in _HARD_LINK_MODES:
+        raise ValueError(f"hard_links must be 'refuse', 'split' or 'in_place', got {hard_links!r}")
     shown = os.fspath(path)
     # Through a link, to the file it leads to: replacing the link itself
     # would leave the real file stale.
