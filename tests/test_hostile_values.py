@@ -19,7 +19,7 @@ import yaml
 
 import newsfeed
 from newsfeed._format import safe_yaml
-from newsfeed._format.safe_yaml import MAX_INT_DIGITS
+from newsfeed._format.yaml_scalars import MAX_INT_DIGITS
 
 pytestmark = pytest.mark.usefixtures("yaml_loader")
 

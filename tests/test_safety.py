@@ -16,8 +16,9 @@ from newsfeed._format.reading import MAX_FILE_BYTES
 from newsfeed._format.safe_yaml import MAX_DEPTH
 from strategies import mutated_bytes, mutated_texts
 
-# Every test here runs with both of PyYAML's loaders, libyaml's and the pure-Python one.
-pytestmark = pytest.mark.usefixtures("yaml_loader")
+# Each class but TestMemory (which is about what newsfeed keeps, whatever parses)
+# runs with both of PyYAML's loaders, libyaml's and the pure-Python one.
+WITH_EACH_LOADER = pytest.mark.usefixtures("yaml_loader")
 
 HEAD = 'title: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
 
@@ -44,6 +45,7 @@ def _parse_error(text: str | bytes) -> newsfeed.ParseError:
     return error
 
 
+@WITH_EACH_LOADER
 class TestTags:
     """Every explicit tag is refused: Python's, YAML's own, local ones."""
 
@@ -111,6 +113,7 @@ class TestTags:
         assert _parse_error(_file("!!python/name:os.system : x\n")).line == 5
 
 
+@WITH_EACH_LOADER
 class TestAnchorsAliasesMerges:
     """Anchors, aliases and merge keys are refused before anything is expanded."""
 
@@ -158,6 +161,7 @@ class TestAnchorsAliasesMerges:
         _parse_error(text)
 
 
+@WITH_EACH_LOADER
 class TestNesting:
     """Deep nesting is refused, without recursion, however deep."""
 
@@ -206,6 +210,7 @@ class TestNesting:
         assert error.reason == f"nesting is deeper than {MAX_DEPTH} levels"
 
 
+@WITH_EACH_LOADER
 class TestKeys:
     """Keys are unique strings."""
 
@@ -272,6 +277,7 @@ class TestKeys:
         assert article.extra == {"5": "a", "true": "b"}
 
 
+@WITH_EACH_LOADER
 class TestEncodingAndSize:
     """Only valid UTF-8 of a sane size is read."""
 
@@ -346,6 +352,7 @@ class TestEncodingAndSize:
         assert _parse_error(_file("locale: a\ud800b\n")).line == 5
 
 
+@WITH_EACH_LOADER
 class TestDocuments:
     """The front matter is one YAML mapping between two fences."""
 
@@ -445,6 +452,7 @@ class TestDocuments:
         assert error.line == 5
 
 
+@WITH_EACH_LOADER
 class TestParseErrorFields:
     """A parse error about one value names its place in the data, like a validation error."""
 
@@ -482,6 +490,7 @@ class TestParseErrorFields:
         assert str(error) == f"hostile.md:5: {error.reason}"
 
 
+@WITH_EACH_LOADER
 class TestFuzz:
     """Any input, however mangled, loads or raises a NewsfeedError: nothing else escapes."""
 

@@ -10,7 +10,7 @@ with an explicit stack, refusing:
 - every explicit tag (``!!int "54"``, ``!!null text``, ``!local``...): the
   format's values are plain, and a tag would silently coerce or drop text;
 - YAML 1.1 base-60 numbers (``1:30``), whose conversion in PyYAML costs
-  quadratic time, and integers of more than :data:`MAX_INT_DIGITS` digits,
+  quadratic time, and integers of more than 4300 digits,
   which Python cannot write back;
 - timestamps with more than six digits of fractions of a second, which
   PyYAML would cut to microseconds;
@@ -22,7 +22,8 @@ with an explicit stack, refusing:
 - more than one document.
 
 Untagged scalars are resolved and constructed exactly as PyYAML's SafeLoader
-does. Error lines count lines as an editor does (only a line feed ends one),
+does, by :mod:`newsfeed._format.yaml_scalars`, which refuses the numbers and
+timestamps listed above. Error lines count lines as an editor does (only a line feed ends one),
 not as YAML does (which also ends them at a lone CR, NEL, U+2028 and U+2029).
 
 libyaml is used when PyYAML has it; the pure-Python loader otherwise, and
@@ -52,21 +53,13 @@ from yaml.nodes import ScalarNode
 
 from newsfeed._errors import ParseError
 from newsfeed._format.convert import format_field_path
+from newsfeed._format.yaml_scalars import TAG_PREFIX, bad_escape, build_scalar
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "KeyPath", "load_mapping"]
+__all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
 
 #: How deep mappings and sequences may nest. The format needs five levels
 #: (article, related, item, images, image); unknown keys get plenty more.
 MAX_DEPTH: Final = 64
-
-#: The most decimal digits an integer may have: Python refuses to convert
-#: longer ones to text (its default ``sys.get_int_max_str_digits()``), so a
-#: longer one could be read but never written back.
-MAX_INT_DIGITS: Final = 4300
-_INT_LIMIT: Final = 10**MAX_INT_DIGITS
-#: An integer's text longer than this (binary digits of MAX_INT_DIGITS decimal
-#: ones, plus room for a sign, a prefix and underscores) is refused unconverted.
-_MAX_INT_TEXT: Final = 4 * MAX_INT_DIGITS
 
 _C_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Private switch: read with PyYAML's pure-Python loader even where libyaml is
@@ -74,18 +67,7 @@ _C_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.Safe
 #: NEWSFEED_TEST_PURE_YAML=1), never by the library.
 _force_pure_python = False
 
-_TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS: Final = frozenset(
-    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
-)
-_INT_TAG: Final = _TAG + "int"
-_FLOAT_TAG: Final = _TAG + "float"
-_TIMESTAMP_TAG: Final = _TAG + "timestamp"
-_MERGE_TAG: Final = _TAG + "merge"
-_VALUE_TAG: Final = _TAG + "value"
-#: The most digits of fractions of a second a datetime keeps (microseconds).
-_MAX_FRACTION_DIGITS: Final = 6
-
+_MERGE_TAG: Final = TAG_PREFIX + "merge"
 #: What YAML allows in a stream (the set PyYAML's reader and libyaml check).
 _NOT_ALLOWED: Final = re.compile(
     "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -131,11 +113,6 @@ class _Lines:
 
 def _loader_class() -> type[yaml.SafeLoader]:
     return yaml.SafeLoader if _force_pure_python else _C_LOADER
-
-
-def _shown(value: str) -> str:
-    """Quote a value for an error message, cut short: a hostile one may be megabytes."""
-    return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
 
 
 def _check_characters(text: str, lines: _Lines) -> None:
@@ -201,14 +178,7 @@ def _next_event(loader: yaml.SafeLoader) -> Event:
     except (ValueError, OverflowError):
         # The pure-Python scanner builds "\\U00110000" with chr(), which raises
         # a bare ValueError (OverflowError past 31 bits). Fail as libyaml does.
-        raise _bad_escape(loader.get_mark()) from None
-
-
-def _bad_escape(mark: Any) -> yaml.MarkedYAMLError:  # noqa: ANN401 -- either loader's Mark class
-    """Return the error libyaml raises for an escape outside Unicode or of a surrogate."""
-    return yaml.scanner.ScannerError(
-        problem="found invalid Unicode character escape code", problem_mark=mark
-    )
+        raise bad_escape(loader.get_mark()) from None
 
 
 def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one function
@@ -244,7 +214,7 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
                 if lines is not None and isinstance(parent.value, list):
                     lines[(*path, slot)] = file_lines.of(event)
             if isinstance(event, ScalarEvent):
-                value = _scalar(loader, event, file_lines)
+                value = build_scalar(loader, event, file_lines.of(event))
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise ParseError(
@@ -303,7 +273,7 @@ def _where(stack: list[_Collection], path: list[str | int]) -> KeyPath:
 
 def _shown_tag(tag: str) -> str:
     """Write a tag as a file would: ``!!int``, ``!local``."""
-    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    return "!!" + tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else tag
 
 
 def _take_key(
@@ -315,7 +285,7 @@ def _take_key(
     resolved = loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if event.implicit[0] and resolved == _MERGE_TAG:
         raise ParseError("merge keys (<<) are not allowed", line=line)
-    key = _scalar(loader, event, file_lines)
+    key = build_scalar(loader, event, line)
     if not isinstance(key, str):
         raise ParseError(f"mapping keys must be strings, not {key!r}", line=line)
     # Taken before the check, so that a duplicate's error names its own path.
@@ -331,70 +301,3 @@ def _store(parent: _Collection, value: object) -> None:
     else:
         parent.value[parent.key] = value  # type: ignore[index]
         parent.key = None
-
-
-def _scalar(loader: yaml.SafeLoader, event: ScalarEvent, file_lines: _Lines) -> object:
-    """Build an untagged scalar as PyYAML's SafeLoader would, refusing what it would get wrong."""
-    line = file_lines.of(event)
-    if _SURROGATE.search(event.value):
-        # Only an escape ("\ud800") gets here: libyaml refuses it, the pure loader does not.
-        raise _bad_escape(event.start_mark)
-    tag = loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-    if tag == _VALUE_TAG:
-        # "=" resolves to YAML's obsolete value type; it is plain text here.
-        return event.value
-    if tag not in _SCALAR_TAGS:
-        raise ParseError(f"tag {tag} is not allowed", line=line)
-    _check_before_building(tag, event.value, loader, line)
-    # The C parser's marks are not the pure-Python class the stubs expect.
-    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
-    try:
-        value = loader.yaml_constructors[tag](loader, node)
-    except (ValueError, OverflowError) as error:
-        # PyYAML resolves "2020-13-45" as a timestamp, then datetime() refuses it.
-        raise ParseError(
-            f"invalid {tag.removeprefix(_TAG)} {_shown(event.value)}: {error}", line=line
-        ) from None
-    if tag == _INT_TAG and abs(value) >= _INT_LIMIT:
-        # Hexadecimal, octal and binary digits convert without Python's limit.
-        raise ParseError(_too_many_digits(event.value), line=line)
-    return value
-
-
-def _too_many_digits(text: str) -> str:
-    return f"integer {_shown(text)} has more than {MAX_INT_DIGITS} digits, too many to write back"
-
-
-def _too_long(text: str) -> bool:
-    """Tell whether an integer's text is too long to convert, or to write back if decimal."""
-    if len(text) > _MAX_INT_TEXT:
-        return True
-    digits = text.lstrip("+-").replace("_", "")
-    # Python itself refuses to convert a decimal longer than its limit; other
-    # bases convert in linear time, and are checked by value once built.
-    return digits[:1] != "0" and len(digits) > MAX_INT_DIGITS
-
-
-def _check_before_building(tag: str, text: str, loader: yaml.SafeLoader, line: int) -> None:
-    """Refuse numbers and timestamps PyYAML would build slowly, or build changed."""
-    if tag in {_INT_TAG, _FLOAT_TAG}:
-        if ":" in text:
-            # PyYAML's base-60 conversion takes quadratic time (a megabyte:
-            # most of a minute), and the writer would put back 90 for 1:30.
-            raise ParseError(
-                f"base-60 number {_shown(text)} is not allowed (YAML 1.1 reads 1:30 as 90); "
-                "quote it to keep it as text",
-                line=line,
-            )
-        if tag == _INT_TAG and _too_long(text):
-            raise ParseError(_too_many_digits(text), line=line)
-    elif tag == _TIMESTAMP_TAG:
-        match = loader.timestamp_regexp.match(text)
-        fraction = None if match is None else match["fraction"]
-        if fraction is not None and len(fraction) > _MAX_FRACTION_DIGITS:
-            # PyYAML would cut the fraction to microseconds, changing the value.
-            raise ParseError(
-                f"timestamp {_shown(text)} has more than {_MAX_FRACTION_DIGITS} digits of "
-                "fractions of a second, more than a datetime keeps; quote it to keep it as text",
-                line=line,
-            )
