@@ -36,17 +36,18 @@ def to_aware_datetime(value: object, *, strict: bool = False) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, str):
-        text = _checked_text(value) if strict else value.strip()
         try:
-            parsed = datetime.fromisoformat(text)
+            parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"not an ISO-8601 timestamp: {value!r}") from None
+        if strict:
+            _check_format(value)
         return to_aware_datetime(parsed)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
 
 
-def _checked_text(value: str) -> str:
-    """Refuse a string that is not the format's timestamp, before fromisoformat reads it."""
+def _check_format(value: str) -> None:
+    """Refuse an ISO 8601 string Python reads that is not the format's own timestamp."""
     match = _FORMAT_TIMESTAMP.fullmatch(value)
     if match is None:
         raise ValueError(
@@ -58,7 +59,6 @@ def _checked_text(value: str) -> str:
             f"{value!r} has more than {_MAX_FRACTION_DIGITS} digits of fractions of a second, "
             "more than a datetime keeps"
         )
-    return value
 
 
 def format_timestamp(value: datetime) -> str:
