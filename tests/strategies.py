@@ -583,3 +583,39 @@ def near_canonical_texts(draw: st.DrawFn) -> str:
         if not lines:
             lines.append("")
     return "\n".join(lines)
+
+
+#: Values an adversarial run found to crash, hang or change on the YAML path.
+HOSTILE_VALUES: Final = (
+    "!!bool maybe",
+    "!!timestamp x",
+    '!!int ""',
+    '!!float "-"',
+    '!!null "important text"',
+    "!",
+    "1" + ":1" * 2000,
+    "0x" + "f" * 4000,
+    "0" + "7" * 5000,
+    "9" * 4301,
+    "2020-01-01T00:00:00.1234567Z",
+    '"\\U00110000"',
+    '"\\ud800"',
+    "a\x07b",
+    "a\rb\x85c\u2028d\u2029e",
+)
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn) -> bytes:
+    """Random bytes, fenced or not, or a sample file with hostile values or mutations."""
+    choice = draw(st.integers(min_value=0, max_value=3))
+    if choice == 0:
+        noise = draw(st.binary(max_size=300))
+        return draw(st.sampled_from([noise, b"---\n" + noise + b"\n---\n"]))
+    if choice == 1:
+        return draw(mutated_bytes())
+    text = draw(mutated_texts()) if choice == 2 else draw(_sample_texts())
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        start = draw(_positions(text))
+        text = text[:start] + draw(st.sampled_from(HOSTILE_VALUES)) + text[start:]
+    return text.encode("utf-8", "surrogatepass")

@@ -344,8 +344,6 @@ class TestOtherLayouts:
             pytest.param({"width": 20}, id="wrapped hard"),
             pytest.param({"sort_keys": False, "allow_unicode": True}, id="file order"),
             pytest.param({"default_flow_style": True}, id="flow collections"),
-            pytest.param({"default_style": "'"}, id="single quotes"),
-            pytest.param({"default_style": '"'}, id="double quotes"),
             pytest.param({"indent": 4}, id="four-space indent"),
         ],
     )

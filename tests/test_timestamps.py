@@ -69,7 +69,6 @@ class TestReading:
             ("'2020-06-11T12:02:00+05:30'", datetime(2020, 6, 11, 6, 32, tzinfo=UTC)),
             ('"2020-06-11T12:02:00"', datetime(2020, 6, 11, 12, 2, tzinfo=UTC)),
             ('"2020-06-11"', datetime(2020, 6, 11, tzinfo=UTC)),
-            ('" 2020-06-11T12:02:00Z "', datetime(2020, 6, 11, 12, 2, tzinfo=UTC)),
         ],
     )
     def test_quoted_iso_string(self, stamp: str, expected: datetime) -> None:
@@ -91,7 +90,6 @@ class TestReading:
             ('""', "not an ISO-8601 timestamp: ''"),
             ('"2020-06-11T12:02:00+05:30:15"', "a UTC offset must be whole minutes, got 5:30:15"),
             ("1591876920", "expected a timestamp, got int"),
-            ("12:02", "expected a timestamp, got int"),
             ("1.5", "expected a timestamp, got float"),
             ("true", "expected a timestamp, got bool"),
             ("null", "expected a timestamp, got null"),

@@ -116,7 +116,7 @@ def _structure_datetime(value: object, _: type) -> datetime:
     if value is None or isinstance(value, bool):
         raise _InvalidValueError(f"expected a timestamp, got {_describe(value)}")
     try:
-        stamp = to_aware_datetime(value)
+        stamp = to_aware_datetime(value, strict=True)
     except (TypeError, ValueError) as error:
         raise _InvalidValueError(str(error)) from None
     # A quoted ISO string (or a datetime from code) may carry an offset with

@@ -7,17 +7,36 @@ composer recurses per nesting level until it crashes. So this module never
 composes a node graph. It reads parser events and builds plain values itself,
 with an explicit stack, refusing:
 
-- any tag outside YAML's core scalar and collection types;
+- every explicit tag (``!!int "54"``, ``!!null text``, ``!local``...): the
+  format's values are plain, and a tag would silently coerce or drop text;
+- YAML 1.1 base-60 numbers (``1:30``), whose conversion in PyYAML costs
+  quadratic time, and integers of more than 4300 digits,
+  which Python cannot write back;
+- timestamps with more than six digits of fractions of a second, which
+  PyYAML would cut to microseconds;
+- characters YAML does not allow in a stream (control characters, lone
+  surrogates), checked here so that both loaders word the error alike;
 - anchors, aliases and merge keys (the format has no use for them);
 - duplicate keys, and keys that are not strings;
 - nesting deeper than :data:`MAX_DEPTH`;
 - more than one document.
 
-Scalars are resolved and constructed exactly as PyYAML's SafeLoader does.
+Untagged scalars are resolved and constructed exactly as PyYAML's SafeLoader
+does, by :mod:`newsfeed._format.yaml_scalars`, which refuses the numbers and
+timestamps listed above. Error lines count lines as an editor does (only a line feed ends one),
+not as YAML does (which also ends them at a lone CR, NEL, U+2028 and U+2029).
+
+libyaml is used when PyYAML has it; the pure-Python loader otherwise, and
+also when the tests set :data:`_force_pure_python`, so that both loaders are
+shown to give the same results and errors. One difference is left, in
+PyYAML's pure-Python scanner: it refuses a tab between tokens or inside a
+plain scalar (``x: a<TAB>b``), which YAML and libyaml allow.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from typing import Any, Final
 
 import yaml
@@ -36,6 +55,7 @@ from yaml.nodes import ScalarNode
 
 from newsfeed._errors import ParseError
 from newsfeed._format.convert import format_field_path
+from newsfeed._format.yaml_scalars import TAG_PREFIX, bad_escape, build_scalar
 
 __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
 
@@ -43,16 +63,18 @@ __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
 #: (article, related, item, images, image); unknown keys get plenty more.
 MAX_DEPTH: Final = 64
 
-_Loader: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_C_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Private switch: read with PyYAML's pure-Python loader even where libyaml is
+#: there. Set by the tests (tests/conftest.py sets it for the whole run when
+#: NEWSFEED_TEST_PURE_YAML=1), never by the library.
+_force_pure_python = False
 
-_TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS: Final = frozenset(
-    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+_MERGE_TAG: Final = TAG_PREFIX + "merge"
+#: What YAML allows in a stream (the set PyYAML's reader and libyaml check).
+_NOT_ALLOWED: Final = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-_MAP_TAGS: Final = frozenset({None, "!", _TAG + "map"})
-_SEQ_TAGS: Final = frozenset({None, "!", _TAG + "seq"})
-_MERGE_TAG: Final = _TAG + "merge"
-_VALUE_TAG: Final = _TAG + "value"
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 KeyPath = tuple[str | int, ...]
 
@@ -69,8 +91,44 @@ class _Collection:
         self.key_line = 0
 
 
-def _line(event: Event, first_line: int) -> int:
-    return event.start_mark.line + first_line  # type: ignore[union-attr]
+class _Lines:
+    """Turn a mark's character index into a file line, as an editor counts lines.
+
+    YAML also ends a line at a lone CR, NEL, U+2028 and U+2029, so the marks'
+    own line numbers run ahead of the file's wherever those occur.
+    """
+
+    __slots__ = ("_first", "_newlines")
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._first = first_line
+        self._newlines = [match.start() for match in re.finditer("\n", text)]
+
+    def at(self, index: int) -> int:
+        """Return the line of the character at *index*."""
+        return bisect_left(self._newlines, index) + self._first
+
+    def of(self, event: Event) -> int:
+        """Return the line an event starts on."""
+        return self.at(event.start_mark.index)  # type: ignore[union-attr]
+
+
+def _loader_class() -> type[yaml.SafeLoader]:
+    return yaml.SafeLoader if _force_pure_python else _C_LOADER
+
+
+def _check_characters(text: str, lines: _Lines) -> None:
+    # Both loaders would refuse these too, but in different words, and libyaml
+    # only after failing to encode a lone surrogate.
+    found = _NOT_ALLOWED.search(text)
+    if found is None:
+        return
+    char = found.group()
+    if _SURROGATE.match(char):
+        reason = "text is not valid Unicode (lone surrogate)"
+    else:
+        reason = f"invalid YAML: character U+{ord(char):04X} is not allowed (a control character)"
+    raise ParseError(reason, line=lines.at(found.start()))
 
 
 def load_mapping(
@@ -86,35 +144,29 @@ def load_mapping(
     item is recorded in it by key path (used to place validation errors).
     Raises :class:`ParseError` for anything this module refuses.
     """
+    file_lines = _Lines(text, first_line)
+    _check_characters(text, file_lines)
+    loader = _loader_class()(text)
     try:
-        # libyaml encodes the whole text up front, so this is where a lone
-        # surrogate (only text built in code can hold one) is found.
-        loader = _Loader(text)
-    except UnicodeEncodeError as error:
-        at = text.count("\n", 0, error.start) + first_line
-        raise ParseError("text is not valid Unicode (lone surrogate)", line=at) from None
-    try:
-        return _build(loader, first_line, lines)
+        return _build(loader, file_lines, lines)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = None if mark is None else mark.line + first_line
+        line = None if mark is None else file_lines.at(mark.index)
         problem = error.problem or error.context or "invalid YAML"
         raise ParseError(f"invalid YAML: {problem}", line=line) from None
-    except yaml.YAMLError as error:
-        position = getattr(error, "position", None)
-        line = None if position is None else text.count("\n", 0, position) + first_line
-        raise ParseError(f"invalid YAML: {error}", line=line) from None
+    except yaml.YAMLError as error:  # pragma: no cover -- _check_characters finds these first
+        raise ParseError(f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
 
 
 def _build(
-    loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int] | None
+    loader: yaml.SafeLoader, file_lines: _Lines, lines: dict[KeyPath, int] | None
 ) -> dict[str, Any]:
     stack: list[_Collection] = []
     path: list[str | int] = []
     try:
-        return _read(loader, first_line, lines, stack, path)
+        return _read(loader, file_lines, lines, stack, path)
     except ParseError as error:
         # Say where in the data the refused thing stands, in the file's key names.
         field = format_field_path(_where(stack, path)) or None
@@ -122,9 +174,18 @@ def _build(
         raise
 
 
+def _next_event(loader: yaml.SafeLoader) -> Event:
+    try:
+        return loader.get_event()  # type: ignore[no-untyped-call,no-any-return]
+    except (ValueError, OverflowError):
+        # The pure-Python scanner builds "\\U00110000" with chr(), which raises
+        # a bare ValueError (OverflowError past 31 bits). Fail as libyaml does.
+        raise bad_escape(loader.get_mark()) from None
+
+
 def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one function
     loader: yaml.SafeLoader,
-    first_line: int,
+    file_lines: _Lines,
     lines: dict[KeyPath, int] | None,
     stack: list[_Collection],
     path: list[str | int],
@@ -133,14 +194,19 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
     result: Any = None
     documents = 0
     while True:
-        event = loader.get_event()  # type: ignore[no-untyped-call]
+        event = _next_event(loader)
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             if event.anchor is not None:
                 raise ParseError(
-                    f"anchors are not allowed (&{event.anchor})", line=_line(event, first_line)
+                    f"anchors are not allowed (&{event.anchor})", line=file_lines.of(event)
+                )
+            if event.tag is not None:
+                raise ParseError(
+                    f"tags are not allowed ({_shown_tag(event.tag)}); values are plain",
+                    line=file_lines.of(event),
                 )
             if stack and isinstance(stack[-1].value, dict) and stack[-1].key is None:
-                _take_key(loader, event, stack[-1], first_line)
+                _take_key(loader, event, stack[-1], file_lines)
                 if lines is not None:
                     lines[(*path, stack[-1].key)] = stack[-1].key_line  # type: ignore[arg-type]
                 continue
@@ -148,19 +214,20 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
                 parent = stack[-1]
                 slot: str | int = parent.key if parent.key is not None else len(parent.value)
                 if lines is not None and isinstance(parent.value, list):
-                    lines[(*path, slot)] = _line(event, first_line)
+                    lines[(*path, slot)] = file_lines.of(event)
             if isinstance(event, ScalarEvent):
-                value = _scalar(loader, event, first_line)
+                value = build_scalar(loader, event, file_lines.of(event))
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise ParseError(
-                        f"nesting is deeper than {MAX_DEPTH} levels",
-                        line=_line(event, first_line),
+                        f"nesting is deeper than {MAX_DEPTH} levels", line=file_lines.of(event)
                     )
-                value = _start_collection(event, first_line)
+                collection: dict[str, Any] | list[Any] = (
+                    {} if isinstance(event, MappingStartEvent) else []
+                )
                 if stack:
                     path.append(slot)
-                stack.append(_Collection(value))
+                stack.append(_Collection(collection))
                 continue
             if not stack:
                 result = value
@@ -175,22 +242,21 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
                 _store(stack[-1], finished.value)
         elif isinstance(event, AliasEvent):
             raise ParseError(
-                f"aliases are not allowed (*{event.anchor})", line=_line(event, first_line)
+                f"aliases are not allowed (*{event.anchor})", line=file_lines.of(event)
             )
         elif isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
                 raise ParseError(
-                    "front matter holds more than one YAML document",
-                    line=_line(event, first_line),
+                    "front matter holds more than one YAML document", line=file_lines.of(event)
                 )
         elif isinstance(event, StreamEndEvent):
             break
     if documents == 0:
-        raise ParseError("front matter is empty; expected a mapping", line=first_line)
+        raise ParseError("front matter is empty; expected a mapping", line=file_lines.at(0))
     if not isinstance(result, dict):
         kind = "null" if result is None else type(result).__name__
-        raise ParseError(f"front matter must be a mapping, not {kind}", line=first_line)
+        raise ParseError(f"front matter must be a mapping, not {kind}", line=file_lines.at(0))
     return result
 
 
@@ -207,25 +273,21 @@ def _where(stack: list[_Collection], path: list[str | int]) -> KeyPath:
     return tuple(path)
 
 
-def _start_collection(event: Event, first_line: int) -> dict[str, Any] | list[Any]:
-    tag = event.tag  # type: ignore[attr-defined]
-    if isinstance(event, MappingStartEvent):
-        if tag not in _MAP_TAGS:
-            raise ParseError(f"tag {tag} is not allowed", line=_line(event, first_line))
-        return {}
-    if tag not in _SEQ_TAGS:
-        raise ParseError(f"tag {tag} is not allowed", line=_line(event, first_line))
-    return []
+def _shown_tag(tag: str) -> str:
+    """Write a tag as a file would: ``!!int``, ``!local``."""
+    return "!!" + tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else tag
 
 
-def _take_key(loader: yaml.SafeLoader, event: Event, mapping: _Collection, first_line: int) -> None:
-    line = _line(event, first_line)
+def _take_key(
+    loader: yaml.SafeLoader, event: Event, mapping: _Collection, file_lines: _Lines
+) -> None:
+    line = file_lines.of(event)
     if not isinstance(event, ScalarEvent):
         raise ParseError("mapping keys must be strings, not collections", line=line)
     resolved = loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if event.implicit[0] and resolved == _MERGE_TAG:
         raise ParseError("merge keys (<<) are not allowed", line=line)
-    key = _scalar(loader, event, first_line)
+    key = build_scalar(loader, event, line)
     if not isinstance(key, str):
         raise ParseError(f"mapping keys must be strings, not {key!r}", line=line)
     # Taken before the check, so that a duplicate's error names its own path.
@@ -241,25 +303,3 @@ def _store(parent: _Collection, value: object) -> None:
     else:
         parent.value[parent.key] = value  # type: ignore[index]
         parent.key = None
-
-
-def _scalar(loader: yaml.SafeLoader, event: ScalarEvent, first_line: int) -> object:
-    tag = event.tag
-    if tag is None or tag == "!":
-        tag = loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-    if tag == _VALUE_TAG:
-        # "=" resolves to YAML's obsolete value type; it is plain text here.
-        return event.value
-    if tag not in _SCALAR_TAGS:
-        raise ParseError(f"tag {tag} is not allowed", line=_line(event, first_line))
-    # The C parser's marks are not the pure-Python class the stubs expect.
-    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
-    try:
-        return loader.yaml_constructors[tag](loader, node)
-    except (ValueError, OverflowError) as error:
-        # PyYAML resolves "2020-13-45" as a timestamp, then datetime() refuses it;
-        # a 5000-digit integer hits Python's conversion limit.
-        raise ParseError(
-            f"invalid {tag.removeprefix(_TAG)} {event.value!r}: {error}",
-            line=_line(event, first_line),
-        ) from None

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Final
 
 __all__ = ["format_timestamp", "to_aware_datetime"]
 
+#: The format's own timestamp, as text: a date, or a date and a time to the
+#: second with at most six digits of fractions, then ``Z`` or an offset (an
+#: offset with seconds is matched here to be refused by name later). ASCII
+#: digits only: no week dates (2020-W24-4), no basic form (20200611T1202).
+_FORMAT_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.(?P<fraction>[0-9]+))?"
+    r"(?:Z|[-+][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?)?",
+    re.ASCII,
+)
+#: A datetime keeps microseconds: more digits would be cut, changing the value.
+_MAX_FRACTION_DIGITS: Final = 6
 
-def to_aware_datetime(value: object) -> datetime:
+
+def to_aware_datetime(value: object, *, strict: bool = False) -> datetime:
     """Return *value* as a timezone-aware datetime, keeping any offset it has.
 
     Accepts a datetime (a naive one is UTC), a date (midnight UTC) or an
-    ISO-8601 string. Raises :class:`ValueError` or :class:`TypeError` for
-    anything else.
+    ISO-8601 string. With *strict* (for a record's own values), a string must
+    be the format's timestamp exactly: ``2020-06-11``, ``2020-06-11T12:02:00Z``,
+    ``2020-06-11T12:02:00.5-07:00``. Raises :class:`ValueError` or
+    :class:`TypeError` for anything else.
     """
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -23,8 +40,25 @@ def to_aware_datetime(value: object) -> datetime:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"not an ISO-8601 timestamp: {value!r}") from None
+        if strict:
+            _check_format(value)
         return to_aware_datetime(parsed)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
+
+
+def _check_format(value: str) -> None:
+    """Refuse an ISO 8601 string Python reads that is not the format's own timestamp."""
+    match = _FORMAT_TIMESTAMP.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            f"not a timestamp of the format (such as 2020-06-11T12:02:00Z): {value[:60]!r}"
+        )
+    fraction = match["fraction"]
+    if fraction is not None and len(fraction) > _MAX_FRACTION_DIGITS:
+        raise ValueError(
+            f"{value!r} has more than {_MAX_FRACTION_DIGITS} digits of fractions of a second, "
+            "more than a datetime keeps"
+        )
 
 
 def format_timestamp(value: datetime) -> str:
