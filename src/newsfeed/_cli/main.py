@@ -12,82 +12,21 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
-from textwrap import dedent, indent
-from typing import NoReturn
+from textwrap import dedent
 
 from newsfeed import __version__
-from newsfeed._cli import commands
+from newsfeed._cli import commands, options
+from newsfeed._cli.options import SubParsers, add_command, add_selection, count
 from newsfeed._cli.render import FORMATS, TOPIC_SEPARATOR
-from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import SORT_KEYS
-from newsfeed._format.timestamps import to_aware_datetime
 
 __all__ = ["main", "parser"]
 
 EXIT_USAGE = 2
 
-_SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for add_subparsers()
 
-
-def _existing_path(text: str) -> Path:
-    path = Path(text)
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"no such file or folder: {text!r}")
-    return path
-
-
-def _instant(text: str) -> datetime:
-    try:
-        return to_aware_datetime(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not an ISO-8601 date or time: {text!r} (try 2020-06-11 or 2020-06-11T12:00:00Z)"
-        ) from None
-
-
-def _count(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-def _subparser(
-    subparsers: _SubParsers[argparse.ArgumentParser],
-    name: str,
-    *,
-    summary: str,
-    description: str,
-    examples: str,
-) -> argparse.ArgumentParser:
-    command = subparsers.add_parser(
-        name,
-        help=summary,
-        description=dedent(description).strip(),
-        epilog="examples:\n" + indent(dedent(examples).strip("\n"), "  "),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.add_argument(
-        "paths",
-        metavar="PATH",
-        nargs="+",
-        type=_existing_path,
-        help="an article file, or a folder searched for **/*.md",
-    )
-    command.set_defaults(command_parser=command)
-    return command
-
-
-def _add_check(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_check(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "check",
         summary="validate article files and report every problem",
@@ -117,8 +56,8 @@ def _run_check(args: argparse.Namespace) -> int:
     return commands.check(args.paths, output_format=args.output_format)
 
 
-def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "fmt",
         summary="rewrite article files in the canonical layout",
@@ -147,100 +86,8 @@ def _run_fmt(args: argparse.Namespace) -> int:
     return commands.fmt(args.paths, check_only=args.check_only)
 
 
-def _add_selection(command: argparse.ArgumentParser) -> None:
-    """Add the options that choose articles, shared by ``ls`` and ``stats``."""
-    group = command.add_argument_group("selecting articles (every given criterion must hold)")
-    group.add_argument(
-        "--since",
-        metavar="D",
-        type=_instant,
-        help="published at or after D: an ISO-8601 date (midnight UTC) or time "
-        "(UTC unless it has an offset)",
-    )
-    group.add_argument("--until", metavar="D", type=_instant, help="published before D (exclusive)")
-    group.add_argument(
-        "--topic",
-        metavar="T",
-        action="append",
-        help="has the topic T, case-insensitive, whole topics only; repeat for any of several",
-    )
-    group.add_argument(
-        "--provider",
-        metavar="P",
-        action="append",
-        help="from the provider named P or with domain P (subdomains too), case-insensitive; "
-        "repeat for any of several",
-    )
-    group.add_argument(
-        "--min-quality",
-        metavar="N",
-        type=int,
-        help="quality at least N (an article without a quality never passes a bound)",
-    )
-    group.add_argument("--max-quality", metavar="N", type=int, help="quality at most N")
-    published = group.add_mutually_exclusive_group()
-    published.add_argument(
-        "--published",
-        dest="published",
-        action="store_const",
-        const=True,
-        help="only articles marked published: true",
-    )
-    published.add_argument(
-        "--unpublished",
-        dest="published",
-        action="store_const",
-        const=False,
-        help="only articles marked published: false",
-    )
-    group.add_argument(
-        "--unique", action="store_true", help="one article per web URL (the first one read)"
-    )
-    command.add_argument(
-        "-j",
-        "--workers",
-        metavar="N",
-        type=_count(1),
-        default=1,
-        help="read folders in N processes (default: 1)",
-    )
-
-
-def _fail(args: argparse.Namespace, message: str) -> NoReturn:
-    command: argparse.ArgumentParser = args.command_parser
-    command.error(message)
-
-
-def _query(
-    args: argparse.Namespace,
-    *,
-    sort: str | None = None,
-    reverse: bool = False,
-    limit: int | None = None,
-) -> commands.Query:
-    """Build the query from the selection options; an invalid one is a usage error."""
-    try:
-        query = commands.Query(
-            since=args.since,
-            until=args.until,
-            min_quality=args.min_quality,
-            max_quality=args.max_quality,
-            provider=None if args.provider is None else tuple(args.provider),
-            topic=None if args.topic is None else tuple(args.topic),
-            published=args.published,
-            unique=args.unique,
-            sort=sort,
-            reverse=reverse,
-            limit=limit,
-        )
-        query.validate()
-    except QueryError as error:
-        _fail(args, str(error))
-    return query
-
-
-def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "ls",
         summary="list the articles that match some criteria",
@@ -266,7 +113,7 @@ def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed ls articles/ --topic AI --format paths | xargs grep -l Rekognition
         """,
     )
-    _add_selection(command)
+    add_selection(command)
     order = command.add_argument_group("ordering and output")
     order.add_argument(
         "--sort",
@@ -276,7 +123,7 @@ def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
     order.add_argument(
         "--reverse", action="store_true", help="reverse the order (the sorted one, or the files')"
     )
-    order.add_argument("--limit", metavar="N", type=_count(0), help="show at most N articles")
+    order.add_argument("--limit", metavar="N", type=count(0), help="show at most N articles")
     order.add_argument(
         "--format",
         dest="output_format",
@@ -288,14 +135,14 @@ def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_ls(args: argparse.Namespace) -> int:
-    query = _query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
+    selection = options.query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
     return commands.ls(
-        args.paths, query=query, output_format=args.output_format, workers=args.workers
+        args.paths, query=selection, output_format=args.output_format, workers=args.workers
     )
 
 
-def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_stats(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "stats",
         summary="count articles by provider, topic and month; describe their quality",
@@ -315,12 +162,12 @@ def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed stats articles/ --format json > stats.json
         """,
     )
-    _add_selection(command)
+    add_selection(command)
     output = command.add_argument_group("output")
     output.add_argument(
         "--top",
         metavar="N",
-        type=_count(1),
+        type=count(1),
         help="show only the N most frequent providers and topics",
     )
     output.add_argument(
@@ -336,7 +183,7 @@ def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 def _run_stats(args: argparse.Namespace) -> int:
     return commands.stats(
         args.paths,
-        query=_query(args),
+        query=options.query(args),
         output_format=args.output_format,
         top=args.top,
         workers=args.workers,

@@ -1,0 +1,178 @@
+"""The options the ``newsfeed`` commands share, and how their values are parsed.
+
+:mod:`newsfeed._cli.main` declares each command with these; keeping them here
+lets each command's declaration stay short, and a new command reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from textwrap import dedent, indent
+from typing import NoReturn
+
+from newsfeed._cli import commands
+from newsfeed._errors import QueryError
+from newsfeed._format.timestamps import to_aware_datetime
+
+__all__ = [
+    "SubParsers",
+    "add_command",
+    "add_selection",
+    "count",
+    "existing_path",
+    "fail",
+    "instant",
+    "query",
+]
+
+SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for add_subparsers()
+
+
+def existing_path(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {text!r}")
+    return path
+
+
+def instant(text: str) -> datetime:
+    try:
+        return to_aware_datetime(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 date or time: {text!r} (try 2020-06-11 or 2020-06-11T12:00:00Z)"
+        ) from None
+
+
+def count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def add_command(
+    subparsers: SubParsers[argparse.ArgumentParser],
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    examples: str,
+) -> argparse.ArgumentParser:
+    command = subparsers.add_parser(
+        name,
+        help=summary,
+        description=dedent(description).strip(),
+        epilog="examples:\n" + indent(dedent(examples).strip("\n"), "  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        type=existing_path,
+        help="an article file, or a folder searched for **/*.md",
+    )
+    command.set_defaults(command_parser=command)
+    return command
+
+
+def add_selection(command: argparse.ArgumentParser) -> None:
+    """Add the options that choose articles, shared by ``ls`` and ``stats``."""
+    group = command.add_argument_group("selecting articles (every given criterion must hold)")
+    group.add_argument(
+        "--since",
+        metavar="D",
+        type=instant,
+        help="published at or after D: an ISO-8601 date (midnight UTC) or time "
+        "(UTC unless it has an offset)",
+    )
+    group.add_argument("--until", metavar="D", type=instant, help="published before D (exclusive)")
+    group.add_argument(
+        "--topic",
+        metavar="T",
+        action="append",
+        help="has the topic T, case-insensitive, whole topics only; repeat for any of several",
+    )
+    group.add_argument(
+        "--provider",
+        metavar="P",
+        action="append",
+        help="from the provider named P or with domain P (subdomains too), case-insensitive; "
+        "repeat for any of several",
+    )
+    group.add_argument(
+        "--min-quality",
+        metavar="N",
+        type=int,
+        help="quality at least N (an article without a quality never passes a bound)",
+    )
+    group.add_argument("--max-quality", metavar="N", type=int, help="quality at most N")
+    published = group.add_mutually_exclusive_group()
+    published.add_argument(
+        "--published",
+        dest="published",
+        action="store_const",
+        const=True,
+        help="only articles marked published: true",
+    )
+    published.add_argument(
+        "--unpublished",
+        dest="published",
+        action="store_const",
+        const=False,
+        help="only articles marked published: false",
+    )
+    group.add_argument(
+        "--unique", action="store_true", help="one article per web URL (the first one read)"
+    )
+    command.add_argument(
+        "-j",
+        "--workers",
+        metavar="N",
+        type=count(1),
+        default=1,
+        help="read folders in N processes (default: 1)",
+    )
+
+
+def fail(args: argparse.Namespace, message: str) -> NoReturn:
+    command: argparse.ArgumentParser = args.command_parser
+    command.error(message)
+
+
+def query(
+    args: argparse.Namespace,
+    *,
+    sort: str | None = None,
+    reverse: bool = False,
+    limit: int | None = None,
+) -> commands.Query:
+    """Build the query from the selection options; an invalid one is a usage error."""
+    try:
+        query = commands.Query(
+            since=args.since,
+            until=args.until,
+            min_quality=args.min_quality,
+            max_quality=args.max_quality,
+            provider=None if args.provider is None else tuple(args.provider),
+            topic=None if args.topic is None else tuple(args.topic),
+            published=args.published,
+            unique=args.unique,
+            sort=sort,
+            reverse=reverse,
+            limit=limit,
+        )
+        query.validate()
+    except QueryError as error:
+        fail(args, str(error))
+    return query
