@@ -118,6 +118,7 @@ def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
     order.add_argument(
         "--sort",
         metavar="KEY",
+        choices=SORT_KEYS,
         help="sort by KEY (articles without one go last): " + ", ".join(SORT_KEYS),
     )
     order.add_argument(

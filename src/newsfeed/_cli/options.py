@@ -7,11 +7,12 @@ lets each command's declaration stay short, and a new command reuse them.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from textwrap import dedent, indent
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from newsfeed._cli import commands
 from newsfeed._errors import QueryError
@@ -24,6 +25,7 @@ __all__ = [
     "count",
     "existing_path",
     "fail",
+    "in_flag_names",
     "instant",
     "query",
 ]
@@ -146,8 +148,36 @@ def add_selection(command: argparse.ArgumentParser) -> None:
 
 
 def fail(args: argparse.Namespace, message: str) -> NoReturn:
+    """Stop with a usage error (exit 2) from the command *args* were parsed for."""
     command: argparse.ArgumentParser = args.command_parser
     command.error(message)
+
+
+#: The criteria of :meth:`newsfeed.Feed.filter` that the command line spells otherwise.
+_FLAGS: Final = {
+    "since": "--since",
+    "until": "--until",
+    "min_quality": "--min-quality",
+    "max_quality": "--max-quality",
+    "provider": "--provider",
+    "topic": "--topic",
+}
+_API_NAME: Final = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")(?![\w-])")
+#: Quoted text in a message is the user's own value, never a criterion's name.
+_QUOTED: Final = re.compile(r"""('[^']*'|"[^"]*")""")
+
+
+def in_flag_names(message: str) -> str:
+    """Rewrite a :class:`~newsfeed.QueryError` message with the flags the user typed.
+
+    ``max_quality (10) is lower than min_quality (50)`` becomes ``--max-quality
+    (10) is lower than --min-quality (50)``; quoted values are left as they are.
+    """
+    parts = _QUOTED.split(message)
+    return "".join(
+        part if index % 2 else _API_NAME.sub(lambda match: _FLAGS[match[1]], part)
+        for index, part in enumerate(parts)
+    )
 
 
 def query(
@@ -174,5 +204,5 @@ def query(
         )
         query.validate()
     except QueryError as error:
-        fail(args, str(error))
+        fail(args, in_flag_names(str(error)))
     return query
