@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 import subprocess
 import sys
@@ -156,6 +157,36 @@ class TestPreCommitHooks:
             assert hook["entry"] == f"newsfeed {command}"
             assert hook["language"] == "python"
             assert hook["files"] == r"\.md$"
+
+    @pytest.mark.parametrize("hook_id", ["newsfeed-check", "newsfeed-fmt"])
+    @pytest.mark.parametrize(
+        ("path", "selected"),
+        [
+            ("README.md", False),
+            ("readme.md", False),
+            ("docs/Readme.md", False),
+            ("articles/2020/CHANGELOG.md", False),
+            ("CONTRIBUTING.md", False),
+            ("contributing.md", False),
+            ("articles/2020-06-11-amazon.md", True),
+            ("articles/readme-of-the-week.md", True),
+            ("articles/my-changelog.md", True),
+            ("README.txt", False),
+            ("notes.md.bak", False),
+        ],
+    )
+    def test_default_exclude(self, hook_id: str, path: str, *, selected: bool) -> None:
+        """README, CHANGELOG and CONTRIBUTING files in any folder and case are not passed on.
+
+        pre-commit passes a staged file when `files` matches it and `exclude`
+        does not, both with `re.search` on its path from the repository root.
+        """
+        hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+        hook = next(hook for hook in hooks if hook["id"] == hook_id)
+
+        passed = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
+
+        assert passed is selected
 
     def test_entry_is_the_console_script(self) -> None:
         """The hooks' `newsfeed` is the script pyproject.toml installs."""
