@@ -21,7 +21,7 @@ from sphinx.environment import BuildEnvironment
 project = "newsfeed"
 author = "The newsfeed developers"
 copyright = "2025, The newsfeed developers"
-release = _version("newsfeed")
+release = _version("newsfeed-articles")
 version = ".".join(release.split(".")[:2])
 
 extensions = [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 import types
 from datetime import UTC, datetime
 from importlib import resources
 from importlib.metadata import version
+from pathlib import Path
 
 import attrs
 import pytest
@@ -33,6 +35,7 @@ CONTRACT = (
 )
 
 
+ROOT = Path(__file__).parent.parent
 STAMP = datetime(2020, 1, 1, tzinfo=UTC)
 
 
@@ -167,9 +170,23 @@ class TestPackage:
     """Version and typing metadata ship with the package."""
 
     def test_version(self) -> None:
-        """`__version__` is the installed distribution's version string."""
+        """`__version__` is the version of the installed distribution, newsfeed-articles."""
         assert isinstance(newsfeed.__version__, str)
-        assert newsfeed.__version__ == version("newsfeed")
+        assert newsfeed.__version__ == version("newsfeed-articles")
+
+    def test_extras_name_the_project_itself(self) -> None:
+        """Extras that pull in other extras name this distribution, not the unrelated `newsfeed`."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        own = [
+            requirement.split("[", 1)[0]
+            for requirements in project["optional-dependencies"].values()
+            for requirement in requirements
+            if requirement.startswith("newsfeed")
+        ]
+
+        assert project["name"] == "newsfeed-articles"
+        assert own
+        assert set(own) == {project["name"]}
 
     def test_py_typed(self) -> None:
         """The package ships a py.typed marker (PEP 561)."""
