@@ -7,10 +7,12 @@ and its diagnostics and summary to stderr, and returns the exit code.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Final
 
 import attrs
 
@@ -22,13 +24,30 @@ from newsfeed._feed.feed import Feed
 from newsfeed._files.writing import dump
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
 from newsfeed._format.writing import dumps
+from newsfeed._model import Article
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "Query", "check", "fmt", "ls", "stats"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "STDIN",
+    "STDIN_NAME",
+    "Query",
+    "check",
+    "fmt",
+    "fmt_stdin",
+    "formatted_text",
+    "ls",
+    "stats",
+]
 
 #: Every file was fine.
 EXIT_OK = 0
 #: Some file had a problem, or (``fmt --check``) would change.
 EXIT_PROBLEMS = 1
+#: The path ``-``: one article read from stdin (``check -``, ``fmt -``).
+STDIN: Final = Path("-")
+#: How messages name the article read from stdin.
+STDIN_NAME: Final = "<stdin>"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -40,6 +59,8 @@ def _warn(message: str) -> None:
 
 
 def _files_or_warn(paths: Sequence[Path]) -> list[Path]:
+    if list(paths) == [STDIN]:
+        return [STDIN]
     files = article_files(paths)
     if not files:
         _warn("no article files found (a folder is searched for **/*.md)")
@@ -47,10 +68,17 @@ def _files_or_warn(paths: Sequence[Path]) -> list[Path]:
 
 
 def _read(path: Path) -> bytes:
+    # One byte past the limit, so that loads refuses an oversized file
+    # without this reading all of it.
+    if path == STDIN:
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     with path.open("rb") as file:
-        # One byte past the limit, so that loads refuses an oversized file
-        # without this reading all of it.
         return file.read(MAX_FILE_BYTES + 1)
+
+
+def _name(path: Path) -> str | Path:
+    """Return how messages name the file at *path*."""
+    return STDIN_NAME if path == STDIN else path
 
 
 def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
@@ -59,9 +87,9 @@ def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
     problems: list[Problem] = []
     for path in files:
         try:
-            loads(_read(path), source=path)
+            loads(_read(path), source=_name(path))
         except (NewsfeedError, OSError) as error:
-            problem = problem_from(error, path)
+            problem = problem_from(error, _name(path))
             problems.append(problem)
             if output_format == "text":
                 print(problem.render())
@@ -86,8 +114,7 @@ def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
     for path in files:
         try:
             original = _read(path)
-            article = loads(original, source=path)
-            formatted = dumps(article).encode("utf-8")
+            article, formatted = formatted_text(original, source=path)
         except (NewsfeedError, OSError) as error:
             failed += 1
             print(f"error: cannot format {problem_from(error, path).render()}", file=sys.stderr)
@@ -109,6 +136,52 @@ def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
         print(f"reformatted {path}")
     _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+def formatted_text(original: bytes, *, source: str | Path) -> tuple[Article, bytes]:
+    """Return the article *original* holds and its text in the canonical layout.
+
+    What ``fmt`` writes for a file, and to stdout for ``fmt -``. Raises
+    :class:`~newsfeed.NewsfeedError` when *original* is not an article.
+    """
+    article = loads(original, source=source)
+    return article, dumps(article).encode("utf-8")
+
+
+def fmt_stdin(*, check_only: bool = False) -> int:
+    """Format the article on stdin to stdout, or (*check_only*) say whether it would change.
+
+    Input that fails to load goes to stdout unchanged (unless *check_only*),
+    so that an editor filtering its buffer through ``newsfeed fmt -`` never
+    loses it; the error goes to stderr and the exit code is 1.
+    """
+    original = _read(STDIN)
+    try:
+        _, formatted = formatted_text(original, source=STDIN_NAME)
+    except NewsfeedError as error:
+        print(f"error: cannot format {problem_from(error, STDIN_NAME).render()}", file=sys.stderr)
+        if not check_only:
+            _write_bytes(original)
+            # Past the size limit, loads stopped reading: pass the rest on too.
+            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+        _fmt_summary(changed=0, unchanged=0, failed=1, check_only=check_only)
+        return EXIT_PROBLEMS
+    changed = formatted != original
+    if check_only:
+        if changed:
+            print(f"would reformat {STDIN_NAME}")
+    else:
+        _write_bytes(formatted)
+    _fmt_summary(changed=int(changed), unchanged=int(not changed), failed=0, check_only=check_only)
+    return EXIT_PROBLEMS if check_only and changed else EXIT_OK
+
+
+def _write_bytes(data: bytes) -> None:
+    # The bytes as they are: the text layer would turn "\n" into the
+    # platform's line end, and the canonical layout ends lines with "\n".
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:

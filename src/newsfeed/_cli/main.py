@@ -40,7 +40,9 @@ def _add_check(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed check articles/
             newsfeed check articles/2020-06-11-amazon.md drafts/
             newsfeed check --format json articles/ > problems.json
+            newsfeed check - < article.md
         """,
+        stdin=True,
     )
     command.add_argument(
         "--format",
@@ -53,6 +55,7 @@ def _add_check(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    options.only_stdin(args)
     return commands.check(args.paths, output_format=args.output_format)
 
 
@@ -66,11 +69,17 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             print "reformatted FILE" for each. Files already canonical are
             not written. A file that fails to load is never touched: it is
             reported on stderr and the command exits 1.
+
+            With - as the path, the article is read from stdin and its
+            canonical text written to stdout (the input unchanged, and exit
+            1, if it fails to load).
         """,
         examples="""
             newsfeed fmt articles/
             newsfeed fmt --check articles/    # list what would change, exit 1 if any
+            newsfeed fmt - < draft.md > article.md
         """,
+        stdin=True,
     )
     command.add_argument(
         "--check",
@@ -83,6 +92,8 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_fmt(args: argparse.Namespace) -> int:
+    if options.only_stdin(args):
+        return commands.fmt_stdin(check_only=args.check_only)
     return commands.fmt(args.paths, check_only=args.check_only)
 
 

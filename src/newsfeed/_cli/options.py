@@ -27,6 +27,8 @@ __all__ = [
     "fail",
     "in_flag_names",
     "instant",
+    "only_stdin",
+    "path_or_stdin",
     "query",
 ]
 
@@ -34,13 +36,29 @@ SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for a
 
 
 def existing_path(text: str) -> Path:
+    """Parse a PATH argument: a file or folder that exists."""
     path = Path(text)
     if not path.exists():
         raise argparse.ArgumentTypeError(f"no such file or folder: {text!r}")
     return path
 
 
+def path_or_stdin(text: str) -> Path:
+    """Parse a PATH argument of ``check`` and ``fmt``: ``-`` is stdin, as for black."""
+    return commands.STDIN if text == "-" else existing_path(text)
+
+
+def only_stdin(args: argparse.Namespace) -> bool:
+    """Say whether the command reads stdin: ``-`` given, and as the only path."""
+    if commands.STDIN not in args.paths:
+        return False
+    if len(args.paths) > 1:
+        fail(args, "'-' (stdin) must be the only path")
+    return True
+
+
 def instant(text: str) -> datetime:
+    """Parse ``--since`` and ``--until``."""
     try:
         return to_aware_datetime(text)
     except ValueError:
@@ -50,6 +68,8 @@ def instant(text: str) -> datetime:
 
 
 def count(minimum: int) -> Callable[[str], int]:
+    """Return a parser of whole numbers from *minimum* up."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -62,14 +82,16 @@ def count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def add_command(
+def add_command(  # noqa: PLR0913 -- keyword-only parts of one command declaration
     subparsers: SubParsers[argparse.ArgumentParser],
     name: str,
     *,
     summary: str,
     description: str,
     examples: str,
+    stdin: bool = False,
 ) -> argparse.ArgumentParser:
+    """Add the command *name*, taking PATHs (and ``-`` for stdin, if *stdin*)."""
     command = subparsers.add_parser(
         name,
         help=summary,
@@ -81,8 +103,9 @@ def add_command(
         "paths",
         metavar="PATH",
         nargs="+",
-        type=existing_path,
-        help="an article file, or a folder searched for **/*.md",
+        type=path_or_stdin if stdin else existing_path,
+        help="an article file, or a folder searched for **/*.md"
+        + (", or - to read one article from stdin" if stdin else ""),
     )
     command.set_defaults(command_parser=command)
     return command
