@@ -16,7 +16,14 @@ from typing import Final
 
 import attrs
 
-from newsfeed._cli.files import Problem, article_files, load_feed, problem_from
+from newsfeed._cli.files import (
+    DEFAULT_SELECTION,
+    Problem,
+    Selection,
+    article_files,
+    load_feed,
+    problem_from,
+)
 from newsfeed._cli.render import write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
 from newsfeed._errors import NewsfeedError
@@ -58,12 +65,12 @@ def _warn(message: str) -> None:
     print(f"newsfeed: {message}", file=sys.stderr)
 
 
-def _files_or_warn(paths: Sequence[Path]) -> list[Path]:
+def _files_or_warn(paths: Sequence[Path], selection: Selection) -> list[Path]:
     if list(paths) == [STDIN]:
         return [STDIN]
-    files = article_files(paths)
+    files = article_files(paths, selection)
     if not files:
-        _warn("no article files found (a folder is searched for **/*.md)")
+        _warn(f"no article files found (a folder is searched for {selection.describe()})")
     return files
 
 
@@ -81,9 +88,14 @@ def _name(path: Path) -> str | Path:
     return STDIN_NAME if path == STDIN else path
 
 
-def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
+def check(
+    paths: Sequence[Path],
+    *,
+    output_format: str = "text",
+    selection: Selection = DEFAULT_SELECTION,
+) -> int:
     """Validate every file; print one line per bad file (or a JSON list)."""
-    files = _files_or_warn(paths)
+    files = _files_or_warn(paths, selection)
     problems: list[Problem] = []
     for path in files:
         try:
@@ -103,13 +115,15 @@ def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
+def fmt(
+    paths: Sequence[Path], *, check_only: bool = False, selection: Selection = DEFAULT_SELECTION
+) -> int:
     """Rewrite every file in the canonical layout, or (*check_only*) list those that differ.
 
     A file that fails to load is never written; it is reported and counted.
     A file already canonical is not written either, so its mtime stays.
     """
-    files = _files_or_warn(paths)
+    files = _files_or_warn(paths, selection)
     changed = unchanged = failed = 0
     for path in files:
         try:
@@ -237,10 +251,12 @@ class Query:
         return feed if self.limit is None else feed[: self.limit]
 
 
-def _load(paths: Sequence[Path], *, workers: int) -> tuple[Feed, list[Problem]]:
-    feed, problems = load_feed(paths, workers=workers)
+def _load(
+    paths: Sequence[Path], *, selection: Selection, workers: int
+) -> tuple[Feed, list[Problem]]:
+    feed, problems = load_feed(paths, selection=selection, workers=workers)
     if not feed and not problems:
-        _warn("no article files found (a folder is searched for **/*.md)")
+        _warn(f"no article files found (a folder is searched for {selection.describe()})")
     return feed, problems
 
 
@@ -259,14 +275,19 @@ def _report_failures(problems: Sequence[Problem], *, what: str) -> int:
 
 
 def ls(
-    paths: Sequence[Path], *, query: Query, output_format: str = "table", workers: int = 1
+    paths: Sequence[Path],
+    *,
+    query: Query,
+    output_format: str = "table",
+    selection: Selection = DEFAULT_SELECTION,
+    workers: int = 1,
 ) -> int:
     """List the articles *query* selects, in *output_format*.
 
     Files that fail to load are named on stderr after the listing, which
     holds every good article; the exit code is then 1.
     """
-    feed, problems = _load(paths, workers=workers)
+    feed, problems = _load(paths, selection=selection, workers=workers)
     selected = query.apply(feed)
     write_feed(selected, sys.stdout, output_format=output_format)
     if output_format == "table":
@@ -274,19 +295,20 @@ def ls(
     return _report_failures(problems, what="the listing")
 
 
-def stats(
+def stats(  # noqa: PLR0913 -- keyword-only, one per option of the command
     paths: Sequence[Path],
     *,
     query: Query,
     output_format: str = "text",
     top: int | None = None,
+    selection: Selection = DEFAULT_SELECTION,
     workers: int = 1,
 ) -> int:
     """Print counts by provider, topic and month, and the quality distribution.
 
     Files that fail to load are named on stderr; the exit code is then 1.
     """
-    feed, problems = _load(paths, workers=workers)
+    feed, problems = _load(paths, selection=selection, workers=workers)
     figures = FeedStats.of(query.apply(feed))
     if output_format == "json":
         print(json.dumps(to_json(figures, top=top), indent=2, ensure_ascii=False))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+import re
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePath
 from typing import Final
 
 import attrs
@@ -18,10 +20,84 @@ from newsfeed._files.listing import list_files
 from newsfeed._files.reading import load
 from newsfeed._model import Article
 
-__all__ = ["PATTERN", "Problem", "article_files", "load_feed", "problem_from"]
+__all__ = [
+    "DEFAULT_SELECTION",
+    "PATTERN",
+    "SKIPPED_FOLDERS",
+    "Problem",
+    "Selection",
+    "article_files",
+    "load_feed",
+    "problem_from",
+]
 
 #: The files a folder holds, as ``load_dir`` finds them.
 PATTERN: Final = "**/*.md"
+#: Folders of tools and packages, never searched unless named: their Markdown
+#: (a virtual environment's READMEs) is not articles. Hidden folders
+#: (``.git``, ``.venv``) are skipped too.
+SKIPPED_FOLDERS: Final = frozenset({".venv", "venv", "node_modules"})
+#: Markdown files of a repository that are not articles, skipped in folders in
+#: any case, as the pre-commit hooks leave them out.
+_NOT_ARTICLES: Final = re.compile(r"(readme|changelog|contributing)\.md", re.IGNORECASE)
+
+
+def _matches(pattern: str, relative: PurePath, *, whole_path_only: bool) -> bool:
+    """Say whether the glob *pattern* matches the file at *relative* (to its folder).
+
+    A pattern without a slash matches a name: the file's, or (unless
+    *whole_path_only*) any folder's on the way. One with a slash matches the
+    path from the folder given (or, unless *whole_path_only*, a folder on
+    it), and its ``*`` also spans slashes.
+    """
+    if "/" not in pattern:
+        names = relative.parts[-1:] if whole_path_only else relative.parts
+        return any(fnmatchcase(name, pattern) for name in names)
+    pattern = pattern.strip("/")
+    paths = [relative, *([] if whole_path_only else relative.parents[:-1])]
+    return any(fnmatchcase(path.as_posix(), pattern) for path in paths)
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """Which files of a folder the commands read (``--include``, ``--exclude`` and the defaults).
+
+    A file is read when its name (or, for a pattern with a slash, its path
+    from the folder given) matches an *include* glob, nothing on its path
+    matches an *exclude* glob, and it is in no hidden folder nor one of
+    :data:`SKIPPED_FOLDERS` below the folder given. README, CHANGELOG and
+    CONTRIBUTING files are left out. Files named on the command line are
+    always read.
+    """
+
+    include: tuple[str, ...] = ("*.md",)
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> str:
+        """The glob that lists a folder's candidates, before :meth:`wants` picks among them."""
+        return PATTERN if self.include == ("*.md",) else "**/*"
+
+    def describe(self) -> str:
+        """Say what a folder is searched for, for a warning that nothing was found."""
+        if self.include == ("*.md",):
+            return PATTERN
+        return " or ".join(self.include)
+
+    def wants(self, relative: PurePath) -> bool:
+        """Say whether to read the file at *relative*, its path from the folder given."""
+        folders = relative.parts[:-1]
+        if any(name.startswith(".") or name in SKIPPED_FOLDERS for name in folders):
+            return False
+        if _NOT_ARTICLES.fullmatch(relative.name):
+            return False
+        if any(_matches(glob, relative, whole_path_only=False) for glob in self.exclude):
+            return False
+        return any(_matches(glob, relative, whole_path_only=True) for glob in self.include)
+
+
+#: What a folder gives without ``--include`` or ``--exclude``.
+DEFAULT_SELECTION: Final = Selection()
 
 
 @attrs.frozen
@@ -66,8 +142,8 @@ def problem_from(error: Exception, path: str | os.PathLike[str]) -> Problem:
     return Problem(path=shown, line=None, field=None, message=f"{type(error).__name__}: {error}")
 
 
-def article_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the files *paths* name: files as given, and each folder's ``**/*.md``.
+def article_files(paths: Iterable[Path], selection: Selection = DEFAULT_SELECTION) -> list[Path]:
+    """Return the files *paths* name: files as given, and each folder's files *selection* wants.
 
     A folder's files come in the order :func:`newsfeed.load_dir` reads them,
     dangling links included (so that they are reported, not skipped). A
@@ -77,9 +153,12 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     files: list[Path] = []
     for path in paths:
-        found: Sequence[str | Path] = list_files(path, PATTERN) if path.is_dir() else [path]
-        for name in found:
-            file = Path(name)
+        if path.is_dir():
+            found = [Path(name) for name in list_files(path, selection.pattern)]
+            found = [file for file in found if selection.wants(file.relative_to(path))]
+        else:
+            found = [path]
+        for file in found:
             key = file.resolve()
             if key not in seen:
                 seen.add(key)
@@ -102,41 +181,49 @@ def _library_warnings_silenced() -> Iterator[None]:
         logger.removeHandler(handler)
 
 
-def load_feed(paths: Iterable[Path], *, workers: int = 1) -> tuple[Feed, list[Problem]]:
-    """Load the articles *paths* name into one feed, and describe every file that failed.
+def load_feed(
+    paths: Iterable[Path], *, selection: Selection = DEFAULT_SELECTION, workers: int = 1
+) -> tuple[Feed, list[Problem]]:
+    """Load the articles of the files :func:`article_files` lists, and describe every failure.
 
-    Folders are read with :func:`newsfeed.load_dir` (in *workers*
-    processes), files with :func:`newsfeed.load`. A file reached twice is
-    loaded once.
+    Files are read in that order, each once. With several *workers*, each
+    folder is read with :func:`newsfeed.load_dir` in that many processes
+    and what *selection* leaves out is dropped; otherwise each file is read
+    with :func:`newsfeed.load`.
     """
+    paths = list(paths)
+    files = article_files(paths, selection)
+    loaded: dict[Path, Article | LoadFailure] = {}
+    if workers > 1:
+        with _library_warnings_silenced():
+            for path in paths:
+                if path.is_dir():
+                    feed = load_dir(path, pattern=selection.pattern, errors="skip", workers=workers)
+                    loaded.update(_by_path(feed))
+                    loaded.update(_by_path(feed.errors))
     articles: list[Article] = []
-    failures: list[LoadFailure] = []
-    with _library_warnings_silenced():
-        for path in paths:
-            if path.is_dir():
-                feed = load_dir(path, pattern=PATTERN, errors="skip", workers=workers)
-                articles.extend(feed)
-                failures.extend(feed.errors)
-                continue
-            try:
-                articles.append(load(path))
-            except (NewsfeedError, OSError) as error:
-                failures.append(LoadFailure(path, error))
-    seen: set[Path] = set()
-    unique = [article for article in articles if _first_time(article.path, seen)]
-    problems = [
-        problem_from(failure.error, failure.path)
-        for failure in failures
-        if _first_time(failure.path, seen)
-    ]
-    return Feed(unique), problems
+    problems: list[Problem] = []
+    for file in files:
+        result = loaded.get(file.resolve())
+        if result is None:
+            result = _load_one(file)
+        if isinstance(result, LoadFailure):
+            problems.append(problem_from(result.error, result.path))
+        else:
+            articles.append(result)
+    return Feed(articles), problems
 
 
-def _first_time(path: Path | None, seen: set[Path]) -> bool:
-    if path is None:  # pragma: no cover -- loaded from a file, an article has a path
-        return True
-    key = path.resolve()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
+def _by_path(
+    items: Iterable[Article | LoadFailure],
+) -> Iterator[tuple[Path, Article | LoadFailure]]:
+    for item in items:
+        if item.path is not None:  # pragma: no branch -- loaded from a file, it has a path
+            yield item.path.resolve(), item
+
+
+def _load_one(path: Path) -> Article | LoadFailure:
+    try:
+        return load(path)
+    except (NewsfeedError, OSError) as error:
+        return LoadFailure(path, error)

@@ -56,7 +56,9 @@ def _add_check(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 
 def _run_check(args: argparse.Namespace) -> int:
     options.only_stdin(args)
-    return commands.check(args.paths, output_format=args.output_format)
+    return commands.check(
+        args.paths, output_format=args.output_format, selection=options.selection(args)
+    )
 
 
 def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
@@ -94,7 +96,7 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 def _run_fmt(args: argparse.Namespace) -> int:
     if options.only_stdin(args):
         return commands.fmt_stdin(check_only=args.check_only)
-    return commands.fmt(args.paths, check_only=args.check_only)
+    return commands.fmt(args.paths, check_only=args.check_only, selection=options.selection(args))
 
 
 def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
@@ -149,7 +151,11 @@ def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 def _run_ls(args: argparse.Namespace) -> int:
     selection = options.query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
     return commands.ls(
-        args.paths, query=selection, output_format=args.output_format, workers=args.workers
+        args.paths,
+        query=selection,
+        output_format=args.output_format,
+        selection=options.selection(args),
+        workers=args.workers,
     )
 
 
@@ -198,6 +204,7 @@ def _run_stats(args: argparse.Namespace) -> int:
         query=options.query(args),
         output_format=args.output_format,
         top=args.top,
+        selection=options.selection(args),
         workers=args.workers,
     )
 

@@ -15,6 +15,7 @@ from textwrap import dedent, indent
 from typing import Final, NoReturn
 
 from newsfeed._cli import commands
+from newsfeed._cli.files import DEFAULT_SELECTION, Selection
 from newsfeed._errors import QueryError
 from newsfeed._format.timestamps import to_aware_datetime
 
@@ -30,6 +31,7 @@ __all__ = [
     "only_stdin",
     "path_or_stdin",
     "query",
+    "selection",
 ]
 
 SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for add_subparsers()
@@ -107,8 +109,39 @@ def add_command(  # noqa: PLR0913 -- keyword-only parts of one command declarati
         help="an article file, or a folder searched for **/*.md"
         + (", or - to read one article from stdin" if stdin else ""),
     )
+    found = command.add_argument_group(
+        "choosing the files of folders (a file named as a PATH is always read)"
+    )
+    found.add_argument(
+        "--include",
+        metavar="GLOB",
+        action="append",
+        type=_glob,
+        help="read the files whose name matches GLOB (default: *.md); repeat for any of several",
+    )
+    found.add_argument(
+        "--exclude",
+        metavar="GLOB",
+        action="append",
+        type=_glob,
+        help="skip the files and folders whose name matches GLOB, or whose path from the "
+        "folder given does if GLOB has a slash; repeat for several. Hidden folders, venv, "
+        "node_modules, README, CHANGELOG and CONTRIBUTING files are skipped too",
+    )
     command.set_defaults(command_parser=command)
     return command
+
+
+def _glob(text: str) -> str:
+    if not text.strip("/"):
+        raise argparse.ArgumentTypeError(f"not a file name pattern: {text!r}")
+    return text
+
+
+def selection(args: argparse.Namespace) -> Selection:
+    """Return which files of a folder to read, from ``--include`` and ``--exclude``."""
+    include = DEFAULT_SELECTION.include if args.include is None else tuple(args.include)
+    return Selection(include=include, exclude=tuple(args.exclude or ()))
 
 
 def add_selection(command: argparse.ArgumentParser) -> None:
