@@ -24,8 +24,9 @@ from newsfeed._cli.files import (
     load_feed,
     problem_from,
 )
-from newsfeed._cli.render import write_feed
+from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
+from newsfeed._cli.terminal import printable, terminal_width
 from newsfeed._errors import NewsfeedError
 from newsfeed._feed.feed import Feed
 from newsfeed._files.writing import dump
@@ -138,16 +139,19 @@ def fmt(
             continue
         if check_only:
             changed += 1
-            print(f"would reformat {path}")
+            print(f"would reformat {printable(str(path))}")
             continue
         try:
             dump(article, path)
         except OSError as error:
             failed += 1
-            print(f"error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            print(
+                f"error: cannot write {printable(str(path))}: {error.strerror or error}",
+                file=sys.stderr,
+            )
             continue
         changed += 1
-        print(f"reformatted {path}")
+        print(f"reformatted {printable(str(path))}")
     _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
 
@@ -274,11 +278,12 @@ def _report_failures(problems: Sequence[Problem], *, what: str) -> int:
     return EXIT_OK
 
 
-def ls(
+def ls(  # noqa: PLR0913 -- keyword-only, one per option of the command
     paths: Sequence[Path],
     *,
     query: Query,
     output_format: str = "table",
+    columns: Sequence[str] = DEFAULT_COLUMNS,
     selection: Selection = DEFAULT_SELECTION,
     workers: int = 1,
 ) -> int:
@@ -289,7 +294,13 @@ def ls(
     """
     feed, problems = _load(paths, selection=selection, workers=workers)
     selected = query.apply(feed)
-    write_feed(selected, sys.stdout, output_format=output_format)
+    write_feed(
+        selected,
+        sys.stdout,
+        output_format=output_format,
+        columns=columns,
+        width=terminal_width(),
+    )
     if output_format == "table":
         print(f"{len(selected)} of {_plural(len(feed), 'article')}", file=sys.stderr)
     return _report_failures(problems, what="the listing")

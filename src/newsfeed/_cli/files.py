@@ -13,6 +13,7 @@ from typing import Final
 
 import attrs
 
+from newsfeed._cli.terminal import printable
 from newsfeed._errors import LoadFailure, NewsfeedError, ParseError, ValidationError
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import load_dir
@@ -110,7 +111,7 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        """Return ``file:line: field: message``, leaving out what is unknown.
+        """Return ``file:line: field: message``, leaving out what is unknown, escaped for people.
 
         A problem without a line (an unreadable or oversized file) reads
         ``file: field: message``; one that concerns no single field (a YAML
@@ -118,7 +119,8 @@ class Problem:
         """
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         field = "" if self.field is None else f" {self.field}:"
-        return f"{where}:{field} {self.message}"
+        # For people: a file name, key or message cannot drive the terminal.
+        return printable(f"{where}:{field} {self.message}")
 
     def to_json(self) -> dict[str, object]:
         """Return the problem as a JSON-ready mapping."""

@@ -17,7 +17,7 @@ from textwrap import dedent
 from newsfeed import __version__
 from newsfeed._cli import commands, options
 from newsfeed._cli.options import SubParsers, add_command, add_selection, count
-from newsfeed._cli.render import FORMATS, TOPIC_SEPARATOR
+from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS, FORMATS, TOPIC_SEPARATOR
 from newsfeed._feed.criteria import SORT_KEYS
 
 __all__ = ["main", "parser"]
@@ -110,9 +110,12 @@ def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             Without --sort, articles come in the order read: each folder's
             files sorted by path.
 
-            Formats: "table" (published, quality, provider, title; a count
-            goes to stderr), "json" (a list of records), "csv" (one row per
-            record, topics joined by "{TOPIC_SEPARATOR}") and "paths" (one file per line).
+            Formats: "table" (published, quality, provider, title, or the
+            --columns given, fitted to the terminal's width by cutting the
+            title; a count goes to stderr), "json" (a list of records),
+            "jsonl" (one record per line), "csv" (one row per record, topics
+            joined by "{TOPIC_SEPARATOR}") and "paths" (one file per line). Control
+            characters are escaped in the table, never in the other formats.
 
             A file that fails to load is named on stderr after the listing,
             which still holds every good article, and the command exits 1.
@@ -123,6 +126,7 @@ def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed ls articles/ --provider reuters.com --min-quality 80 --published
             newsfeed ls articles/ --sort quality --reverse --limit 10
             newsfeed ls articles/ --until 2020-07-01 --format csv > june.csv
+            newsfeed ls articles/ --columns published_at,provider_domain,web_url
             newsfeed ls articles/ --topic AI --format paths | xargs grep -l Rekognition
         """,
     )
@@ -141,19 +145,31 @@ def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
     order.add_argument(
         "--format",
         dest="output_format",
-        choices=tuple(FORMATS),
+        choices=FORMATS,
         default="table",
         help="output format (default: table)",
+    )
+    order.add_argument(
+        "--columns",
+        metavar="NAMES",
+        type=options.column_names,
+        help="the table's columns, comma-separated (default: "
+        + ",".join(DEFAULT_COLUMNS)
+        + "), from: "
+        + ", ".join(COLUMNS),
     )
     command.set_defaults(run=_run_ls)
 
 
 def _run_ls(args: argparse.Namespace) -> int:
     selection = options.query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
+    if args.columns is not None and args.output_format != "table":
+        options.fail(args, "argument --columns: only the table has columns to pick")
     return commands.ls(
         args.paths,
         query=selection,
         output_format=args.output_format,
+        columns=args.columns or DEFAULT_COLUMNS,
         selection=options.selection(args),
         workers=args.workers,
     )

@@ -16,6 +16,7 @@ from typing import Final, NoReturn
 
 from newsfeed._cli import commands
 from newsfeed._cli.files import DEFAULT_SELECTION, Selection
+from newsfeed._cli.render import COLUMNS
 from newsfeed._errors import QueryError
 from newsfeed._format.timestamps import to_aware_datetime
 
@@ -23,6 +24,7 @@ __all__ = [
     "SubParsers",
     "add_command",
     "add_selection",
+    "column_names",
     "count",
     "existing_path",
     "fail",
@@ -57,6 +59,20 @@ def only_stdin(args: argparse.Namespace) -> bool:
     if len(args.paths) > 1:
         fail(args, "'-' (stdin) must be the only path")
     return True
+
+
+def column_names(text: str) -> tuple[str, ...]:
+    """Parse ``--columns``: names of :data:`~newsfeed._cli.render.COLUMNS`, comma-separated."""
+    names = tuple(name.strip() for name in text.split(","))
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown column {unknown[0]!r}; choose from: {', '.join(COLUMNS)}"
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"column {repeated[0]!r} is given twice")
+    return names
 
 
 def instant(text: str) -> datetime:
