@@ -188,6 +188,30 @@ class TestPackage:
         assert own
         assert set(own) == {project["name"]}
 
+    def test_notebook_extra_draws_a_jupyter_bar(self) -> None:
+        """The `notebook` extra brings tqdm and ipywidgets, which tqdm.auto's widget bar needs."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        names = {
+            requirement.split(">", 1)[0].split("[", 1)[0]
+            for requirement in project["optional-dependencies"]["notebook"]
+        }
+
+        assert names == {"tqdm", "ipywidgets"}
+
+    def test_readme_names_the_python_versions(self) -> None:
+        """The README says which Python versions are supported, as the classifiers do."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        versions = [
+            classifier.rsplit(" :: ", 1)[1]
+            for classifier in project["classifiers"]
+            if classifier.startswith("Programming Language :: Python :: 3.")
+        ]
+
+        assert project["requires-python"] == ">=3.11"
+        assert "Python 3.11 and later" in readme
+        assert f"CPython {', '.join(versions[:-1])} and {versions[-1]}" in readme
+
     def test_py_typed(self) -> None:
         """The package ships a py.typed marker (PEP 561)."""
         assert resources.files("newsfeed").joinpath("py.typed").is_file()
