@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import tomllib
 import types
 from datetime import UTC, datetime
@@ -215,3 +218,58 @@ class TestPackage:
     def test_py_typed(self) -> None:
         """The package ships a py.typed marker (PEP 561)."""
         assert resources.files("newsfeed").joinpath("py.typed").is_file()
+
+
+@pytest.fixture(scope="module")
+def api_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the API reference as Sphinx renders it to text."""
+    out = tmp_path_factory.mktemp("docs")
+    subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
+        [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(ROOT / "docs"), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return (out / "api.txt").read_text(encoding="utf-8")
+
+
+class TestApiPage:
+    """The rendered API reference speaks in public names and describes what errors carry."""
+
+    def test_no_private_names(self, api_page: str) -> None:
+        """No private module, underscore type or internal alias shows in the rendered page."""
+        assert re.findall(r"newsfeed\._[a-z]\w*", api_page) == []
+        assert re.findall(r"(?<![\w.])_[A-Z]\w*", api_page) == []
+        assert "ErrorMode" not in api_page
+
+    @pytest.mark.parametrize(
+        ("error", "attributes"),
+        [
+            ("ParseError", ("reason", "source", "field", "line")),
+            ("FeedLoadError", ("failures", "total")),
+            ("LoadFailure", ("path", "error")),
+        ],
+    )
+    def test_error_attributes_are_described(
+        self, api_page: str, error: str, attributes: tuple[str, ...]
+    ) -> None:
+        """Each attribute of an error gets its own entry, with its type, under the error."""
+        start = api_page.index(f"newsfeed.{error}(")
+        end = re.compile(r"^(class|exception) ", re.MULTILINE).search(api_page, start + 1)
+        section = api_page[start : None if end is None else end.start()]
+        for attribute in attributes:
+            assert re.search(rf"^   {attribute}: \S", section, re.MULTILINE), attribute
+
+
+class TestUserPages:
+    """The documentation speaks to users, not to the project's maintainers."""
+
+    @pytest.mark.parametrize(
+        "page", sorted((ROOT / "docs").glob("*.md")), ids=lambda page: page.name
+    )
+    def test_no_maintainer_notes(self, page: Path) -> None:
+        """No page names the project's issues or weighs the tools the docs are built with."""
+        text = page.read_text(encoding="utf-8").casefold()
+
+        for phrase in ("the speed issue", "mkdocs", "mkdocstrings"):
+            assert phrase not in text, phrase
