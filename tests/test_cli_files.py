@@ -192,6 +192,20 @@ class TestExcludeAndInclude:
             folder, *options, capsys=capsys
         )
 
+    def test_workers_with_files_and_folders(
+        self, folder: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With processes, a named file comes where it is named and is read once."""
+        named = str(folder / "drafts" / "c.md")
+
+        assert main(["ls", named, str(folder), "-j", "2", "--format", "paths"]) == 0
+
+        assert lines(capsys.readouterr().out) == [
+            named,
+            *(str(folder / name) for name in ("2019/a.md", "2020/b-draft.md", "2020/b.md")),
+            str(folder / "archive" / "2019" / "d.md"),
+        ]
+
     def test_named_file_is_read_whatever_the_globs(
         self, folder: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

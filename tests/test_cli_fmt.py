@@ -218,6 +218,21 @@ class TestFmtStdin:
         assert result.stderr == b"1 file reformatted\n"
         assert list(tmp_path.iterdir()) == []
 
+    def test_in_process(
+        self, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Called in process, `fmt -` writes the canonical bytes to stdout as well."""
+        monkeypatch.setattr(
+            "sys.stdin", io.TextIOWrapper(io.BytesIO(non_canonical_text().encode()))
+        )
+
+        assert main(["fmt", "-"]) == 0
+
+        assert capsysbinary.readouterr() == (
+            (FIXTURES / NASDAQ).read_bytes(),
+            b"1 file reformatted\n",
+        )
+
     def test_crlf_becomes_lf(self, tmp_path: Path) -> None:
         """Stdout gets the canonical bytes exactly: LF line ends, whatever came in."""
         crlf = (FIXTURES / NASDAQ).read_bytes().replace(b"\n", b"\r\n")

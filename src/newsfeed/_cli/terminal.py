@@ -79,7 +79,7 @@ def truncate(text: str, width: int) -> str:
         return text
     kept: list[str] = []
     used = 0
-    for char in text:
+    for char in text:  # pragma: no branch -- wider than width, so the loop stops early
         cells = _char_width(char)
         if used + cells > width - 1:
             break
