@@ -20,7 +20,7 @@ the run times:
 
 It prints microseconds per file and the ratios, and whether each target of
 the speed issue is met. It exits non-zero only when something fails, not
-when a target is missed. Needs the extra ``newsfeed[bench]``.
+when a target is missed. Needs the extra ``newsfeed-articles[bench]``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from sphinx.environment import BuildEnvironment
 project = "newsfeed"
 author = "The newsfeed developers"
 copyright = "2025, The newsfeed developers"
-release = _version("newsfeed")
+release = _version("newsfeed-articles")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
@@ -105,7 +105,27 @@ def _public_target(
     )
 
 
+#: Classes users get from newsfeed but never build: their constructor's
+#: parameters (private types among them) are not part of the API.
+_NOT_BUILT_BY_USERS = frozenset({"newsfeed.DirIterator"})
+
+
+def _no_constructor_parameters(
+    app: Sphinx, domain: str, _objtype: str, contentnode: nodes.Element
+) -> None:
+    """Keep autodoc from listing the constructor parameters of :data:`_NOT_BUILT_BY_USERS`.
+
+    Runs before autodoc merges the recorded type hints into the description.
+    """
+    signature = contentnode.parent[0]
+    fullname = f"{signature.get('module', '')}.{signature.get('fullname', '')}"
+    if domain == "py" and fullname in _NOT_BUILT_BY_USERS:
+        app.env.current_document.autodoc_annotations.pop(fullname, None)
+
+
 def setup(app: Sphinx) -> None:
     """Connect the handlers that keep the reference on public names."""
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("missing-reference", _public_target)
+    # Before autodoc's own handler (priority 500) adds the parameters.
+    app.connect("object-description-transform", _no_constructor_parameters, priority=400)

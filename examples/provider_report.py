@@ -8,7 +8,7 @@ An outlet covers a story when it published the article itself or one of its
 ``related`` items. For the N outlets that cover the most stories, the report
 prints a table and draws a chart: stories covered (as the article, as related
 coverage) beside the mean quality score of that coverage. The chart needs
-matplotlib, the optional extra ``newsfeed[plot]``; it is drawn with the Agg
+matplotlib, the optional extra ``newsfeed-articles[plot]``; it is drawn with the Agg
 backend, so no display is needed. The PNG goes to ``examples/out/providers.png``
 unless ``--output`` says otherwise.
 """
@@ -90,7 +90,7 @@ def chart(rows: list[Coverage], output: Path, *, title: str) -> None:
         import matplotlib as mpl  # noqa: PLC0415 -- an optional extra, imported when needed
     except ImportError:
         raise SystemExit(
-            "provider_report.py draws with matplotlib: pip install 'newsfeed[plot]'"
+            "provider_report.py draws with matplotlib: pip install 'newsfeed-articles[plot]'"
         ) from None
     # No display is needed (CI, servers): choose the file-only backend before pyplot loads.
     mpl.use("Agg")

@@ -20,7 +20,7 @@ It shows that articles and errors cross process boundaries cleanly:
 - an error raised inside a worker is raised again on the client, with the
   same class and attributes.
 
-It needs the optional extra ``newsfeed[dask]`` (``dask[bag]`` and ``distributed``).
+It needs the optional extra ``newsfeed-articles[dask]`` (``dask[bag]`` and ``distributed``).
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         import dask.bag  # noqa: F401, PLC0415 -- only checking that the extra is installed
         import distributed  # noqa: F401, PLC0415
     except ImportError:
-        parser.exit(2, "scale_out.py needs dask: pip install 'newsfeed[dask]'\n")
+        parser.exit(2, "scale_out.py needs dask: pip install 'newsfeed-articles[dask]'\n")
     # load_dir(errors="skip") reports its failures with one warning on this logger.
     logging.basicConfig(format="%(levelname)s:%(name)s: %(message)s", level=logging.WARNING)
     with tempfile.TemporaryDirectory() as scratch:

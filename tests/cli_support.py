@@ -37,11 +37,26 @@ def run_program(
 ) -> subprocess.CompletedProcess[str]:
     """Run *program* with *args* in *cwd*, text in UTF-8 whatever the locale."""
     return subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
-        [*program, *map(os.fspath, args)],
+        [*program, *(os.fspath(arg) for arg in args)],
         cwd=cwd,
         capture_output=True,
         text=True,
         encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "100"},
+        check=False,
+        timeout=120,
+    )
+
+
+def run_with_stdin(
+    *args: str | os.PathLike[str], stdin: bytes, cwd: Path
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m newsfeed ARGS`` with *stdin* as its input; the output stays bytes."""
+    return subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
+        [sys.executable, "-m", "newsfeed", *(os.fspath(arg) for arg in args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
         env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "100"},
         check=False,
         timeout=120,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run
+from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run, run_with_stdin
 from newsfeed._cli.files import Problem, problem_from
 from newsfeed._cli.main import main
 
@@ -171,6 +172,52 @@ class TestCheckArguments:
         err = capsys.readouterr().err
         assert err.startswith("usage: newsfeed check")
         assert f"error: argument PATH: no such file or folder: '{tmp_path / 'nope'}'" in err
+
+
+class TestCheckStdin:
+    """`newsfeed check -` checks the one article piped in."""
+
+    def test_bad_article_on_stdin(self, tmp_path: Path) -> None:
+        """Its problem is reported against `<stdin>`, with line and field; exit 1."""
+        text = (FIXTURES / NASDAQ).read_bytes().replace(b"quality: 54", b"quality: high")
+
+        result = run_with_stdin("check", "-", stdin=text, cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert result.stdout == b"<stdin>:10: quality: expected an integer, got str\n"
+        assert result.stderr == b"1 problem in 1 file checked\n"
+
+    def test_good_article_on_stdin(self, tmp_path: Path) -> None:
+        """A good article passes: nothing on stdout, exit 0."""
+        result = run_with_stdin("check", "-", stdin=(FIXTURES / NASDAQ).read_bytes(), cwd=tmp_path)
+
+        assert (result.returncode, result.stdout) == (0, b"")
+        assert result.stderr == b"1 file checked, no problems\n"
+
+    def test_json_from_stdin(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`--format json` names stdin as `<stdin>` too."""
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"no fence\n")))
+
+        assert main(["check", "--format", "json", "-"]) == 1
+
+        assert json.loads(capsys.readouterr().out) == [
+            {
+                "path": "<stdin>",
+                "line": 1,
+                "field": None,
+                "message": "the file must start with a '---' line",
+            }
+        ]
+
+    def test_stdin_must_be_alone(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """`-` beside another path is a usage error: exit 2, nothing read."""
+        copy_fixtures(tmp_path)
+
+        assert main(["check", "-", str(tmp_path)]) == 2
+
+        assert "newsfeed check: error: '-' (stdin) must be the only path" in capsys.readouterr().err
 
 
 class TestCheckJson:

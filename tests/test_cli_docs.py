@@ -12,6 +12,8 @@ from newsfeed._cli.main import main
 
 ROOT = Path(__file__).parent.parent
 PAGE = ROOT / "docs" / "cli.md"
+#: The terminal width the page's sessions are shown in.
+PAGE_WIDTH = 100
 _CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 
 
@@ -40,10 +42,14 @@ class TestDocumentedSessions:
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        """The command exits 0 and prints the block's output (stdout, then stderr)."""
+        """The command exits 0 and prints the block's output (stdout, then stderr).
+
+        The page shows a terminal 100 columns wide.
+        """
         prompt, program, *args = shlex.split(command)
         assert (prompt, program) == ("$", "newsfeed")
         monkeypatch.chdir(ROOT)
+        monkeypatch.setenv("COLUMNS", str(PAGE_WIDTH))
 
         assert main(args) == 0
 

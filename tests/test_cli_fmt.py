@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 
-from cli_support import FIXTURES, NASDAQ, OBSERVER, copy_fixtures, lines, non_canonical_text, run
+from cli_support import (
+    FIXTURES,
+    NASDAQ,
+    OBSERVER,
+    copy_fixtures,
+    lines,
+    non_canonical_text,
+    run,
+    run_with_stdin,
+)
 from newsfeed._cli.main import main
 
 #: A modification time far in the past: a file written by the test run cannot have it.
@@ -194,3 +204,119 @@ class TestFmtInProcess:
             f"error: cannot write {messy}: Permission denied",
             "2 files left unchanged, 1 file failed to load (left untouched)",
         ]
+
+
+class TestFmtStdin:
+    """`newsfeed fmt -` formats stdin to stdout, like black."""
+
+    def test_messy_text_comes_out_canonical(self, tmp_path: Path) -> None:
+        """The canonical bytes go to stdout, the summary to stderr; no file is written."""
+        result = run_with_stdin("fmt", "-", stdin=non_canonical_text().encode(), cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert result.stdout == (FIXTURES / NASDAQ).read_bytes()
+        assert result.stderr == b"1 file reformatted\n"
+        assert list(tmp_path.iterdir()) == []
+
+    def test_in_process(
+        self, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Called in process, `fmt -` writes the canonical bytes to stdout as well."""
+        monkeypatch.setattr(
+            "sys.stdin", io.TextIOWrapper(io.BytesIO(non_canonical_text().encode()))
+        )
+
+        assert main(["fmt", "-"]) == 0
+
+        assert capsysbinary.readouterr() == (
+            (FIXTURES / NASDAQ).read_bytes(),
+            b"1 file reformatted\n",
+        )
+
+    def test_crlf_becomes_lf(self, tmp_path: Path) -> None:
+        """Stdout gets the canonical bytes exactly: LF line ends, whatever came in."""
+        crlf = (FIXTURES / NASDAQ).read_bytes().replace(b"\n", b"\r\n")
+
+        result = run_with_stdin("fmt", "-", stdin=crlf, cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert result.stdout == (FIXTURES / NASDAQ).read_bytes()
+
+    def test_canonical_text_passes_through(self, tmp_path: Path) -> None:
+        """Canonical input comes out unchanged, and says so."""
+        text = (FIXTURES / OBSERVER).read_bytes()
+
+        result = run_with_stdin("fmt", "-", stdin=text, cwd=tmp_path)
+
+        assert (result.returncode, result.stdout) == (0, text)
+        assert result.stderr == b"1 file left unchanged\n"
+
+    def test_broken_input_comes_out_unchanged(self, tmp_path: Path) -> None:
+        """Input that fails to load goes to stdout as it came, the error to stderr; exit 1."""
+        broken = b"---\r\ntitle: 'unclosed\r\n---\r\n\xff"
+
+        result = run_with_stdin("fmt", "-", stdin=broken, cwd=tmp_path)
+
+        assert result.returncode == 1
+        assert result.stdout == broken
+        assert result.stderr.decode().splitlines() == [
+            f"error: cannot format <stdin>:4: {NOT_UTF8}",
+            "1 file failed to load (left untouched)",
+        ]
+
+    def test_oversized_input_comes_out_whole(
+        self, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Input past the size limit is refused, and every byte of it still passed on."""
+        monkeypatch.setattr("newsfeed._cli.commands.MAX_FILE_BYTES", 100)
+        monkeypatch.setattr("newsfeed._format.reading.MAX_FILE_BYTES", 100)
+        text = (FIXTURES / NASDAQ).read_bytes()
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text)))
+
+        assert main(["fmt", "-"]) == 1
+
+        out, err = capsysbinary.readouterr()
+        assert out == text
+        assert err.splitlines()[0] == b"error: cannot format <stdin>: text is longer than 100 bytes"
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            pytest.param(
+                non_canonical_text(),
+                (1, "would reformat <stdin>\n", "1 file would be reformatted\n"),
+                id="would change",
+            ),
+            pytest.param(
+                (FIXTURES / NASDAQ).read_text(encoding="utf-8"),
+                (0, "", "1 file would be left unchanged\n"),
+                id="canonical",
+            ),
+            pytest.param(
+                "nope\n",
+                (
+                    1,
+                    "",
+                    (
+                        "error: cannot format <stdin>:1: the file must start with a '---' line\n"
+                        "1 file failed to load (left untouched)\n"
+                    ),
+                ),
+                id="broken",
+            ),
+        ],
+    )
+    def test_check_writes_no_text(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        text: str,
+        expected: tuple[int, str, str],
+    ) -> None:
+        """`fmt --check -` says whether the input would change, and writes none of it."""
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+        code, out, err = expected
+
+        assert main(["fmt", "--check", "-"]) == code
+
+        assert capsys.readouterr() == (out, err)

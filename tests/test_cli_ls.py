@@ -12,6 +12,7 @@ import pytest
 import newsfeed
 from cli_support import CORPUS_ORDER, NASDAQ, OBSERVER, lines, make_corpus, run
 from newsfeed._cli.main import main
+from newsfeed._cli.options import in_flag_names
 
 OBSERVER_TITLE = "Amazon bans police use of its face recognition for a year | Charlotte Observer"
 BAD_DATE = "not an ISO-8601 timestamp: 'next tuesday'"
@@ -197,13 +198,17 @@ class TestBadCriteria:
             (("--min-quality", "high"), "argument --min-quality: invalid int value: 'high'"),
             (
                 ("--since", "2020-07-01", "--until", "2020-06-01"),
-                "until (2020-06-01T00:00:00+00:00) is earlier than since",
+                "--until (2020-06-01T00:00:00+00:00) is earlier than --since (2020-07-01",
             ),
-            (("--min-quality", "50", "--max-quality", "10"), "max_quality (10) is lower"),
-            (("--sort", "popularity"), "unknown sort key 'popularity'; use one of: "),
+            (
+                ("--min-quality", "50", "--max-quality", "10"),
+                "--max-quality (10) is lower than --min-quality (50)",
+            ),
+            (("--sort", "popularity"), "argument --sort: invalid choice: 'popularity' (choose"),
             (("--limit", "-1"), "argument --limit: must be at least 0, got -1"),
             (("--limit", "many"), "argument --limit: not a whole number: 'many'"),
-            (("--topic", " "), "topic must not be empty"),
+            (("--topic", " "), "--topic must not be empty"),
+            (("--provider", "a", "--provider", ""), "--provider must not be empty"),
             (
                 ("--published", "--unpublished"),
                 "argument --unpublished: not allowed with argument --published",
@@ -243,6 +248,37 @@ class TestBadCriteria:
         assert lines(result.stderr)[-1] == (
             "newsfeed ls: error: argument --since: not an ISO-8601 date or time: "
             "'yesterday' (try 2020-06-11 or 2020-06-11T12:00:00Z)"
+        )
+
+
+class TestFlagNames:
+    """Messages about criteria name the flags the user typed, not Feed.filter's keywords."""
+
+    @pytest.mark.parametrize(
+        ("message", "expected"),
+        [
+            (
+                "max_quality (10) is lower than min_quality (50)",
+                "--max-quality (10) is lower than --min-quality (50)",
+            ),
+            (
+                "until (2020) is earlier than since (2021)",
+                "--until (2020) is earlier than --since (2021)",
+            ),
+            ("topic must not be empty", "--topic must not be empty"),
+            ("provider: give at least one value", "--provider: give at least one value"),
+        ],
+    )
+    def test_api_names_become_flags(self, message: str, expected: str) -> None:
+        """Each criterion's keyword is rewritten as its flag."""
+        assert in_flag_names(message) == expected
+
+    def test_values_and_longer_names_are_kept(self) -> None:
+        """Quoted values and names that merely contain a keyword are left alone."""
+        message = "topic must be a string, got 'since topic' or \"until\" in provider_name --since"
+
+        assert in_flag_names(message) == (
+            "--topic must be a string, got 'since topic' or \"until\" in provider_name --since"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 import newsfeed
-from cli_support import NASDAQ, copy_fixtures, lines, run, run_program, write_article
+from cli_support import NASDAQ, copy_fixtures, lines, run, run_program
 from newsfeed._cli.main import main
 
 ROOT = Path(__file__).parent.parent
@@ -81,21 +82,26 @@ class TestEntryPoints:
         ]
 
     def test_closed_pipe_ends_quietly(self, tmp_path: Path) -> None:
-        """A reader that goes away (`newsfeed ls | head`) gets no traceback, and the exit is 1."""
-        # More output than a pipe buffers, so the write fails whenever the reader closes.
-        for index in range(80):
-            write_article(tmp_path / f"{index:02d}.md", title=f"Story {index}")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "newsfeed", "ls", ".", "--format", "json"],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+        """A reader that leaves early (`newsfeed ls | head -1`) gets no traceback; the exit is 0."""
+        text = (ROOT / "tests" / "fixtures" / NASDAQ).read_bytes()
+        for index in range(400):
+            (tmp_path / f"{index:03d}.md").write_bytes(text)
+        command = [sys.executable, "-m", "newsfeed", "ls", ".", "--format", "json"]
+        whole = subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
+            command, cwd=tmp_path, capture_output=True, check=True
+        ).stdout
+        # More output than a pipe buffers, so the writer is still writing when the reader leaves.
+        assert len(whole) > 4 * 65536
+        process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments, no shell
+            command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert process.stdout is not None
+        first = process.stdout.readline()
         process.stdout.close()
         _, err = process.communicate(timeout=120)
 
-        assert process.returncode == 1
+        assert first == b"[\n"
+        assert process.returncode == 0
         assert err == b""
 
 
@@ -151,6 +157,36 @@ class TestPreCommitHooks:
             assert hook["entry"] == f"newsfeed {command}"
             assert hook["language"] == "python"
             assert hook["files"] == r"\.md$"
+
+    @pytest.mark.parametrize("hook_id", ["newsfeed-check", "newsfeed-fmt"])
+    @pytest.mark.parametrize(
+        ("path", "selected"),
+        [
+            ("README.md", False),
+            ("readme.md", False),
+            ("docs/Readme.md", False),
+            ("articles/2020/CHANGELOG.md", False),
+            ("CONTRIBUTING.md", False),
+            ("contributing.md", False),
+            ("articles/2020-06-11-amazon.md", True),
+            ("articles/readme-of-the-week.md", True),
+            ("articles/my-changelog.md", True),
+            ("README.txt", False),
+            ("notes.md.bak", False),
+        ],
+    )
+    def test_default_exclude(self, hook_id: str, path: str, *, selected: bool) -> None:
+        """README, CHANGELOG and CONTRIBUTING files in any folder and case are not passed on.
+
+        pre-commit passes a staged file when `files` matches it and `exclude`
+        does not, both with `re.search` on its path from the repository root.
+        """
+        hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+        hook = next(hook for hook in hooks if hook["id"] == hook_id)
+
+        passed = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
+
+        assert passed is selected
 
     def test_entry_is_the_console_script(self) -> None:
         """The hooks' `newsfeed` is the script pyproject.toml installs."""

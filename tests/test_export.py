@@ -564,7 +564,9 @@ class TestMissingExtras:
         """The message says which call needs what, and the pip command for the extra."""
         monkeypatch.setitem(sys.modules, module, None)
 
-        with pytest.raises(ImportError, match=rf"pip install 'newsfeed\[{extra}\]'") as caught:
+        with pytest.raises(
+            ImportError, match=rf"pip install 'newsfeed-articles\[{extra}\]'"
+        ) as caught:
             call()  # type: ignore[operator]
 
         assert caught.value.name == module

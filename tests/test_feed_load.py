@@ -313,7 +313,7 @@ class TestProgress:
 
         monkeypatch.setattr(dir_module, "load", spy)
         for function in (newsfeed.load_dir, newsfeed.iter_dir):
-            with pytest.raises(ImportError, match=r"pip install 'newsfeed\[progress\]'"):
+            with pytest.raises(ImportError, match=r"pip install 'newsfeed-articles\[progress\]'"):
                 function(corpus_dir, progress=True)
         assert calls == []
         # The spy does see reads, and loading without a bar still works.

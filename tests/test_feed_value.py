@@ -160,7 +160,7 @@ class TestDataFrame:
     def test_without_pandas(self, feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without pandas the ImportError names the extra to install."""
         monkeypatch.setitem(sys.modules, "pandas", None)
-        with pytest.raises(ImportError, match=r"pip install 'newsfeed\[pandas\]'"):
+        with pytest.raises(ImportError, match=r"pip install 'newsfeed-articles\[pandas\]'"):
             feed.to_dataframe()
 
 

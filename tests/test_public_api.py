@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import tomllib
 import types
 from datetime import UTC, datetime
 from importlib import resources
 from importlib.metadata import version
+from pathlib import Path
 
 import attrs
 import pytest
@@ -37,6 +42,7 @@ CONTRACT = (
 )
 
 
+ROOT = Path(__file__).parent.parent
 STAMP = datetime(2020, 1, 1, tzinfo=UTC)
 
 
@@ -171,10 +177,103 @@ class TestPackage:
     """Version and typing metadata ship with the package."""
 
     def test_version(self) -> None:
-        """`__version__` is the installed distribution's version string."""
+        """`__version__` is the version of the installed distribution, newsfeed-articles."""
         assert isinstance(newsfeed.__version__, str)
-        assert newsfeed.__version__ == version("newsfeed")
+        assert newsfeed.__version__ == version("newsfeed-articles")
+
+    def test_extras_name_the_project_itself(self) -> None:
+        """Extras that pull in other extras name this distribution, not the unrelated `newsfeed`."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        own = [
+            requirement.split("[", 1)[0]
+            for requirements in project["optional-dependencies"].values()
+            for requirement in requirements
+            if requirement.startswith("newsfeed")
+        ]
+
+        assert project["name"] == "newsfeed-articles"
+        assert own
+        assert set(own) == {project["name"]}
+
+    def test_notebook_extra_draws_a_jupyter_bar(self) -> None:
+        """The `notebook` extra brings tqdm and ipywidgets, which tqdm.auto's widget bar needs."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        names = {
+            requirement.split(">", 1)[0].split("[", 1)[0]
+            for requirement in project["optional-dependencies"]["notebook"]
+        }
+
+        assert names == {"tqdm", "ipywidgets"}
+
+    def test_readme_names_the_python_versions(self) -> None:
+        """The README says which Python versions are supported, as the classifiers do."""
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        versions = [
+            classifier.rsplit(" :: ", 1)[1]
+            for classifier in project["classifiers"]
+            if classifier.startswith("Programming Language :: Python :: 3.")
+        ]
+
+        assert project["requires-python"] == ">=3.11"
+        assert "Python 3.11 and later" in readme
+        assert f"CPython {', '.join(versions[:-1])} and {versions[-1]}" in readme
 
     def test_py_typed(self) -> None:
         """The package ships a py.typed marker (PEP 561)."""
         assert resources.files("newsfeed").joinpath("py.typed").is_file()
+
+
+@pytest.fixture(scope="module")
+def api_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the API reference as Sphinx renders it to text."""
+    out = tmp_path_factory.mktemp("docs")
+    subprocess.run(  # noqa: S603 -- our own interpreter and arguments, no shell
+        [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(ROOT / "docs"), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return (out / "api.txt").read_text(encoding="utf-8")
+
+
+class TestApiPage:
+    """The rendered API reference speaks in public names and describes what errors carry."""
+
+    def test_no_private_names(self, api_page: str) -> None:
+        """No private module, underscore type or internal alias shows in the rendered page."""
+        assert re.findall(r"newsfeed\._[a-z]\w*", api_page) == []
+        assert re.findall(r"(?<![\w.])_[A-Z]\w*", api_page) == []
+        assert "ErrorMode" not in api_page
+
+    @pytest.mark.parametrize(
+        ("error", "attributes"),
+        [
+            ("ParseError", ("reason", "source", "field", "line")),
+            ("FeedLoadError", ("failures", "total")),
+            ("LoadFailure", ("path", "error")),
+        ],
+    )
+    def test_error_attributes_are_described(
+        self, api_page: str, error: str, attributes: tuple[str, ...]
+    ) -> None:
+        """Each attribute of an error gets its own entry, with its type, under the error."""
+        start = api_page.index(f"newsfeed.{error}(")
+        end = re.compile(r"^(class|exception) ", re.MULTILINE).search(api_page, start + 1)
+        section = api_page[start : None if end is None else end.start()]
+        for attribute in attributes:
+            assert re.search(rf"^   {attribute}: \S", section, re.MULTILINE), attribute
+
+
+class TestUserPages:
+    """The documentation speaks to users, not to the project's maintainers."""
+
+    @pytest.mark.parametrize(
+        "page", sorted((ROOT / "docs").glob("*.md")), ids=lambda page: page.name
+    )
+    def test_no_maintainer_notes(self, page: Path) -> None:
+        """No page names the project's issues or weighs the tools the docs are built with."""
+        text = page.read_text(encoding="utf-8").casefold()
+
+        for phrase in ("the speed issue", "mkdocs", "mkdocstrings"):
+            assert phrase not in text, phrase

@@ -28,7 +28,7 @@ from newsfeed._format.reading import loads
 from newsfeed._format.writing import dumps
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
 
-__version__ = _version("newsfeed")
+__version__ = _version("newsfeed-articles")
 
 __all__ = [
     "Article",

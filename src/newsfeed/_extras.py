@@ -9,7 +9,7 @@ from typing import Final
 __all__ = ["INSTALL_HINT", "require"]
 
 #: How to install an extra; the one place that names the distribution.
-INSTALL_HINT: Final = "pip install 'newsfeed[{extra}]'"
+INSTALL_HINT: Final = "pip install 'newsfeed-articles[{extra}]'"
 
 
 def require(module: str, *, extra: str, feature: str) -> ModuleType:

@@ -7,28 +7,56 @@ and its diagnostics and summary to stderr, and returns the exit code.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Final
 
 import attrs
 
-from newsfeed._cli.files import Problem, article_files, load_feed, problem_from
-from newsfeed._cli.render import write_feed
+from newsfeed._cli.files import (
+    DEFAULT_SELECTION,
+    Problem,
+    Selection,
+    article_listing,
+    load_feed,
+    problem_from,
+)
+from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
+from newsfeed._cli.terminal import printable, terminal_width
 from newsfeed._errors import NewsfeedError
 from newsfeed._feed.feed import Feed
+from newsfeed._files.reading import read_file
 from newsfeed._files.writing import dump
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
 from newsfeed._format.writing import dumps
+from newsfeed._model import Article
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "Query", "check", "fmt", "ls", "stats"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "STDIN",
+    "STDIN_NAME",
+    "Query",
+    "check",
+    "fmt",
+    "fmt_stdin",
+    "formatted_text",
+    "ls",
+    "stats",
+]
 
 #: Every file was fine.
 EXIT_OK = 0
 #: Some file had a problem, or (``fmt --check``) would change.
 EXIT_PROBLEMS = 1
+#: The path ``-``: one article read from stdin (``check -``, ``fmt -``).
+STDIN: Final = Path("-")
+#: How messages name the article read from stdin.
+STDIN_NAME: Final = "<stdin>"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -39,29 +67,46 @@ def _warn(message: str) -> None:
     print(f"newsfeed: {message}", file=sys.stderr)
 
 
-def _files_or_warn(paths: Sequence[Path]) -> list[Path]:
-    files = article_files(paths)
-    if not files:
-        _warn("no article files found (a folder is searched for **/*.md)")
-    return files
+def _files_or_warn(paths: Sequence[Path], selection: Selection) -> tuple[list[Path], list[Problem]]:
+    """Return the files to read and the problems of those found but not to be read."""
+    if list(paths) == [STDIN]:
+        return [STDIN], []
+    files, problems = article_listing(paths, selection)
+    if not files and not problems:
+        _warn(f"no article files found (a folder is searched for {selection.describe()})")
+    return files, problems
 
 
 def _read(path: Path) -> bytes:
-    with path.open("rb") as file:
-        # One byte past the limit, so that loads refuses an oversized file
-        # without this reading all of it.
-        return file.read(MAX_FILE_BYTES + 1)
+    # One byte past the limit, so that loads refuses an oversized file
+    # without this reading all of it.
+    if path == STDIN:
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    # Regular files only: a FIFO named x.md would block for ever.
+    return read_file(path)
 
 
-def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
+def _name(path: Path) -> str | Path:
+    """Return how messages name the file at *path*."""
+    return STDIN_NAME if path == STDIN else path
+
+
+def check(
+    paths: Sequence[Path],
+    *,
+    output_format: str = "text",
+    selection: Selection = DEFAULT_SELECTION,
+) -> int:
     """Validate every file; print one line per bad file (or a JSON list)."""
-    files = _files_or_warn(paths)
-    problems: list[Problem] = []
+    files, problems = _files_or_warn(paths, selection)
+    if output_format == "text":
+        for problem in problems:
+            print(problem.render())
     for path in files:
         try:
-            loads(_read(path), source=path)
-        except (NewsfeedError, OSError) as error:
-            problem = problem_from(error, path)
+            loads(_read(path), source=_name(path))
+        except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
+            problem = problem_from(error, _name(path))
             problems.append(problem)
             if output_format == "text":
                 print(problem.render())
@@ -75,20 +120,24 @@ def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
+def fmt(
+    paths: Sequence[Path], *, check_only: bool = False, selection: Selection = DEFAULT_SELECTION
+) -> int:
     """Rewrite every file in the canonical layout, or (*check_only*) list those that differ.
 
     A file that fails to load is never written; it is reported and counted.
     A file already canonical is not written either, so its mtime stays.
     """
-    files = _files_or_warn(paths)
-    changed = unchanged = failed = 0
+    files, refused = _files_or_warn(paths, selection)
+    changed = unchanged = 0
+    failed = len(refused)
+    for problem in refused:
+        print(f"error: cannot format {problem.render()}", file=sys.stderr)
     for path in files:
         try:
             original = _read(path)
-            article = loads(original, source=path)
-            formatted = dumps(article).encode("utf-8")
-        except (NewsfeedError, OSError) as error:
+            article, formatted = formatted_text(original, source=path)
+        except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
             failed += 1
             print(f"error: cannot format {problem_from(error, path).render()}", file=sys.stderr)
             continue
@@ -97,18 +146,67 @@ def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
             continue
         if check_only:
             changed += 1
-            print(f"would reformat {path}")
+            print(f"would reformat {printable(str(path))}")
             continue
         try:
             dump(article, path)
         except OSError as error:
             failed += 1
-            print(f"error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            print(
+                f"error: cannot write {printable(str(path))}: {error.strerror or error}",
+                file=sys.stderr,
+            )
             continue
         changed += 1
-        print(f"reformatted {path}")
+        print(f"reformatted {printable(str(path))}")
     _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+def formatted_text(original: bytes, *, source: str | Path) -> tuple[Article, bytes]:
+    """Return the article *original* holds and its text in the canonical layout.
+
+    What ``fmt`` writes for a file, and to stdout for ``fmt -``. Raises
+    :class:`~newsfeed.NewsfeedError` when *original* is not an article.
+    """
+    article = loads(original, source=source)
+    return article, dumps(article).encode("utf-8")
+
+
+def fmt_stdin(*, check_only: bool = False) -> int:
+    """Format the article on stdin to stdout, or (*check_only*) say whether it would change.
+
+    Input that fails to load goes to stdout unchanged (unless *check_only*),
+    so that an editor filtering its buffer through ``newsfeed fmt -`` never
+    loses it; the error goes to stderr and the exit code is 1.
+    """
+    original = _read(STDIN)
+    try:
+        _, formatted = formatted_text(original, source=STDIN_NAME)
+    except NewsfeedError as error:
+        print(f"error: cannot format {problem_from(error, STDIN_NAME).render()}", file=sys.stderr)
+        if not check_only:
+            _write_bytes(original)
+            # Past the size limit, loads stopped reading: pass the rest on too.
+            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+        _fmt_summary(changed=0, unchanged=0, failed=1, check_only=check_only)
+        return EXIT_PROBLEMS
+    changed = formatted != original
+    if check_only:
+        if changed:
+            print(f"would reformat {STDIN_NAME}")
+    else:
+        _write_bytes(formatted)
+    _fmt_summary(changed=int(changed), unchanged=int(not changed), failed=0, check_only=check_only)
+    return EXIT_PROBLEMS if check_only and changed else EXIT_OK
+
+
+def _write_bytes(data: bytes) -> None:
+    # The bytes as they are: the text layer would turn "\n" into the
+    # platform's line end, and the canonical layout ends lines with "\n".
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:
@@ -164,10 +262,12 @@ class Query:
         return feed if self.limit is None else feed[: self.limit]
 
 
-def _load(paths: Sequence[Path], *, workers: int) -> tuple[Feed, list[Problem]]:
-    feed, problems = load_feed(paths, workers=workers)
+def _load(
+    paths: Sequence[Path], *, selection: Selection, workers: int
+) -> tuple[Feed, list[Problem]]:
+    feed, problems = load_feed(paths, selection=selection, workers=workers)
     if not feed and not problems:
-        _warn("no article files found (a folder is searched for **/*.md)")
+        _warn(f"no article files found (a folder is searched for {selection.describe()})")
     return feed, problems
 
 
@@ -185,35 +285,48 @@ def _report_failures(problems: Sequence[Problem], *, what: str) -> int:
     return EXIT_OK
 
 
-def ls(
-    paths: Sequence[Path], *, query: Query, output_format: str = "table", workers: int = 1
+def ls(  # noqa: PLR0913 -- keyword-only, one per option of the command
+    paths: Sequence[Path],
+    *,
+    query: Query,
+    output_format: str = "table",
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    selection: Selection = DEFAULT_SELECTION,
+    workers: int = 1,
 ) -> int:
     """List the articles *query* selects, in *output_format*.
 
     Files that fail to load are named on stderr after the listing, which
     holds every good article; the exit code is then 1.
     """
-    feed, problems = _load(paths, workers=workers)
+    feed, problems = _load(paths, selection=selection, workers=workers)
     selected = query.apply(feed)
-    write_feed(selected, sys.stdout, output_format=output_format)
+    write_feed(
+        selected,
+        sys.stdout,
+        output_format=output_format,
+        columns=columns,
+        width=terminal_width(),
+    )
     if output_format == "table":
         print(f"{len(selected)} of {_plural(len(feed), 'article')}", file=sys.stderr)
     return _report_failures(problems, what="the listing")
 
 
-def stats(
+def stats(  # noqa: PLR0913 -- keyword-only, one per option of the command
     paths: Sequence[Path],
     *,
     query: Query,
     output_format: str = "text",
     top: int | None = None,
+    selection: Selection = DEFAULT_SELECTION,
     workers: int = 1,
 ) -> int:
     """Print counts by provider, topic and month, and the quality distribution.
 
     Files that fail to load are named on stderr; the exit code is then 1.
     """
-    feed, problems = _load(paths, workers=workers)
+    feed, problems = _load(paths, selection=selection, workers=workers)
     figures = FeedStats.of(query.apply(feed))
     if output_format == "json":
         print(json.dumps(to_json(figures, top=top), indent=2, ensure_ascii=False))

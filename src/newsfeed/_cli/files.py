@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePath
 from typing import Final
 
 import attrs
 
+from newsfeed._cli.terminal import printable
 from newsfeed._errors import LoadFailure, ParseError, ValidationError, failure_from
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.folder import load_dir
@@ -18,10 +21,85 @@ from newsfeed._files.listing import walk
 from newsfeed._files.reading import load
 from newsfeed._model import Article
 
-__all__ = ["PATTERN", "Problem", "article_files", "article_listing", "load_feed", "problem_from"]
+__all__ = [
+    "DEFAULT_SELECTION",
+    "PATTERN",
+    "SKIPPED_FOLDERS",
+    "Problem",
+    "Selection",
+    "article_files",
+    "article_listing",
+    "load_feed",
+    "problem_from",
+]
 
 #: The files a folder holds, as ``load_dir`` finds them.
 PATTERN: Final = "**/*.md"
+#: Folders of tools and packages, never searched unless named: their Markdown
+#: (a virtual environment's READMEs) is not articles. Hidden folders
+#: (``.git``, ``.venv``) are skipped too.
+SKIPPED_FOLDERS: Final = frozenset({".venv", "venv", "node_modules"})
+#: Markdown files of a repository that are not articles, skipped in folders in
+#: any case, as the pre-commit hooks leave them out.
+_NOT_ARTICLES: Final = re.compile(r"(readme|changelog|contributing)\.md", re.IGNORECASE)
+
+
+def _matches(pattern: str, relative: PurePath, *, whole_path_only: bool) -> bool:
+    """Say whether the glob *pattern* matches the file at *relative* (to its folder).
+
+    A pattern without a slash matches a name: the file's, or (unless
+    *whole_path_only*) any folder's on the way. One with a slash matches the
+    path from the folder given (or, unless *whole_path_only*, a folder on
+    it), and its ``*`` also spans slashes.
+    """
+    if "/" not in pattern:
+        names = relative.parts[-1:] if whole_path_only else relative.parts
+        return any(fnmatchcase(name, pattern) for name in names)
+    pattern = pattern.strip("/")
+    paths = [relative, *([] if whole_path_only else relative.parents[:-1])]
+    return any(fnmatchcase(path.as_posix(), pattern) for path in paths)
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """Which files of a folder the commands read (``--include``, ``--exclude`` and the defaults).
+
+    A file is read when its name (or, for a pattern with a slash, its path
+    from the folder given) matches an *include* glob, nothing on its path
+    matches an *exclude* glob, and it is in no hidden folder nor one of
+    :data:`SKIPPED_FOLDERS` below the folder given. README, CHANGELOG and
+    CONTRIBUTING files are left out. Files named on the command line are
+    always read.
+    """
+
+    include: tuple[str, ...] = ("*.md",)
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> str:
+        """The glob that lists a folder's candidates, before :meth:`wants` picks among them."""
+        return PATTERN if self.include == ("*.md",) else "**/*"
+
+    def describe(self) -> str:
+        """Say what a folder is searched for, for a warning that nothing was found."""
+        if self.include == ("*.md",):
+            return PATTERN
+        return " or ".join(self.include)
+
+    def wants(self, relative: PurePath) -> bool:
+        """Say whether to read the file at *relative*, its path from the folder given."""
+        folders = relative.parts[:-1]
+        if any(name.startswith(".") or name in SKIPPED_FOLDERS for name in folders):
+            return False
+        if _NOT_ARTICLES.fullmatch(relative.name):
+            return False
+        if any(_matches(glob, relative, whole_path_only=False) for glob in self.exclude):
+            return False
+        return any(_matches(glob, relative, whole_path_only=True) for glob in self.include)
+
+
+#: What a folder gives without ``--include`` or ``--exclude``.
+DEFAULT_SELECTION: Final = Selection()
 
 
 @attrs.frozen
@@ -34,7 +112,7 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        """Return ``file:line: field: message``, leaving out what is unknown.
+        """Return ``file:line: field: message``, leaving out what is unknown, escaped for people.
 
         A problem without a line (an unreadable or oversized file) reads
         ``file: field: message``; one that concerns no single field (a YAML
@@ -42,7 +120,8 @@ class Problem:
         """
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         field = "" if self.field is None else f" {self.field}:"
-        return f"{where}:{field} {self.message}"
+        # For people: a file name, key or message cannot drive the terminal.
+        return printable(f"{where}:{field} {self.message}")
 
     def to_json(self) -> dict[str, object]:
         """Return the problem as a JSON-ready mapping."""
@@ -66,20 +145,22 @@ def problem_from(error: Exception, path: str | os.PathLike[str]) -> Problem:
     return Problem(path=shown, line=None, field=None, message=f"{type(error).__name__}: {error}")
 
 
-def article_files(paths: Iterable[Path]) -> list[Path]:
+def article_files(paths: Iterable[Path], selection: Selection = DEFAULT_SELECTION) -> list[Path]:
     """Return the files *paths* name that may be read: see :func:`article_listing`."""
-    return article_listing(paths)[0]
+    return article_listing(paths, selection)[0]
 
 
-def article_listing(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+def article_listing(
+    paths: Iterable[Path], selection: Selection = DEFAULT_SELECTION
+) -> tuple[list[Path], list[Problem]]:
     """Return the files *paths* name, and the problem of each file found but not to be read.
 
-    Files are taken as given, and each folder's ``**/*.md`` as
-    :func:`newsfeed.load_dir` finds them: in its order, dangling links
-    included (so that they are reported, not skipped), hidden names skipped.
-    A link from a folder to a file outside it is not to be read: it comes
-    back as a problem. A file reached twice (named, and inside a named
-    folder) is listed once, where it first appears.
+    Files are taken as given, and each folder's files as *selection* wants
+    them, in the order :func:`newsfeed.load_dir` reads them, dangling links
+    included (so that they are reported, not skipped). A link from a folder
+    to a file outside it is not to be read: it comes back as a problem. A
+    file reached twice (named, and inside a named folder) is listed once,
+    where it first appears.
     """
     seen: set[Path] = set()
     files: list[Path] = []
@@ -88,8 +169,12 @@ def article_listing(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         refused: Mapping[str, str] = {}
         found: Sequence[str | Path] = [path]
         if path.is_dir():
-            listing = walk(path, PATTERN)
-            found, refused = listing.files, listing.refused
+            # Tools' folders are not entered at all: node_modules can be huge.
+            listing = walk(path, selection.pattern, exclude=_in_skipped_folder)
+            found = [
+                name for name in listing.files if selection.wants(Path(name).relative_to(path))
+            ]
+            refused = listing.refused
         for name in found:
             file = Path(name)
             key = file.resolve()
@@ -103,6 +188,10 @@ def article_listing(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             else:
                 files.append(file)
     return files, problems
+
+
+def _in_skipped_folder(relative: str) -> bool:
+    return relative.rsplit("/", 1)[-1] in SKIPPED_FOLDERS
 
 
 @contextlib.contextmanager
@@ -120,41 +209,48 @@ def _library_warnings_silenced() -> Iterator[None]:
         logger.removeHandler(handler)
 
 
-def load_feed(paths: Iterable[Path], *, workers: int = 1) -> tuple[Feed, list[Problem]]:
-    """Load the articles *paths* name into one feed, and describe every file that failed.
+def load_feed(
+    paths: Iterable[Path], *, selection: Selection = DEFAULT_SELECTION, workers: int = 1
+) -> tuple[Feed, list[Problem]]:
+    """Load the articles of the files :func:`article_files` lists, and describe every failure.
 
-    Folders are read with :func:`newsfeed.load_dir` (in *workers*
-    processes), files with :func:`newsfeed.load`. A file reached twice is
-    loaded once.
+    Files are read in that order, each once. With several *workers*, each
+    folder is read with :func:`newsfeed.load_dir` in that many processes
+    and what *selection* leaves out is dropped; otherwise each file is read
+    with :func:`newsfeed.load`.
     """
+    paths = list(paths)
+    files, problems = article_listing(paths, selection)
+    loaded: dict[Path, Article | LoadFailure] = {}
+    if workers > 1:
+        with _library_warnings_silenced():
+            for path in paths:
+                if path.is_dir():
+                    feed = load_dir(path, pattern=selection.pattern, errors="skip", workers=workers)
+                    loaded.update(_by_path(feed))
+                    loaded.update(_by_path(feed.errors))
     articles: list[Article] = []
-    failures: list[LoadFailure] = []
-    with _library_warnings_silenced():
-        for path in paths:
-            if path.is_dir():
-                feed = load_dir(path, pattern=PATTERN, errors="skip", workers=workers)
-                articles.extend(feed)
-                failures.extend(feed.errors)
-                continue
-            try:
-                articles.append(load(path))
-            except Exception as error:  # noqa: BLE001 -- whatever one file raises is its failure
-                failures.append(failure_from(path, error))
-    seen: set[Path] = set()
-    unique = [article for article in articles if _first_time(article.path, seen)]
-    problems = [
-        problem_from(failure.error, failure.path)
-        for failure in failures
-        if _first_time(failure.path, seen)
-    ]
-    return Feed(unique), problems
+    for file in files:
+        result = loaded.get(file.resolve())
+        if result is None:
+            result = _load_one(file)
+        if isinstance(result, LoadFailure):
+            problems.append(problem_from(result.error, result.path))
+        else:
+            articles.append(result)
+    return Feed(articles), problems
 
 
-def _first_time(path: Path | None, seen: set[Path]) -> bool:
-    if path is None:  # pragma: no cover -- loaded from a file, an article has a path
-        return True
-    key = path.resolve()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
+def _by_path(
+    items: Iterable[Article | LoadFailure],
+) -> Iterator[tuple[Path, Article | LoadFailure]]:
+    for item in items:
+        if item.path is not None:  # pragma: no branch -- loaded from a file, it has a path
+            yield item.path.resolve(), item
+
+
+def _load_one(path: Path) -> Article | LoadFailure:
+    try:
+        return load(path)
+    except Exception as error:  # noqa: BLE001 -- whatever one file raises is its failure
+        return failure_from(path, error)

@@ -12,82 +12,21 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
-from textwrap import dedent, indent
-from typing import NoReturn
+from textwrap import dedent
 
 from newsfeed import __version__
-from newsfeed._cli import commands
-from newsfeed._cli.render import FORMATS, TOPIC_SEPARATOR
-from newsfeed._errors import QueryError
+from newsfeed._cli import commands, options
+from newsfeed._cli.options import SubParsers, add_command, add_selection, count
+from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS, FORMATS, TOPIC_SEPARATOR
 from newsfeed._feed.criteria import SORT_KEYS
-from newsfeed._format.timestamps import to_aware_datetime
 
 __all__ = ["main", "parser"]
 
 EXIT_USAGE = 2
 
-_SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for add_subparsers()
 
-
-def _existing_path(text: str) -> Path:
-    path = Path(text)
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"no such file or folder: {text!r}")
-    return path
-
-
-def _instant(text: str) -> datetime:
-    try:
-        return to_aware_datetime(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not an ISO-8601 date or time: {text!r} (try 2020-06-11 or 2020-06-11T12:00:00Z)"
-        ) from None
-
-
-def _count(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-def _subparser(
-    subparsers: _SubParsers[argparse.ArgumentParser],
-    name: str,
-    *,
-    summary: str,
-    description: str,
-    examples: str,
-) -> argparse.ArgumentParser:
-    command = subparsers.add_parser(
-        name,
-        help=summary,
-        description=dedent(description).strip(),
-        epilog="examples:\n" + indent(dedent(examples).strip("\n"), "  "),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.add_argument(
-        "paths",
-        metavar="PATH",
-        nargs="+",
-        type=_existing_path,
-        help="an article file, or a folder searched for **/*.md",
-    )
-    command.set_defaults(command_parser=command)
-    return command
-
-
-def _add_check(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_check(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "check",
         summary="validate article files and report every problem",
@@ -101,7 +40,9 @@ def _add_check(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed check articles/
             newsfeed check articles/2020-06-11-amazon.md drafts/
             newsfeed check --format json articles/ > problems.json
+            newsfeed check - < article.md
         """,
+        stdin=True,
     )
     command.add_argument(
         "--format",
@@ -114,11 +55,14 @@ def _add_check(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    return commands.check(args.paths, output_format=args.output_format)
+    options.only_stdin(args)
+    return commands.check(
+        args.paths, output_format=args.output_format, selection=options.selection(args)
+    )
 
 
-def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "fmt",
         summary="rewrite article files in the canonical layout",
@@ -127,11 +71,17 @@ def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             print "reformatted FILE" for each. Files already canonical are
             not written. A file that fails to load is never touched: it is
             reported on stderr and the command exits 1.
+
+            With - as the path, the article is read from stdin and its
+            canonical text written to stdout (the input unchanged, and exit
+            1, if it fails to load).
         """,
         examples="""
             newsfeed fmt articles/
             newsfeed fmt --check articles/    # list what would change, exit 1 if any
+            newsfeed fmt - < draft.md > article.md
         """,
+        stdin=True,
     )
     command.add_argument(
         "--check",
@@ -144,103 +94,13 @@ def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_fmt(args: argparse.Namespace) -> int:
-    return commands.fmt(args.paths, check_only=args.check_only)
+    if options.only_stdin(args):
+        return commands.fmt_stdin(check_only=args.check_only)
+    return commands.fmt(args.paths, check_only=args.check_only, selection=options.selection(args))
 
 
-def _add_selection(command: argparse.ArgumentParser) -> None:
-    """Add the options that choose articles, shared by ``ls`` and ``stats``."""
-    group = command.add_argument_group("selecting articles (every given criterion must hold)")
-    group.add_argument(
-        "--since",
-        metavar="D",
-        type=_instant,
-        help="published at or after D: an ISO-8601 date (midnight UTC) or time "
-        "(UTC unless it has an offset)",
-    )
-    group.add_argument("--until", metavar="D", type=_instant, help="published before D (exclusive)")
-    group.add_argument(
-        "--topic",
-        metavar="T",
-        action="append",
-        help="has the topic T, case-insensitive, whole topics only; repeat for any of several",
-    )
-    group.add_argument(
-        "--provider",
-        metavar="P",
-        action="append",
-        help="from the provider named P or with domain P (subdomains too), case-insensitive; "
-        "repeat for any of several",
-    )
-    group.add_argument(
-        "--min-quality",
-        metavar="N",
-        type=int,
-        help="quality at least N (an article without a quality never passes a bound)",
-    )
-    group.add_argument("--max-quality", metavar="N", type=int, help="quality at most N")
-    published = group.add_mutually_exclusive_group()
-    published.add_argument(
-        "--published",
-        dest="published",
-        action="store_const",
-        const=True,
-        help="only articles marked published: true",
-    )
-    published.add_argument(
-        "--unpublished",
-        dest="published",
-        action="store_const",
-        const=False,
-        help="only articles marked published: false",
-    )
-    group.add_argument(
-        "--unique", action="store_true", help="one article per web URL (the first one read)"
-    )
-    command.add_argument(
-        "-j",
-        "--workers",
-        metavar="N",
-        type=_count(1),
-        default=1,
-        help="read folders in N processes (default: 1)",
-    )
-
-
-def _fail(args: argparse.Namespace, message: str) -> NoReturn:
-    command: argparse.ArgumentParser = args.command_parser
-    command.error(message)
-
-
-def _query(
-    args: argparse.Namespace,
-    *,
-    sort: str | None = None,
-    reverse: bool = False,
-    limit: int | None = None,
-) -> commands.Query:
-    """Build the query from the selection options; an invalid one is a usage error."""
-    try:
-        query = commands.Query(
-            since=args.since,
-            until=args.until,
-            min_quality=args.min_quality,
-            max_quality=args.max_quality,
-            provider=None if args.provider is None else tuple(args.provider),
-            topic=None if args.topic is None else tuple(args.topic),
-            published=args.published,
-            unique=args.unique,
-            sort=sort,
-            reverse=reverse,
-            limit=limit,
-        )
-        query.validate()
-    except QueryError as error:
-        _fail(args, str(error))
-    return query
-
-
-def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "ls",
         summary="list the articles that match some criteria",
@@ -250,9 +110,12 @@ def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             Without --sort, articles come in the order read: each folder's
             files sorted by path.
 
-            Formats: "table" (published, quality, provider, title; a count
-            goes to stderr), "json" (a list of records), "csv" (one row per
-            record, topics joined by "{TOPIC_SEPARATOR}") and "paths" (one file per line).
+            Formats: "table" (published, quality, provider, title, or the
+            --columns given, fitted to the terminal's width by cutting the
+            title; a count goes to stderr), "json" (a list of records),
+            "jsonl" (one record per line), "csv" (one row per record, topics
+            joined by "{TOPIC_SEPARATOR}") and "paths" (one file per line). Control
+            characters are escaped in the table, never in the other formats.
 
             A file that fails to load is named on stderr after the listing,
             which still holds every good article, and the command exits 1.
@@ -263,39 +126,57 @@ def _add_ls(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed ls articles/ --provider reuters.com --min-quality 80 --published
             newsfeed ls articles/ --sort quality --reverse --limit 10
             newsfeed ls articles/ --until 2020-07-01 --format csv > june.csv
+            newsfeed ls articles/ --columns published_at,provider_domain,web_url
             newsfeed ls articles/ --topic AI --format paths | xargs grep -l Rekognition
         """,
     )
-    _add_selection(command)
+    add_selection(command)
     order = command.add_argument_group("ordering and output")
     order.add_argument(
         "--sort",
         metavar="KEY",
+        choices=SORT_KEYS,
         help="sort by KEY (articles without one go last): " + ", ".join(SORT_KEYS),
     )
     order.add_argument(
         "--reverse", action="store_true", help="reverse the order (the sorted one, or the files')"
     )
-    order.add_argument("--limit", metavar="N", type=_count(0), help="show at most N articles")
+    order.add_argument("--limit", metavar="N", type=count(0), help="show at most N articles")
     order.add_argument(
         "--format",
         dest="output_format",
-        choices=tuple(FORMATS),
+        choices=FORMATS,
         default="table",
         help="output format (default: table)",
+    )
+    order.add_argument(
+        "--columns",
+        metavar="NAMES",
+        type=options.column_names,
+        help="the table's columns, comma-separated (default: "
+        + ",".join(DEFAULT_COLUMNS)
+        + "), from: "
+        + ", ".join(COLUMNS),
     )
     command.set_defaults(run=_run_ls)
 
 
 def _run_ls(args: argparse.Namespace) -> int:
-    query = _query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
+    selection = options.query(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
+    if args.columns is not None and args.output_format != "table":
+        options.fail(args, "argument --columns: only the table has columns to pick")
     return commands.ls(
-        args.paths, query=query, output_format=args.output_format, workers=args.workers
+        args.paths,
+        query=selection,
+        output_format=args.output_format,
+        columns=args.columns or DEFAULT_COLUMNS,
+        selection=options.selection(args),
+        workers=args.workers,
     )
 
 
-def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
-    command = _subparser(
+def _add_stats(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
+    command = add_command(
         subparsers,
         "stats",
         summary="count articles by provider, topic and month; describe their quality",
@@ -315,12 +196,12 @@ def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed stats articles/ --format json > stats.json
         """,
     )
-    _add_selection(command)
+    add_selection(command)
     output = command.add_argument_group("output")
     output.add_argument(
         "--top",
         metavar="N",
-        type=_count(1),
+        type=count(1),
         help="show only the N most frequent providers and topics",
     )
     output.add_argument(
@@ -336,9 +217,10 @@ def _add_stats(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 def _run_stats(args: argparse.Namespace) -> int:
     return commands.stats(
         args.paths,
-        query=_query(args),
+        query=options.query(args),
         output_format=args.output_format,
         top=args.top,
+        selection=options.selection(args),
         workers=args.workers,
     )
 
@@ -389,9 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = exit_.code
         return status if isinstance(status, int) else (0 if status is None else EXIT_USAGE)
     except BrokenPipeError:  # pragma: no cover -- a subprocess test covers it, unseen by coverage
-        # The reader of our output went away (`newsfeed ls | head`): stop
-        # quietly, and keep Python from complaining at exit about stdout.
+        # The reader of our output went away (`newsfeed ls | head`): it has
+        # what it wanted, so stop quietly with 0, as `git log | head` does;
+        # 1 stays "a file has a problem". Pointing stdout at devnull (the
+        # recipe of the Python docs on SIGPIPE) keeps Python from failing
+        # again when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return commands.EXIT_PROBLEMS
+        return commands.EXIT_OK
     return code

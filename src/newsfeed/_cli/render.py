@@ -1,17 +1,20 @@
-"""The output formats of ``newsfeed ls``: a table for people, JSON, CSV and paths for programs."""
+"""The output formats of ``newsfeed ls``: a table for people; JSON, CSV and paths for programs."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, Any, Final
 
+import attrs
+
+from newsfeed._cli.terminal import display_width, printable, truncate
 from newsfeed._feed.feed import RECORD_COLUMNS, Feed
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
-__all__ = ["FORMATS", "TOPIC_SEPARATOR", "write_feed"]
+__all__ = ["COLUMNS", "DEFAULT_COLUMNS", "FORMATS", "TOPIC_SEPARATOR", "Column", "write_feed"]
 
 #: How a CSV cell joins an article's topics.
 TOPIC_SEPARATOR: Final = "; "
@@ -25,24 +28,106 @@ def _provider(article: Article) -> str:
     return provider.name or provider.domain or _MISSING
 
 
-def _table(feed: Feed, out: IO[str]) -> None:
-    """Write one row per article; the title comes last and is never cut."""
-    header = ("PUBLISHED", "QUALITY", "PROVIDER", "TITLE")
-    rows = [
-        (
-            format_timestamp(article.published_at),
-            _MISSING if article.quality is None else str(article.quality),
-            _provider(article),
-            article.title,
-        )
-        for article in feed
-    ]
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(3)]
-    for published, quality, provider, title in [header, *rows]:
-        print(
-            f"{published:<{widths[0]}}  {quality:>{widths[1]}}  {provider:<{widths[2]}}  {title}",
-            file=out,
-        )
+def _text(value: object) -> str:
+    if value is None:
+        return _MISSING
+    if isinstance(value, bool):
+        # As the files write them, not Python's True/False.
+        return "true" if value else "false"
+    return str(value)
+
+
+def _attribute(name: str) -> Callable[[Article], str]:
+    return lambda article: _text(getattr(article, name))
+
+
+def _provider_part(name: str) -> Callable[[Article], str]:
+    def cell(article: Article) -> str:
+        return _MISSING if article.provider is None else _text(getattr(article.provider, name))
+
+    return cell
+
+
+@attrs.frozen
+class Column:
+    """A column the ``ls`` table can show: its header, its cells, how it aligns."""
+
+    header: str
+    cell: Callable[[Article], str]
+    numeric: bool = False
+
+
+#: The columns of ``ls --columns``, by the names of :meth:`newsfeed.Feed.to_records`
+#: (``provider`` is the name, or the domain when there is no name).
+COLUMNS: Final[dict[str, Column]] = {
+    "published_at": Column("PUBLISHED", lambda article: format_timestamp(article.published_at)),
+    "title": Column("TITLE", _attribute("title")),
+    "provider": Column("PROVIDER", _provider),
+    "provider_name": Column("PROVIDER NAME", _provider_part("name")),
+    "provider_domain": Column("PROVIDER DOMAIN", _provider_part("domain")),
+    "quality": Column("QUALITY", _attribute("quality"), numeric=True),
+    "heat": Column("HEAT", _attribute("heat"), numeric=True),
+    "published": Column("PUBLISHED?", _attribute("published")),
+    "topics": Column("TOPICS", lambda article: TOPIC_SEPARATOR.join(article.topics) or _MISSING),
+    "related_count": Column("RELATED", lambda article: str(len(article.related)), numeric=True),
+    "category": Column("CATEGORY", _attribute("category")),
+    "type": Column("TYPE", _attribute("type")),
+    "excerpt": Column("EXCERPT", _attribute("excerpt")),
+    "web_url": Column("WEB URL", _attribute("web_url")),
+    "amp_web_url": Column("AMP WEB URL", _attribute("amp_web_url")),
+    "cdn_amp_web_url": Column("CDN AMP WEB URL", _attribute("cdn_amp_web_url")),
+    "path": Column("PATH", _attribute("path")),
+}
+#: What the table shows without ``--columns``.
+DEFAULT_COLUMNS: Final = ("published_at", "quality", "provider", "title")
+#: Columns cut to fit the width, the first of them first; the others never are.
+_SHRINKABLE: Final = ("excerpt", "title")
+#: A cut column keeps at least this many cells (or its header's width).
+_MIN_CELLS: Final = 10
+_GAP: Final = "  "
+
+
+def _fit(names: Sequence[str], natural: list[int], width: int) -> list[int]:
+    """Shrink the widths of the shrinkable columns until the row fits *width*."""
+    widths = list(natural)
+    excess = sum(widths) + len(_GAP) * (len(widths) - 1) - width
+    for name in _SHRINKABLE:
+        if excess <= 0 or name not in names:
+            continue
+        index = names.index(name)
+        floor = min(widths[index], max(_MIN_CELLS, display_width(COLUMNS[name].header)))
+        cut = min(excess, widths[index] - floor)
+        widths[index] -= cut
+        excess -= cut
+    return widths
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    room = " " * (width - display_width(text))
+    return room + text if right else text + room
+
+
+def _table(
+    feed: Feed, out: IO[str], *, columns: Sequence[str] = DEFAULT_COLUMNS, width: int
+) -> None:
+    """Write one row per article, fitted to *width* by cutting the title (or excerpt)."""
+    chosen = [COLUMNS[name] for name in columns]
+    rows = [[column.header for column in chosen]]
+    rows.extend([printable(column.cell(article)) for column in chosen] for article in feed)
+    natural = [max(display_width(row[index]) for row in rows) for index in range(len(chosen))]
+    widths = _fit(columns, natural, width)
+    last = len(chosen) - 1
+    for row in rows:
+        cells = [
+            _pad(
+                truncate(text, widths[index]),
+                # The last column is not padded: no trailing spaces.
+                0 if index == last and not chosen[index].numeric else widths[index],
+                right=chosen[index].numeric,
+            )
+            for index, text in enumerate(row)
+        ]
+        print(_GAP.join(cells), file=out)
 
 
 def _json(feed: Feed, out: IO[str]) -> None:
@@ -62,6 +147,13 @@ def _csv_cell(value: Any) -> object:  # noqa: ANN401 -- any value of a record
     return value
 
 
+def _jsonl(feed: Feed, out: IO[str]) -> None:
+    # The records of the JSON list, one per line: not ASCII-escaped, and
+    # exact, since JSON escapes the control characters a line break needs.
+    for record in feed.to_records():
+        print(json.dumps(record, ensure_ascii=False), file=out)
+
+
 def _csv(feed: Feed, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RECORD_COLUMNS)
@@ -74,14 +166,30 @@ def _paths(feed: Feed, out: IO[str]) -> None:
         print(article.path, file=out)
 
 
-FORMATS: Final[dict[str, Callable[[Feed, IO[str]], None]]] = {
-    "table": _table,
+#: The formats for programs: exact, whatever the terminal.
+_EXACT_FORMATS: Final[dict[str, Callable[[Feed, IO[str]], None]]] = {
     "json": _json,
+    "jsonl": _jsonl,
     "csv": _csv,
     "paths": _paths,
 }
+#: Every value of ``ls --format``.
+FORMATS: Final = ("table", *_EXACT_FORMATS)
 
 
-def write_feed(feed: Feed, out: IO[str], *, output_format: str) -> None:
-    """Write *feed* to *out* in *output_format*, one of :data:`FORMATS`."""
-    FORMATS[output_format](feed, out)
+def write_feed(
+    feed: Feed,
+    out: IO[str],
+    *,
+    output_format: str,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    width: int = 80,
+) -> None:
+    """Write *feed* to *out* in *output_format*, one of :data:`FORMATS`.
+
+    The table shows *columns* and fits *width*; the other formats are exact.
+    """
+    if output_format == "table":
+        _table(feed, out, columns=columns, width=width)
+    else:
+        _EXACT_FORMATS[output_format](feed, out)

@@ -10,6 +10,7 @@ from typing import IO, Any, Final
 
 import attrs
 
+from newsfeed._cli.terminal import display_width, printable
 from newsfeed._feed.feed import Feed
 from newsfeed._format.timestamps import format_timestamp
 
@@ -177,10 +178,11 @@ def _counts(
 ) -> None:
     print(f"\n{title}", file=out)
     shown = items if top is None else items[:top]
-    labels = [_NONE_LABEL if label is None else label for label, _ in shown]
-    width = max((len(label) for label in labels), default=0)
+    labels = [_NONE_LABEL if label is None else printable(label) for label, _ in shown]
+    width = max((display_width(label) for label in labels), default=0)
     for label, (_, count) in zip(labels, shown, strict=True):
-        print(f"  {label:<{width}}  {count:>6}", file=out)
+        room = " " * (width - display_width(label))
+        print(f"  {label}{room}  {count:>6}", file=out)
     if len(shown) < len(items):
         print(f"  ... and {len(items) - len(shown)} more", file=out)
 

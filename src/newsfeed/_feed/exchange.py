@@ -27,6 +27,6 @@ def load_jsonl(path_or_file: jsonl_export.PathOrFile) -> Feed:
 def load_parquet(path: str | os.PathLike[str]) -> Feed:
     """Return the feed of a Parquet file that :meth:`Feed.to_parquet` wrote.
 
-    Needs the extra ``newsfeed[pyarrow]``.
+    Needs the extra ``newsfeed-articles[pyarrow]``.
     """
     return Feed(arrow_export.read_parquet(path))

@@ -13,6 +13,7 @@ import attrs
 
 from newsfeed import _display
 from newsfeed._errors import LoadFailure
+from newsfeed._extras import require
 from newsfeed._feed import arrow as arrow_export
 from newsfeed._feed import jsonl as jsonl_export
 from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
@@ -102,14 +103,7 @@ def _record(article: Article) -> dict[str, Any]:
 
 
 def _import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
-    try:
-        import pandas as pd  # noqa: PLC0415 -- an optional extra, imported only when asked for
-    except ImportError as error:
-        raise ImportError(
-            "Feed.to_dataframe() needs pandas; install it with: pip install 'newsfeed[pandas]'",
-            name="pandas",
-        ) from error
-    return pd
+    return require("pandas", extra="pandas", feature="Feed.to_dataframe()")
 
 
 def _shorten(text: str, width: int) -> str:
@@ -317,7 +311,7 @@ class Feed(Sequence[Article]):
         ``quality``, ``heat`` and ``related_count`` are nullable ``Int64``;
         ``published`` is the nullable ``boolean`` dtype; text columns use the
         ``string`` dtype; ``topics`` holds lists. Needs the optional extra
-        ``newsfeed[pandas]``, and raises :class:`ImportError` naming it when
+        ``newsfeed-articles[pandas]``, and raises :class:`ImportError` naming it when
         pandas is missing.
         """
         pandas = _import_pandas()
@@ -364,7 +358,7 @@ class Feed(Sequence[Article]):
         seconds); ``topics`` is ``list<string>``; ``provider``, ``related``
         and ``images`` are nested structs; ``extra`` is JSON text (null when
         empty). :meth:`from_arrow` reads the table back as an equal feed.
-        Needs the extra ``newsfeed[pyarrow]``; raises :class:`ImportError`
+        Needs the extra ``newsfeed-articles[pyarrow]``; raises :class:`ImportError`
         naming it when pyarrow is missing, and :class:`OverflowError` for an
         integer beyond 64 bits.
         """
@@ -384,14 +378,14 @@ class Feed(Sequence[Article]):
 
         :func:`newsfeed.load_parquet` reads it back as an equal feed, and
         DuckDB, polars, pandas and Spark read it directly. Needs the extra
-        ``newsfeed[pyarrow]``.
+        ``newsfeed-articles[pyarrow]``.
         """
         arrow_export.write_parquet(self._articles, path)
 
     def to_polars(self) -> pl.DataFrame:
         """Return a polars DataFrame with :meth:`to_arrow`'s columns (``Datetime("us", "UTC")``...).
 
-        Needs the extra ``newsfeed[polars]``.
+        Needs the extra ``newsfeed-articles[polars]``.
         """
         return arrow_export.to_polars(self._articles)
 

@@ -54,7 +54,7 @@ def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
         from tqdm.auto import tqdm  # noqa: PLC0415 -- an optional extra, imported only when asked for
     except ImportError as error:
         raise ImportError(
-            "progress=True needs tqdm; install it with: pip install 'newsfeed[progress]'",
+            "progress=True needs tqdm; install it with: pip install 'newsfeed-articles[progress]'",
             name="tqdm",
         ) from error
     factory: Callable[..., _Bar] = tqdm
@@ -173,7 +173,7 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     outside the folder is a failure unless ``follow_outside_links=True``;
     the temporary files of :func:`newsfeed.dump` are never listed.
     ``progress=True`` shows a tqdm progress bar and
-    needs the extra ``newsfeed[progress]``. ``workers=N`` with N > 1 parses in
+    needs the extra ``newsfeed-articles[progress]``. ``workers=N`` with N > 1 parses in
     N processes, in chunks of files; the feed is the same as with one worker.
     While it unpickles each chunk a worker sends back, the parent pauses the
     cyclic garbage collector (restarting it only if it was running), since
@@ -470,7 +470,7 @@ def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     many files fail.
     Failures collect in the iterator's ``errors`` as they happen; see
     :class:`DirIterator` for when they are raised or logged.
-    ``progress=True`` shows a tqdm bar (extra ``newsfeed[progress]``).
+    ``progress=True`` shows a tqdm bar (extra ``newsfeed-articles[progress]``).
     """
     _check_errors(errors)
     new_bar = _bar_factory(progress)
