@@ -18,6 +18,7 @@ from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
 from newsfeed._feed.feed import Feed
 from newsfeed._files.listing import list_files
 from newsfeed._files.reading import load
+from newsfeed._index.index import load_cached
 from newsfeed._model import Article
 
 __all__ = ["DirIterator", "iter_dir", "load_dir"]
@@ -131,13 +132,14 @@ def _check_workers(workers: int) -> None:
         raise ValueError(f"workers must be at least 1, got {workers}")
 
 
-def load_dir(
+def load_dir(  # noqa: PLR0913 -- keyword-only options, each documented
     path: str | os.PathLike[str],
     *,
     pattern: str = "**/*.md",
     errors: ErrorMode = "raise",
     progress: bool = False,
     workers: int = 1,
+    cache: bool = False,
 ) -> Feed:
     """Load every article file under the folder *path* into a :class:`Feed`.
 
@@ -160,8 +162,16 @@ def load_dir(
     While it unpickles each chunk a worker sends back, the parent pauses the
     cyclic garbage collector (restarting it only if it was running), since
     walking the new, acyclic articles would double that time.
+
+    ``cache=True`` goes through a :class:`~newsfeed.Index` kept in the user's
+    cache folder (``$NEWSFEED_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsfeed``,
+    else ``~/.cache/newsfeed``; one database per folder): only files added
+    or changed since the last call are parsed, in this process (*workers*
+    is then unused), and the feed is the same.
     """
     _check_errors(errors)
+    if cache:
+        return load_cached(path, pattern=pattern, errors=errors, progress=progress)
     _check_workers(workers)
     new_bar = _bar_factory(progress)
     paths = list_files(path, pattern)
