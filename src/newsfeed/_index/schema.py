@@ -126,16 +126,15 @@ class NotAnIndexError(NewsfeedError):
 
 def _connect(db: Path) -> sqlite3.Connection:
     # isolation_level=None: transactions are begun explicitly, below.
-    connection = sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    try:
-        # WAL lets readers go on while one process writes, and writers not
-        # block readers. It is a property of the file, kept once set.
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError:
-        connection.close()
-        raise
-    return connection
+    return sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    # WAL lets readers go on while one process writes, and a writer not wait
+    # for readers. It is a property of the file, kept once set; set only
+    # once the file is known to be ours (or new), never on someone else's.
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
 
 
 @contextmanager
@@ -255,6 +254,7 @@ def _prepare(
 ) -> sqlite3.Connection:
     with read_transaction(connection):
         problem = _problem(connection, identity)
+    _use_wal(connection)
     if problem is None:
         return connection
     with write_transaction(connection):
