@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -306,3 +307,18 @@ class TestSearch:
         search_index.update()
         assert titles(search_index.search("plain")) == []
         assert titles(search_index.search("velociraptor")) == ["Something else"]
+
+
+class TestCollector:
+    """Rebuilding articles pauses the cyclic collector only if it was running."""
+
+    def test_collector_left_as_found(self, corpus_index: Index, corpus_feed: Feed) -> None:
+        """With the collector off, loading works and leaves it off; with it on, on."""
+        gc.disable()
+        try:
+            assert corpus_index.load() == corpus_feed
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        assert corpus_index.filter(min_quality=0) == corpus_feed.filter(min_quality=0)
+        assert gc.isenabled()

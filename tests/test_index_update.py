@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import newsfeed
+import newsfeed._index.update
 from index_support import BAD_TEXT, NASDAQ, make_folder, retitle, set_mtime
 from newsfeed import Index, IndexUpdate
 
@@ -293,3 +294,39 @@ class TestProgress:
             pytest.raises(ImportError, match=r"newsfeed\[progress\]"),
         ):
             index.update(progress=True)
+
+
+class TestReading:
+    """Files are read whole, as newsfeed.load reads them, whatever their reported size."""
+
+    def test_wrong_reported_size(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that reports a size of 0 (as special files do) is still read to its end."""
+        real_fstat = os.fstat
+
+        def tiny(descriptor: int) -> os.stat_result:
+            status = real_fstat(descriptor)
+            return os.stat_result((*status[:6], 0, *status[7:]))
+
+        monkeypatch.setattr(os, "fstat", tiny)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            assert index.load() == newsfeed.load_dir(folder)
+
+    def test_read_error_after_listing(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that cannot be read once listed is a failure, and is read again next time."""
+
+        def refuse(path: str) -> bytes:
+            raise PermissionError(13, "Permission denied", path)
+
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            with monkeypatch.context() as patch:
+                patch.setattr(newsfeed._index.update, "_read", refuse)
+                failures = index.update().failures
+            assert [type(failure.error) for failure in failures] == [PermissionError] * 2
+            assert str(failures[1]) == f"{folder / 'nasdaq.md'}: cannot read: Permission denied"
+            assert index.update().failures == ()
+            assert index.load() == newsfeed.load_dir(folder)
