@@ -56,6 +56,7 @@ nitpick_ignore_regex = [
     ("py:class", r"(Any|Iterable|Iterator|Mapping|Sequence|Callable|Counter|Path|PathLike)"),
     ("py:class", r"(datetime|date|NoReturn|Self|TypeVar|_T|T)"),
     ("py:.*", r"(pandas|pd|tqdm|logging)(\..+)?"),
+    ("py:.*", r"(dask|fsspec|sqlite3)(\..+)?"),
     # Private helpers named in type hints: the text around them says what they are.
     ("py:class", r"(_\w+|ErrorMode)"),
 ]

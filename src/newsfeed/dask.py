@@ -142,7 +142,7 @@ def read_items(
     files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
     storage_options: dict[str, Any] | None = None,
 ) -> dask.bag.Bag:
-    """Return a bag with one :class:`Article` or :class:`LoadFailure` per file.
+    """Return a bag with one :class:`~newsfeed.Article` or :class:`~newsfeed.LoadFailure` per file.
 
     *urlpath_or_paths* is a folder (its ``**/*.md`` files), a file, a glob
     (``"data/2020-*.md"``, ``"s3://bucket/**/*.md"``, ``"zip://*.md::corpus.zip"``)
@@ -190,7 +190,7 @@ def read_articles(
     files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
     storage_options: dict[str, Any] | None = None,
 ) -> dask.bag.Bag:
-    """Return a bag of the :class:`Article` objects of the files, in load_dir's order.
+    """Return a bag of the :class:`~newsfeed.Article` objects of the files, in load_dir's order.
 
     The paths are those of :func:`read_items`. With ``errors="raise"`` (the
     default) computing a partition that holds a bad file raises one
