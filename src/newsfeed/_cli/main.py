@@ -18,7 +18,7 @@ from textwrap import dedent, indent
 from typing import NoReturn
 
 from newsfeed import __version__
-from newsfeed._cli import commands
+from newsfeed._cli import commands, index_commands
 from newsfeed._cli.render import FORMATS, TOPIC_SEPARATOR
 from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import SORT_KEYS
@@ -367,6 +367,7 @@ def parser() -> argparse.ArgumentParser:
     _add_fmt(subparsers)
     _add_ls(subparsers)
     _add_stats(subparsers)
+    index_commands.register(subparsers, add_selection=_add_selection, query_builder=_query)
     return root
 
 
