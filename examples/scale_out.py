@@ -151,9 +151,13 @@ def run(folder: Path, *, workers: int, files_per_partition: int) -> int:
             f" ({local_seconds / cluster_seconds:.2f}x load_dir)"
         )
 
+        # Counting on the workers: only the counts travel back, not the articles.
         frame = newsfeed.dask.to_dataframe(items.filter(newsfeed.dask.is_article))
-        top = client.compute(frame["provider_name"].value_counts()).result().head(3)
-        print("most frequent outlets:", ", ".join(f"{name} ({n})" for name, n in top.items()))
+        started = time.perf_counter()
+        counts = client.compute(frame["provider_name"].value_counts()).result()
+        counted_seconds = time.perf_counter() - started
+        top = ", ".join(f"{name} ({n})" for name, n in counts.head(3).items())
+        print(f"counted by outlet on the workers in {counted_seconds:.2f} s: {top}")
 
     same_articles = articles == list(local)
     same_paths = [a.path for a in articles] == [a.path for a in local]

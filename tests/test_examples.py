@@ -298,7 +298,7 @@ class TestScaleOut:
             assert re.search(expected, out), expected
         assert "articles equal to load_dir's, in order, with paths: True" in out
         assert "failures equal to load_dir's: True" in out
-        assert re.search(r"most frequent outlets: \w", out)
+        assert re.search(r"counted by outlet on the workers in [\d.]+ s: \w", out)
         assert out.endswith("\nall checks passed\n")
 
 
