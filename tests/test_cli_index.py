@@ -173,3 +173,26 @@ class TestDbOption:
         assert "the listing leaves it out" in capsys.readouterr().err
         assert main(["stats", str(corpus), "--db", str(tmp_path / "i.sqlite3")]) == 1
         assert "the summary leaves it out" in capsys.readouterr().err
+
+
+class TestSearchOptions:
+    """The search's own options are checked by argparse."""
+
+    @pytest.mark.parametrize(
+        ("options", "message"),
+        [
+            (("--limit", "many"), "not a whole number: 'many'"),
+            (("--limit", "-1"), "must be at least 0, got -1"),
+            (("--syntax", "regex"), "invalid choice: 'regex'"),
+        ],
+    )
+    def test_usage_errors(
+        self,
+        corpus: Path,
+        capsys: pytest.CaptureFixture[str],
+        options: tuple[str, ...],
+        message: str,
+    ) -> None:
+        """A bad --limit or --syntax exits 2 with the reason."""
+        assert main(["search", str(corpus), "amazon", *options]) == 2
+        assert message in capsys.readouterr().err

@@ -170,3 +170,24 @@ def test_bad_text_is_bad() -> None:
     """The bad file of these tests really fails to load (so the failure tests mean something)."""
     with pytest.raises(newsfeed.ParseError):
         newsfeed.loads(BAD_TEXT)
+
+
+class TestInProcess:
+    """The same code paths, computed in this process."""
+
+    def test_errors_raise(self, folder: Path) -> None:
+        """A partition holding a bad file raises FeedLoadError naming it."""
+        with pytest.raises(newsfeed.FeedLoadError) as raised:
+            compute(newsfeed.dask.read_articles(folder, files_per_partition=100))
+        assert [failure.path.name for failure in raised.value.failures] == ["bad.md"]
+        assert raised.value.total == 13
+
+    def test_too_large_file_in_an_archive(self, tmp_path: Path) -> None:
+        """A file over the size limit inside an archive fails, naming its URL."""
+        archive = tmp_path / "big.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            zipped.writestr("big.md", b"---\ntitle: x\n---\n" + b"x" * (8 * 1024 * 1024))
+        (failure,) = compute(newsfeed.dask.read_items(f"zip://*.md::{archive}"))
+        assert isinstance(failure.error, newsfeed.ParseError)
+        assert "zip://big.md" in str(failure)
+        assert "larger than" in str(failure)

@@ -66,17 +66,6 @@ def _open_index(args: argparse.Namespace, folder: Path) -> Index:
         _usage_error(args, str(error))
 
 
-def _open(args: argparse.Namespace, folder: Path) -> tuple[Index, list[LoadFailure]]:
-    """Open and update the index of *folder*; return it and the files that fail to load."""
-    index = _open_index(args, folder)
-    try:
-        update = index.update()
-    except BaseException:
-        index.close()
-        raise
-    return index, list(update.failures)
-
-
 def _report(failures: list[LoadFailure], *, what: str) -> int:
     for failure in failures:
         print(
@@ -217,8 +206,8 @@ def _criteria(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    index, failures = _open(args, args.folder)
-    with index:
+    with _open_index(args, args.folder) as index:
+        failures = list(index.update().failures)
         try:
             found = index.search(args.text, limit=args.limit, syntax=args.syntax, **_criteria(args))
         except QueryError as error:
@@ -240,8 +229,8 @@ def _run_search(args: argparse.Namespace) -> int:
 def _from_index(args: argparse.Namespace) -> tuple[Feed, list[LoadFailure]]:
     if len(args.paths) != 1 or not args.paths[0].is_dir():
         _usage_error(args, "--db takes one folder (the folder the index is of)")
-    index, failures = _open(args, args.paths[0])
-    with index:
+    with _open_index(args, args.paths[0]) as index:
+        failures = list(index.update().failures)
         return index.filter(**_criteria(args)), failures
 
 
