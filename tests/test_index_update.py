@@ -256,6 +256,25 @@ class TestFolders:
             article.path for article in newsfeed.load_dir(".")
         ]
 
+    @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows any bytes")
+    def test_names_that_are_not_utf8(self, folder: Path, tmp_path: Path) -> None:
+        """A file name that is not UTF-8 is indexed, found again, and deleted like any other."""
+        odd = Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.md"))
+        shutil.copy(NASDAQ, odd)
+        bad = Path(os.fsdecode(os.fsencode(folder) + b"/bad-\xff.md"))
+        bad.write_text(BAD_TEXT, encoding="utf-8")
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            update = index.update()
+            assert update.added == 4
+            assert [failure.path for failure in update.failures] == [bad]
+            loaded = index.load(errors="skip")
+            expected = newsfeed.load_dir(folder, errors="skip")
+            assert loaded == expected
+            assert [article.path for article in loaded] == [article.path for article in expected]
+            assert counts(index.update()) == (0, 0, 0, 4)
+            odd.unlink()
+            assert index.update().deleted == 1
+
     def test_pattern(self, folder: Path, tmp_path: Path) -> None:
         """Only the files matching the pattern are indexed."""
         with Index(folder, db=tmp_path / "i.sqlite3", pattern="*.md") as index:

@@ -20,7 +20,7 @@ from typing import Final
 from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import Criteria, compile_predicate, epoch_us
 from newsfeed._index.encoding import decode
-from newsfeed._index.update import sort_by_parts
+from newsfeed._index.update import path_from_column, sort_by_parts
 from newsfeed._model import Article
 
 __all__ = ["BM25_WEIGHTS", "fetch", "match_expression", "where_clause"]
@@ -32,7 +32,8 @@ BM25_WEIGHTS: Final = (10.0, 4.0, 1.0, 2.0)
 #: The columns every query reads to rebuild articles.
 _COLUMNS: Final = "files.path, files.article, files.published_us, files.quality_too_large"
 
-_Row = tuple[str, str, int, int]
+#: path (text, or bytes for a name that is not UTF-8), article, time, flag.
+_Row = tuple[str | bytes, str, int, int]
 
 
 def _placeholders(count: int) -> str:
@@ -125,7 +126,7 @@ def _articles(rows: Sequence[_Row], root: Path, criteria: Criteria | None) -> li
     articles = []
     with _collector_paused():
         for relative, text, stamp, quality_too_large in rows:
-            article = decode(text, root / relative)
+            article = decode(text, root / path_from_column(relative))
             checked = predicate is None or (exact and not quality_too_large)
             if not checked and not predicate(article, stamp):  # type: ignore[misc]
                 continue
@@ -153,11 +154,9 @@ def fetch(
             f"SELECT {_COLUMNS} FROM files WHERE {condition}",  # noqa: S608
             parameters,
         ).fetchall()
-        order = {
-            relative: position
-            for position, relative in enumerate(sort_by_parts([row[0] for row in rows]))
-        }
-        rows.sort(key=lambda row: order[row[0]])
+        ordered = sort_by_parts([path_from_column(row[0]) for row in rows])
+        order = {relative: position for position, relative in enumerate(ordered)}
+        rows.sort(key=lambda row: order[path_from_column(row[0])])
         return _articles(rows, root, criteria)
     # A `where` function is applied in Python, so the cap is applied after it.
     sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit

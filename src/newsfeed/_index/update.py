@@ -111,6 +111,24 @@ def _read(path: str) -> bytes:
     return b"".join(chunks)
 
 
+def path_column(relative: str) -> str | bytes:
+    """Return a relative path as the ``path`` column stores it.
+
+    As text, or, for a name that is not valid UTF-8 (which the file system
+    allows and Python keeps as surrogates), as the raw bytes of the name.
+    """
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative)
+    return relative
+
+
+def path_from_column(value: str | bytes) -> str:
+    """Undo :func:`path_column`."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
 def _parse(data: bytes, path: str) -> Article | Exception:
     if len(data) > MAX_FILE_BYTES:
         return ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
@@ -136,11 +154,12 @@ class _Seen(NamedTuple):
 def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Exception) -> None:
     """Store one file's row (after removing any old one) and its topics, keys and text."""
     relative, size, mtime_ns, digest = seen
-    connection.execute("DELETE FROM files WHERE path = ?", (relative,))
+    stored_path = path_column(relative)
+    connection.execute("DELETE FROM files WHERE path = ?", (stored_path,))
     if not isinstance(loaded, Article):
         connection.execute(
             "INSERT INTO files (path, size, mtime_ns, hash, failure) VALUES (?, ?, ?, ?, ?)",
-            (relative, size, mtime_ns, digest, encode_failure(loaded)),
+            (stored_path, size, mtime_ns, digest, encode_failure(loaded)),
         )
         return
     article = loaded
@@ -154,7 +173,7 @@ def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Excep
             quality_too_large, heat, published, provider_name, provider_domain, type, category
         ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
-            relative,
+            stored_path,
             size,
             mtime_ns,
             digest,
@@ -222,7 +241,12 @@ def sort_by_parts(relative_paths: list[str]) -> list[str]:
 
 def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure, ...]:
     """Return the stored failures, in file order (call inside a transaction)."""
-    rows = dict(connection.execute("SELECT path, failure FROM files WHERE failure IS NOT NULL"))
+    rows = {
+        path_from_column(path): failure
+        for path, failure in connection.execute(
+            "SELECT path, failure FROM files WHERE failure IS NOT NULL"
+        )
+    }
     return tuple(
         decode_failure(rows[relative], root / relative) for relative in sort_by_parts(list(rows))
     )
@@ -247,7 +271,7 @@ def update_index(
         paths = list_files(root, pattern)
         started_ns = time.time_ns()
         stored = {
-            relative: _Stored(size, mtime_ns, digest, unreadable=size < 0)
+            path_from_column(relative): _Stored(size, mtime_ns, digest, unreadable=size < 0)
             for relative, size, mtime_ns, digest in connection.execute(
                 "SELECT path, size, mtime_ns, hash FROM files"
             )
@@ -270,7 +294,7 @@ def update_index(
             if bar is not None:
                 bar.close()
         for relative in stored.keys() - seen:
-            connection.execute("DELETE FROM files WHERE path = ?", (relative,))
+            connection.execute("DELETE FROM files WHERE path = ?", (path_column(relative),))
             counts["deleted"] += 1
         connection.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('scanned_ns', ?)", (str(started_ns),)
@@ -310,7 +334,8 @@ def _update_file(
     digest = _digest(data)
     if stored is not None and not stored.unreadable and stored.digest == digest:
         connection.execute(
-            "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, relative)
+            "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+            (size, mtime_ns, path_column(relative)),
         )
         return "unchanged"
     _insert(connection, _Seen(relative, size, mtime_ns, digest), _parse(data, path))
