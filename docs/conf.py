@@ -58,6 +58,7 @@ nitpick_ignore_regex = [
     ("py:.*", r"(pandas|pd|tqdm|logging)(\..+)?"),
     ("py:.*", r"(pyarrow|pa|polars|pl)(\..+)?"),
     ("py:class", r"(IO|FileExistsError|OSError|OverflowError)"),
+    ("py:.*", r"(dask|fsspec|sqlite3)(\..+)?"),
     # Private helpers named in type hints: the text around them says what they are.
     ("py:class", r"(_\w+|ErrorMode)"),
 ]

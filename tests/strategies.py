@@ -30,6 +30,7 @@ __all__ = [
     "bodies",
     "canonical_texts",
     "extras",
+    "filter_criteria",
     "images",
     "json_values",
     "located_articles",
@@ -619,3 +620,78 @@ def hostile_files(draw: st.DrawFn) -> bytes:
         start = draw(_positions(text))
         text = text[:start] + draw(st.sampled_from(HOSTILE_VALUES)) + text[start:]
     return text.encode("utf-8", "surrogatepass")
+
+
+def _case_variants(text: str) -> st.SearchStrategy[str]:
+    return st.sampled_from((text, text.upper(), text.lower(), text.swapcase()))
+
+
+def _provider_queries(articles: list[newsfeed.Article]) -> st.SearchStrategy[str]:
+    """Names, domains and parent domains of the articles' providers, in any case, or any text."""
+    known: list[str] = []
+    for article in articles:
+        if article.provider is None:
+            continue
+        if article.provider.name:
+            known.append(article.provider.name)
+        if article.provider.domain:
+            labels = article.provider.domain.split(".")
+            known.extend(".".join(labels[start:]) for start in range(len(labels)))
+    found = [text for text in known if text.strip()]
+    anything = plain_texts().filter(lambda text: bool(text.strip()))
+    if not found:
+        return anything
+    return st.one_of(st.sampled_from(found).flatmap(_case_variants), anything)
+
+
+def _topic_queries(articles: list[newsfeed.Article]) -> st.SearchStrategy[str]:
+    found = [topic for article in articles for topic in article.topics if topic.strip()]
+    anything = plain_texts().filter(lambda text: bool(text.strip()))
+    if not found:
+        return anything
+    return st.one_of(st.sampled_from(found).flatmap(_case_variants), anything)
+
+
+def _one_or_several(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
+    return st.one_of(strategy, st.lists(strategy, min_size=1, max_size=3))
+
+
+def _even_title(article: newsfeed.Article) -> bool:
+    return len(article.title) % 2 == 0
+
+
+@st.composite
+def filter_criteria(draw: st.DrawFn, articles: list[newsfeed.Article]) -> dict[str, Any]:
+    """Keyword arguments for ``Feed.filter``, drawn to hit the values *articles* hold.
+
+    Instants are often the articles' own (the inclusive and exclusive
+    edges), quality bounds often their qualities (ints, floats, infinities),
+    providers their names, domains and parent domains, and topics their
+    topics, in changed case. Any criterion may be absent; ``until`` may come
+    before ``since``, which is a QueryError.
+    """
+    stamps = [article.published_at for article in articles]
+    instants = (
+        st.one_of(aware_datetimes(), st.sampled_from(stamps)) if stamps else aware_datetimes()
+    )
+    qualities = [article.quality for article in articles if article.quality is not None]
+    bounds = st.one_of(
+        st.integers(min_value=-5, max_value=105),
+        st.floats(allow_nan=False),
+        *([st.sampled_from(qualities)] if qualities else []),
+    )
+    options: dict[str, st.SearchStrategy[Any]] = {
+        "since": instants,
+        "until": instants,
+        "min_quality": bounds,
+        "max_quality": bounds,
+        "provider": _one_or_several(_provider_queries(articles)),
+        "topic": _one_or_several(_topic_queries(articles)),
+        "published": st.booleans(),
+        "where": st.just(_even_title),
+    }
+    criteria = {}
+    for name, strategy in options.items():
+        if draw(st.booleans()):
+            criteria[name] = draw(strategy)
+    return criteria

@@ -26,6 +26,9 @@ from newsfeed._files.writing import dump
 from newsfeed._format.convert import from_dict, to_dict
 from newsfeed._format.reading import loads
 from newsfeed._format.writing import dumps
+from newsfeed._index.index import Index
+from newsfeed._index.schema import IndexRebuiltWarning, NotAnIndexError
+from newsfeed._index.update import IndexUpdate
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
 
 __version__ = _version("newsfeed-articles")
@@ -38,8 +41,12 @@ __all__ = [
     "FileConflictError",
     "FrozenDict",
     "Image",
+    "Index",
+    "IndexRebuiltWarning",
+    "IndexUpdate",
     "LoadFailure",
     "NewsfeedError",
+    "NotAnIndexError",
     "ParseError",
     "Provider",
     "QueryError",

@@ -271,7 +271,7 @@ def _load(
     return feed, problems
 
 
-def _report_failures(problems: Sequence[Problem], *, what: str) -> int:
+def report_failures(problems: Sequence[Problem], *, what: str) -> int:
     """Name every file that failed, after the output; return the exit code."""
     for problem in problems:
         print(f"error: cannot load {problem.render()}", file=sys.stderr)
@@ -310,7 +310,7 @@ def ls(  # noqa: PLR0913 -- keyword-only, one per option of the command
     )
     if output_format == "table":
         print(f"{len(selected)} of {_plural(len(feed), 'article')}", file=sys.stderr)
-    return _report_failures(problems, what="the listing")
+    return report_failures(problems, what="the listing")
 
 
 def stats(  # noqa: PLR0913 -- keyword-only, one per option of the command
@@ -332,4 +332,4 @@ def stats(  # noqa: PLR0913 -- keyword-only, one per option of the command
         print(json.dumps(to_json(figures, top=top), indent=2, ensure_ascii=False))
     else:
         render_text(figures, sys.stdout, top=top)
-    return _report_failures(problems, what="the summary")
+    return report_failures(problems, what="the summary")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from textwrap import dedent
 
 from newsfeed import __version__
-from newsfeed._cli import commands, options
+from newsfeed._cli import commands, index_commands, options
 from newsfeed._cli.options import SubParsers, add_command, add_selection, count
 from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS, FORMATS, TOPIC_SEPARATOR
 from newsfeed._feed.criteria import SORT_KEYS
@@ -249,6 +249,9 @@ def parser() -> argparse.ArgumentParser:
     _add_fmt(subparsers)
     _add_ls(subparsers)
     _add_stats(subparsers)
+    index_commands.register(
+        subparsers, add_selection=options.add_selection, query_builder=options.query
+    )
     return root
 
 

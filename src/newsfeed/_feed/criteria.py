@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from numbers import Real
 from operator import attrgetter
 from typing import Final, TypeAlias
@@ -20,7 +20,17 @@ from newsfeed._errors import QueryError
 from newsfeed._format.timestamps import to_aware_datetime
 from newsfeed._model import Article
 
-__all__ = ["SORT_KEYS", "Instant", "Predicate", "compile_filter", "sort_key"]
+__all__ = [
+    "EPOCH",
+    "SORT_KEYS",
+    "Criteria",
+    "Instant",
+    "Predicate",
+    "check_criteria",
+    "compile_predicate",
+    "epoch_us",
+    "sort_key",
+]
 
 #: What ``since`` and ``until`` accept.
 Instant: TypeAlias = datetime | date | str
@@ -40,6 +50,25 @@ def _related_count(article: Article) -> int:
     return len(article.related)
 
 
+#: The instant the integer timestamps of sort keys, data frames and the index count from.
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+def epoch_us(instant: datetime) -> int:
+    """Return an aware *instant* as whole microseconds since 1970 UTC.
+
+    Exact for every datetime (a float of seconds is not, past 2255), and
+    integers compare several times faster than aware datetimes, which
+    convert both sides to UTC on every comparison.
+    """
+    return (instant - EPOCH) // _MICROSECOND
+
+
+def _published_key(article: Article) -> int:
+    return epoch_us(article.published_at)
+
+
 #: Attributes that hold collections, not one sortable value.
 _NOT_SORTABLE: Final = frozenset({"provider", "topics", "related", "extra"})
 
@@ -52,6 +81,8 @@ SORT_KEYS: Final[dict[str, Callable[[Article], object]]] = {
         for field in attrs.fields(Article)
         if field.name not in _NOT_SORTABLE
     },
+    # The same order as the datetimes, compared as plain integers.
+    "published_at": _published_key,
     "provider_name": _provider_name,
     "provider_domain": _provider_domain,
     "related_count": _related_count,
@@ -99,92 +130,156 @@ def _listed(name: str, value: object) -> list[object]:
     return list(value)
 
 
-def _provider_test(queries: frozenset[str]) -> Predicate:
-    # A query with a dot is a domain and also matches its subdomains:
-    # "nasdaq.com" matches "www.nasdaq.com", but not "notnasdaq.com". A query
-    # without one ("com", "Nasdaq") only matches a whole name or domain, so
-    # "com" does not select every .com outlet.
-    suffixes = tuple(f".{query}" for query in queries if "." in query)
+@attrs.frozen
+class Criteria:
+    """The checked criteria of one filter, ready to compile to Python or to SQL.
 
-    def test(article: Article) -> bool:
-        provider = article.provider
-        if provider is None:
-            return False
-        if provider.name is not None and provider.name.casefold() in queries:
-            return True
-        if provider.domain is None:
-            return False
-        domain = provider.domain.casefold().rstrip(".")
-        return domain in queries or domain.endswith(suffixes)
+    Text criteria are case-folded sets; bounds are aware datetimes and floats.
+    Built only by :func:`check_criteria`, so every instance is valid.
+    """
 
-    return test
+    since: datetime | None = None
+    until: datetime | None = None
+    min_quality: float | None = None
+    max_quality: float | None = None
+    #: Case-folded provider names or domains; a query with a dot is a domain.
+    providers: frozenset[str] | None = None
+    #: Case-folded whole topics.
+    topics: frozenset[str] | None = None
+    published: bool | None = None
+    where: Predicate | None = None
+
+    @property
+    def domain_suffixes(self) -> tuple[str, ...]:
+        """The suffixes a subdomain of a queried domain ends with (``.nasdaq.com``).
+
+        A query with a dot is a domain and also matches its subdomains:
+        "nasdaq.com" matches "www.nasdaq.com", but not "notnasdaq.com". A
+        query without one ("com", "Nasdaq") only matches a whole name or
+        domain, so "com" does not select every .com outlet.
+        """
+        return tuple(sorted(f".{query}" for query in self.providers or () if "." in query))
 
 
-def _topic_test(queries: frozenset[str]) -> Predicate:
-    def test(article: Article) -> bool:
-        return any(topic.casefold() in queries for topic in article.topics)
+def check_criteria(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only criteria
+    *,
+    since: Instant | None = None,
+    until: Instant | None = None,
+    min_quality: float | None = None,
+    max_quality: float | None = None,
+    provider: str | Iterable[str] | None = None,
+    topic: str | Iterable[str] | None = None,
+    published: bool | None = None,
+    where: Predicate | None = None,
+) -> Criteria:
+    """Check every criterion and return them as :class:`Criteria`.
 
-    return test
-
-
-def _time_tests(since: Instant | None, until: Instant | None) -> list[Predicate]:
+    Raises :class:`~newsfeed.QueryError` for the first invalid criterion.
+    Both :meth:`Feed.filter` and the index's filter call this, so a bad
+    criterion fails the same way whichever answers the query.
+    """
     start = None if since is None else _instant("since", since)
     end = None if until is None else _instant("until", until)
     if start is not None and end is not None and end < start:
         raise QueryError(f"until ({end.isoformat()}) is earlier than since ({start.isoformat()})")
-    tests: list[Predicate] = []
-    if start is not None:
-        tests.append(lambda article: article.published_at >= start)
-    if end is not None:
-        tests.append(lambda article: article.published_at < end)
-    return tests
-
-
-def _quality_tests(min_quality: object, max_quality: object) -> list[Predicate]:
     low = None if min_quality is None else _quality_bound("min_quality", min_quality)
     high = None if max_quality is None else _quality_bound("max_quality", max_quality)
     if low is not None and high is not None and high < low:
         raise QueryError(f"max_quality ({max_quality}) is lower than min_quality ({min_quality})")
-    tests: list[Predicate] = []
-    # An article without a quality never passes a bound: it is unknown, not 0.
-    if low is not None:
-        tests.append(lambda article: article.quality is not None and article.quality >= low)
-    if high is not None:
-        tests.append(lambda article: article.quality is not None and article.quality <= high)
-    return tests
+    providers = None if provider is None else _one_or_many("provider", provider)
+    topics = None if topic is None else _one_or_many("topic", topic)
+    if published is not None and not isinstance(published, bool):
+        raise QueryError(f"published must be True or False, got {published!r}")
+    if where is not None and not callable(where):
+        raise QueryError(f"where must be a function of an article, got {where!r}")
+    return Criteria(
+        since=start,
+        until=end,
+        min_quality=low,
+        max_quality=high,
+        providers=providers,
+        topics=topics,
+        published=published,
+        where=where,
+    )
 
 
-def compile_filter(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only criteria
-    *,
-    since: Instant | None,
-    until: Instant | None,
-    min_quality: float | None,
-    max_quality: float | None,
-    provider: str | Iterable[str] | None,
-    topic: str | Iterable[str] | None,
-    published: bool | None,
-    where: Predicate | None,
-) -> list[Predicate]:
-    """Check every criterion and return the tests an article must all pass.
+# The lines of the one function compile_predicate builds, per criterion. Each
+# returns False as soon as the article fails; the values they compare against
+# are names bound in the function's namespace, never text pasted into code.
+_SINCE: Final = "    if stamp < since:\n        return False\n"
+_UNTIL: Final = "    if stamp >= until:\n        return False\n"
+# An article without a quality never passes a bound: it is unknown, not 0.
+_QUALITY: Final = "    quality = article.quality\n    if quality is None:\n        return False\n"
+_MIN_QUALITY: Final = "    if quality < min_quality:\n        return False\n"
+_MAX_QUALITY: Final = "    if quality > max_quality:\n        return False\n"
+_PROVIDER: Final = """\
+    provider = article.provider
+    if provider is None:
+        return False
+    name = provider.name
+    if name is None or name.casefold() not in providers:
+        domain = provider.domain
+        if domain is None:
+            return False
+        domain = domain.casefold().rstrip(".")
+        if domain not in providers and not domain.endswith(suffixes):
+            return False
+"""
+_TOPIC: Final = """\
+    for topic in article.topics:
+        if topic.casefold() in topics:
+            break
+    else:
+        return False
+"""
+_PUBLISHED: Final = "    if article.published is not published:\n        return False\n"
+_WHERE: Final = "    if not where(article):\n        return False\n"
 
-    Raises :class:`~newsfeed.QueryError` for the first invalid criterion.
+
+def compile_predicate(criteria: Criteria) -> Callable[[Article, int], bool] | None:
+    """Return one function testing every criterion, or None when there is none.
+
+    The function takes the article and its ``published_at`` as
+    :func:`epoch_us` gives it (any value when neither *since* nor *until*
+    is given): the caller keeps those integers, as comparing them is
+    several times faster than comparing aware datetimes.
+
+    One generated function, rather than a list of tests run by ``all()``:
+    calling a test per criterion per article, through a generator, cost more
+    than the tests themselves on large feeds.
     """
-    tests = _time_tests(since, until)
-    tests.extend(_quality_tests(min_quality, max_quality))
-    if provider is not None:
-        tests.append(_provider_test(_one_or_many("provider", provider)))
-    if topic is not None:
-        tests.append(_topic_test(_one_or_many("topic", topic)))
-    if published is not None:
-        if not isinstance(published, bool):
-            raise QueryError(f"published must be True or False, got {published!r}")
-        wanted = published
-        tests.append(lambda article: article.published is wanted)
-    if where is not None:
-        if not callable(where):
-            raise QueryError(f"where must be a function of an article, got {where!r}")
-        tests.append(where)
-    return tests
+    bounded = criteria.min_quality is not None or criteria.max_quality is not None
+    wanted = (
+        (criteria.since is not None, _SINCE),
+        (criteria.until is not None, _UNTIL),
+        (bounded, _QUALITY),
+        (criteria.min_quality is not None, _MIN_QUALITY),
+        (criteria.max_quality is not None, _MAX_QUALITY),
+        (criteria.providers is not None, _PROVIDER),
+        (criteria.topics is not None, _TOPIC),
+        (criteria.published is not None, _PUBLISHED),
+        (criteria.where is not None, _WHERE),
+    )
+    lines = [fragment for needed, fragment in wanted if needed]
+    if not lines:
+        return None
+    namespace: dict[str, object] = {
+        "since": None if criteria.since is None else epoch_us(criteria.since),
+        "until": None if criteria.until is None else epoch_us(criteria.until),
+        "min_quality": criteria.min_quality,
+        "max_quality": criteria.max_quality,
+        "providers": criteria.providers,
+        "suffixes": criteria.domain_suffixes,
+        "topics": criteria.topics,
+        "published": criteria.published,
+        "where": criteria.where,
+    }
+    source = "def predicate(article, stamp):\n" + "".join(lines) + "    return True\n"
+    # The source is assembled from the constant fragments above only.
+    exec(compile(source, "<newsfeed filter>", "exec"), namespace)  # noqa: S102
+    predicate: Callable[[Article, int], bool] = namespace["predicate"]  # type: ignore[assignment]
+    return predicate
 
 
 def sort_key(by: str | Callable[[Article], object]) -> Callable[[Article], object]:

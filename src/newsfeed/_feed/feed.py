@@ -13,10 +13,17 @@ import attrs
 
 from newsfeed import _display
 from newsfeed._errors import LoadFailure
-from newsfeed._extras import require
 from newsfeed._feed import arrow as arrow_export
 from newsfeed._feed import jsonl as jsonl_export
-from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
+from newsfeed._feed.criteria import (
+    Instant,
+    Predicate,
+    check_criteria,
+    compile_predicate,
+    epoch_us,
+    sort_key,
+)
+from newsfeed._feed.frame import RECORD_COLUMNS, articles_to_frame
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -29,37 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RECORD_COLUMNS", "Feed"]
 
-#: The keys of every record :meth:`Feed.to_records` returns, in order.
-RECORD_COLUMNS: Final = (
-    "published_at",
-    "title",
-    "provider_name",
-    "provider_domain",
-    "quality",
-    "heat",
-    "published",
-    "topics",
-    "related_count",
-    "category",
-    "type",
-    "excerpt",
-    "web_url",
-    "amp_web_url",
-    "cdn_amp_web_url",
-    "path",
-)
-_TEXT_COLUMNS: Final = (
-    "title",
-    "provider_name",
-    "provider_domain",
-    "category",
-    "type",
-    "excerpt",
-    "web_url",
-    "amp_web_url",
-    "cdn_amp_web_url",
-    "path",
-)
 _HTML_COLUMNS: Final = ("published_at", "provider", "quality", "title", "topics")
 _REPR_ROWS: Final = 5
 _HTML_ROWS: Final = 20
@@ -102,10 +78,6 @@ def _record(article: Article) -> dict[str, Any]:
     }
 
 
-def _import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
-    return require("pandas", extra="pandas", feature="Feed.to_dataframe()")
-
-
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -134,9 +106,23 @@ class Feed(Sequence[Article]):
 
     _articles: tuple[Article, ...] = attrs.field(default=(), converter=_as_articles)
     errors: tuple[LoadFailure, ...] = attrs.field(default=(), converter=_as_failures, kw_only=True)
+    #: The articles' ``published_at`` as integers (see :func:`epoch_us`),
+    #: computed on first use and handed on to derived feeds: comparing aware
+    #: datetimes costs several times more than the rest of a filter or sort.
+    _stamps: list[list[int]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False, hash=False
+    )
 
-    def _derive(self, articles: Iterable[Article]) -> Feed:
-        return Feed(articles, errors=self.errors)
+    def _derive(self, articles: Iterable[Article], stamps: list[int] | None = None) -> Feed:
+        feed = Feed(articles, errors=self.errors)
+        if stamps is not None:
+            feed._stamps.append(stamps)
+        return feed
+
+    def _published_stamps(self) -> list[int]:
+        if not self._stamps:
+            self._stamps.append([epoch_us(article.published_at) for article in self._articles])
+        return self._stamps[0]
 
     # -- the sequence ---------------------------------------------------------
 
@@ -156,7 +142,8 @@ class Feed(Sequence[Article]):
     def __getitem__(self, index: int | slice) -> Article | Feed:
         """Return one article, or a :class:`Feed` for a slice."""
         if isinstance(index, slice):
-            return self._derive(self._articles[index])
+            stamps = self._stamps[0][index] if self._stamps else None
+            return self._derive(self._articles[index], stamps)
         return self._articles[index]
 
     # -- combining ------------------------------------------------------------
@@ -225,7 +212,7 @@ class Feed(Sequence[Article]):
         ``until`` before ``since``, ``max_quality`` below ``min_quality`` --
         before looking at any article.
         """
-        tests = compile_filter(
+        criteria = check_criteria(
             since=since,
             until=until,
             min_quality=min_quality,
@@ -235,10 +222,16 @@ class Feed(Sequence[Article]):
             published=published,
             where=where,
         )
-        if not tests:
+        predicate = compile_predicate(criteria)
+        if predicate is None:
             return self
+        if criteria.since is None and criteria.until is None:
+            kept = [article for article in self._articles if predicate(article, 0)]
+            return self._derive(kept)
+        pairs = zip(self._articles, self._published_stamps(), strict=True)
+        kept_pairs = [(article, stamp) for article, stamp in pairs if predicate(article, stamp)]
         return self._derive(
-            article for article in self._articles if all(test(article) for test in tests)
+            [article for article, _ in kept_pairs], [stamp for _, stamp in kept_pairs]
         )
 
     def sort(
@@ -256,6 +249,12 @@ class Feed(Sequence[Article]):
         before anything is sorted.
         """
         key = sort_key(by)
+        keyed: list[tuple[object, Article]]
+        if by == "published_at":
+            # Never None: every article has a time.
+            stamps = self._published_stamps()
+            order = sorted(range(len(stamps)), key=stamps.__getitem__, reverse=reverse)
+            return self._derive([self._articles[i] for i in order], [stamps[i] for i in order])
         keyed = [(key(article), article) for article in self._articles]
         present = [pair for pair in keyed if pair[0] is not None]
         present.sort(key=itemgetter(0), reverse=reverse)
@@ -309,31 +308,14 @@ class Feed(Sequence[Article]):
 
         ``published_at`` is a timezone-aware datetime column in UTC;
         ``quality``, ``heat`` and ``related_count`` are nullable ``Int64``;
-        ``published`` is the nullable ``boolean`` dtype; text columns use the
-        ``string`` dtype; ``topics`` holds lists. Needs the optional extra
+        ``published`` is the nullable ``boolean`` dtype; ``provider_name``,
+        ``provider_domain``, ``category`` and ``type``, whose values repeat,
+        are categoricals; other text columns use the ``string`` dtype;
+        ``topics`` holds lists. Needs the optional extra
         ``newsfeed-articles[pandas]``, and raises :class:`ImportError` naming it when
         pandas is missing.
         """
-        pandas = _import_pandas()
-        articles = self._articles
-        records = self.to_records()
-        columns: dict[str, Any] = {
-            name: pandas.array([record[name] for record in records], dtype="string")
-            for name in _TEXT_COLUMNS
-        }
-        columns["published_at"] = pandas.array(
-            # One column has one zone: every offset becomes UTC, the same instant.
-            [article.published_at.astimezone(UTC) for article in articles],
-            dtype=pandas.DatetimeTZDtype("us", "UTC"),
-        )
-        for name in ("quality", "heat", "related_count"):
-            columns[name] = pandas.array([record[name] for record in records], dtype="Int64")
-        columns["published"] = pandas.array(
-            [record["published"] for record in records], dtype="boolean"
-        )
-        columns["topics"] = pandas.Series([record["topics"] for record in records], dtype=object)
-        frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
-        return frame
+        return articles_to_frame(self._articles)
 
     # -- exchange formats: JSON Lines, Arrow, Parquet, polars ------------------
 

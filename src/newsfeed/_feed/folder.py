@@ -15,12 +15,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
-from typing import Final, Literal, Protocol, Self, TypeAlias
+from typing import Final, Literal, Self, TypeAlias
 
 from newsfeed._errors import FeedLoadError, LoadFailure, ParseError, failure_from
+from newsfeed._extras import ProgressBar, progress_bar_factory
 from newsfeed._feed.feed import Feed
 from newsfeed._files.listing import Listing, walk
 from newsfeed._files.reading import load
+from newsfeed._index.index import load_cached
 from newsfeed._model import Article
 
 __all__ = ["DirIterator", "iter_dir", "load_dir"]
@@ -36,29 +38,9 @@ _MAX_CHUNK: Final = 512
 _CHUNKS_PER_WORKER: Final = 4
 
 
-class _Bar(Protocol):
-    def update(self, n: int = 1) -> object: ...
-    def close(self) -> None: ...
-
-
 def _check_errors(errors: str) -> None:
     if errors not in _ERROR_MODES:
         raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
-
-
-def _bar_factory(progress: bool) -> Callable[..., _Bar] | None:
-    """Return tqdm when a bar is wanted, failing before anything is read if it is missing."""
-    if not progress:
-        return None
-    try:
-        from tqdm.auto import tqdm  # noqa: PLC0415 -- an optional extra, imported only when asked for
-    except ImportError as error:
-        raise ImportError(
-            "progress=True needs tqdm; install it with: pip install 'newsfeed-articles[progress]'",
-            name="tqdm",
-        ) from error
-    factory: Callable[..., _Bar] = tqdm
-    return factory
 
 
 #: No file refused.
@@ -150,6 +132,7 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     workers: int = 1,
     include_hidden: bool = False,
     follow_outside_links: bool = False,
+    cache: bool = False,
 ) -> Feed:
     """Load every article file under the folder *path* into a :class:`Feed`.
 
@@ -181,15 +164,28 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     of a worker killed by the system are read again, each in a process of
     its own; a chunk that kills its worker again is reported as failures.
     Workers end with the process that started them, even when it is killed.
+
+    ``cache=True`` goes through a :class:`~newsfeed.Index` kept in the user's
+    cache folder (``$NEWSFEED_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsfeed``,
+    else ``~/.cache/newsfeed``; one database per folder): only files added
+    or changed since the last call are parsed, in this process (*workers*
+    is then unused), and the feed is the same.
     """
     _check_errors(errors)
+    if cache:
+        if include_hidden or follow_outside_links:
+            raise ValueError(
+                "cache=True reads folders by the default rules: it cannot be combined with"
+                " include_hidden or follow_outside_links"
+            )
+        return load_cached(path, pattern=pattern, errors=errors, progress=progress)
     _check_workers(workers)
-    new_bar = _bar_factory(progress)
+    new_bar = progress_bar_factory(progress)
     listing = _listing(path, pattern, include_hidden, follow_outside_links)
     paths = listing.files
     articles: list[Article] = []
     failures: list[LoadFailure] = []
-    bar: _Bar | None = None
+    bar: ProgressBar | None = None
     try:
         if workers == 1 or not paths:
             if new_bar is not None:
@@ -239,11 +235,13 @@ def _watch_parent(parent: int) -> None:
 class _Bars:
     """A progress bar created on first use, after the worker processes have started."""
 
-    def __init__(self, new_bar: Callable[..., _Bar] | None, *, total: int, desc: str) -> None:
+    def __init__(
+        self, new_bar: Callable[..., ProgressBar] | None, *, total: int, desc: str
+    ) -> None:
         self._new_bar = new_bar
         self._total = total
         self._desc = desc
-        self._bar: _Bar | None = None
+        self._bar: ProgressBar | None = None
 
     def start(self) -> None:
         # Created once the first pool's processes are forked: tqdm starts a
@@ -348,7 +346,7 @@ def _collect(
     item: Article | LoadFailure,
     articles: list[Article],
     failures: list[LoadFailure],
-    bar: _Bar | None,
+    bar: ProgressBar | None,
 ) -> None:
     if isinstance(item, LoadFailure):
         failures.append(item)
@@ -386,7 +384,7 @@ class DirIterator(Iterator[Article]):
         paths: list[str],
         *,
         errors: ErrorMode,
-        bar: _Bar | None,
+        bar: ProgressBar | None,
         refused: Mapping[str, str] = _NONE_REFUSED,
     ) -> None:
         self.root = root
@@ -431,7 +429,7 @@ def _read(  # noqa: PLR0913 -- the iterator's state, passed once
     failures: list[LoadFailure],
     *,
     errors: ErrorMode,
-    bar: _Bar | None,
+    bar: ProgressBar | None,
     root: str,
 ) -> Generator[Article, None, None]:
     # A plain function rather than a method, so the generator does not keep
@@ -473,7 +471,7 @@ def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     ``progress=True`` shows a tqdm bar (extra ``newsfeed-articles[progress]``).
     """
     _check_errors(errors)
-    new_bar = _bar_factory(progress)
+    new_bar = progress_bar_factory(progress)
     listing = _listing(path, pattern, include_hidden, follow_outside_links)
     total = len(listing.files)
     bar = None if new_bar is None else new_bar(total=total, desc="reading", unit="file")

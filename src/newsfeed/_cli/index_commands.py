@@ -1,0 +1,273 @@
+"""The commands that use an index: ``index`` and ``search``, and ``--db`` for ``ls`` and ``stats``.
+
+They go through the public :class:`newsfeed.Index`. Without ``--db``, the
+index is the one ``load_dir(cache=True)`` keeps in the user's cache folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from textwrap import dedent, indent
+from typing import Any
+
+from newsfeed._cli.commands import report_failures
+from newsfeed._cli.files import PATTERN, problem_from
+from newsfeed._cli.options import fail, in_flag_names
+from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
+from newsfeed._cli.stats import FeedStats, render_text, to_json
+from newsfeed._cli.terminal import terminal_width
+from newsfeed._errors import LoadFailure, QueryError
+from newsfeed._feed.feed import Feed
+from newsfeed._index.index import Index
+from newsfeed._index.schema import NotAnIndexError
+
+__all__ = ["register"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+#: Builds the ``ls``/``stats`` query from parsed arguments (main's ``_query``).
+QueryBuilder = Callable[..., Any]
+_SubParsers = argparse._SubParsersAction  # noqa: SLF001 -- argparse's type for add_subparsers()
+
+
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a folder: {text!r}")
+    return path
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _add_db(command: argparse.ArgumentParser, *, help_text: str) -> None:
+    command.add_argument("--db", metavar="PATH", type=Path, help=help_text)
+
+
+def _open_index(args: argparse.Namespace, folder: Path) -> Index:
+    """Open the index of *folder*; another application's database is a usage error."""
+    try:
+        return Index(folder, db=args.db, pattern=PATTERN)
+    except NotAnIndexError as error:
+        fail(args, in_flag_names(str(error)))
+
+
+def _report(failures: list[LoadFailure], *, what: str) -> int:
+    problems = [problem_from(failure.error, failure.path) for failure in failures]
+    return report_failures(problems, what=what)
+
+
+def _subparser(
+    subparsers: _SubParsers[argparse.ArgumentParser],
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    examples: str,
+) -> argparse.ArgumentParser:
+    command = subparsers.add_parser(
+        name,
+        help=summary,
+        description=dedent(description).strip(),
+        epilog="examples:\n" + indent(dedent(examples).strip("\n"), "  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(command_parser=command)
+    return command
+
+
+# -- newsfeed index -----------------------------------------------------------
+
+
+def _add_index(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
+    command = _subparser(
+        subparsers,
+        "index",
+        summary="build or update the search index of a folder",
+        description="""
+            Bring the index of DIR up to date: parse the files added or
+            changed since the last run, forget deleted ones, and print what
+            changed. The index is an SQLite file: PATH with --db, else the
+            one `load_dir(cache=True)` keeps in the cache folder
+            ($NEWSFEED_CACHE_DIR, $XDG_CACHE_HOME/newsfeed or
+            ~/.cache/newsfeed). A file that fails to load is named on
+            stderr and the command exits 1.
+        """,
+        examples="""
+            newsfeed index articles/
+            newsfeed index articles/ --db articles.sqlite3
+        """,
+    )
+    command.add_argument("folder", metavar="DIR", type=_folder, help="the folder of articles")
+    _add_db(command, help_text="the index file (default: in the cache folder)")
+    command.add_argument("--progress", action="store_true", help="show a progress bar")
+    command.set_defaults(run=_run_index)
+
+
+def _run_index(args: argparse.Namespace) -> int:
+    index = _open_index(args, args.folder)
+    with index:
+        update = index.update(progress=args.progress)
+    print(f"{index.db}: {update}")
+    return _report(list(update.failures), what="the index")
+
+
+# -- newsfeed search ----------------------------------------------------------
+
+
+def _add_search(
+    subparsers: _SubParsers[argparse.ArgumentParser],
+    add_selection: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    command = _subparser(
+        subparsers,
+        "search",
+        summary="full-text search of a folder's articles, best match first",
+        description="""
+            Search the titles, excerpts, bodies and related titles of the
+            articles of DIR for QUERY, and list the best matches first
+            (bm25). Every word of QUERY must occur, in any case and with or
+            without accents; --syntax fts5 takes SQLite's query language
+            (OR, NOT, "a phrase", prefix*). The index is brought up to date
+            first (see `newsfeed index`). The selection options narrow the
+            search as they narrow `newsfeed ls`.
+        """,
+        examples="""
+            newsfeed search articles/ "facial recognition"
+            newsfeed search articles/ "moratorium OR ban*" --syntax fts5 --format jsonl
+            newsfeed search articles/ lidar --provider reuters.com --since 2020-06-01
+        """,
+    )
+    command.add_argument("folder", metavar="DIR", type=_folder, help="the folder of articles")
+    command.add_argument("text", metavar="QUERY", help="the words to search for")
+    add_selection(command)
+    _add_db(command, help_text="the index file (default: in the cache folder)")
+    output = command.add_argument_group("output")
+    output.add_argument(
+        "--limit", metavar="N", type=_limit, default=20, help="show at most N (default: 20)"
+    )
+    output.add_argument(
+        "--syntax",
+        choices=("words", "fts5"),
+        default="words",
+        help="words (the default: all must occur) or SQLite's fts5 query language",
+    )
+    output.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("table", "json", "jsonl"),
+        default="table",
+        help="output format (default: table)",
+    )
+    command.set_defaults(run=_run_search)
+
+
+def _criteria(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "since": args.since,
+        "until": args.until,
+        "min_quality": args.min_quality,
+        "max_quality": args.max_quality,
+        "provider": args.provider,
+        "topic": args.topic,
+        "published": args.published,
+    }
+
+
+def _run_search(args: argparse.Namespace) -> int:
+    with _open_index(args, args.folder) as index:
+        failures = list(index.update().failures)
+        try:
+            found = index.search(args.text, limit=args.limit, syntax=args.syntax, **_criteria(args))
+        except QueryError as error:
+            fail(args, in_flag_names(str(error)))
+    if args.unique:
+        found = found.unique()
+    write_feed(found, sys.stdout, output_format=args.output_format, width=terminal_width())
+    if args.output_format == "table":
+        print(f"{len(found)} found", file=sys.stderr)
+    return _report(failures, what="the search")
+
+
+# -- ls --db and stats --db ---------------------------------------------------
+
+
+def _from_index(args: argparse.Namespace) -> tuple[Feed, list[LoadFailure]]:
+    if len(args.paths) != 1 or not args.paths[0].is_dir():
+        fail(args, "--db takes one folder (the folder the index is of)")
+    with _open_index(args, args.paths[0]) as index:
+        failures = list(index.update().failures)
+        return index.filter(**_criteria(args)), failures
+
+
+def _run_ls_from_index(args: argparse.Namespace, query_builder: QueryBuilder) -> int:
+    query = query_builder(args, sort=args.sort, reverse=args.reverse, limit=args.limit)
+    feed, failures = _from_index(args)
+    selected = query.apply(feed)
+    write_feed(
+        selected,
+        sys.stdout,
+        output_format=args.output_format,
+        columns=args.columns or DEFAULT_COLUMNS,
+        width=terminal_width(),
+    )
+    if args.output_format == "table":
+        print(f"{len(selected)} selected from the index", file=sys.stderr)
+    return _report(failures, what="the listing")
+
+
+def _run_stats_from_index(args: argparse.Namespace, query_builder: QueryBuilder) -> int:
+    query = query_builder(args)
+    feed, failures = _from_index(args)
+    figures = FeedStats.of(query.apply(feed))
+    if args.output_format == "json":
+        print(json.dumps(to_json(figures, top=args.top), indent=2, ensure_ascii=False))
+    else:
+        render_text(figures, sys.stdout, top=args.top)
+    return _report(failures, what="the summary")
+
+
+def _answer_from_index(
+    command: argparse.ArgumentParser,
+    from_index: Callable[[argparse.Namespace, QueryBuilder], int],
+    query_builder: QueryBuilder,
+) -> None:
+    """Give *command* a --db option that answers from an index instead of the files."""
+    _add_db(
+        command,
+        help_text="answer from the index in PATH (updated first) instead of reading every "
+        "file; takes one folder",
+    )
+    from_files: Callable[[argparse.Namespace], int] = command.get_default("run")
+
+    def run(args: argparse.Namespace) -> int:
+        if args.db is None:
+            return from_files(args)
+        return from_index(args, query_builder)
+
+    command.set_defaults(run=run)
+
+
+def register(
+    subparsers: _SubParsers[argparse.ArgumentParser],
+    *,
+    add_selection: Callable[[argparse.ArgumentParser], None],
+    query_builder: QueryBuilder,
+) -> None:
+    """Add ``index`` and ``search``, and ``--db`` to the ``ls`` and ``stats`` already added."""
+    _add_index(subparsers)
+    _add_search(subparsers, add_selection)
+    _answer_from_index(subparsers.choices["ls"], _run_ls_from_index, query_builder)
+    _answer_from_index(subparsers.choices["stats"], _run_stats_from_index, query_builder)

@@ -1,0 +1,1 @@
+"""The persistent index of a folder: SQLite schema, encoding, updates and queries."""

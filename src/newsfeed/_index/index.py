@@ -1,0 +1,269 @@
+"""The public :class:`Index`: a folder of articles mirrored into one SQLite file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Literal, Self
+
+from newsfeed._errors import FeedLoadError
+from newsfeed._feed.criteria import Instant, Predicate, check_criteria
+from newsfeed._feed.feed import Feed
+from newsfeed._index.cache import default_db
+from newsfeed._index.queries import fetch, match_expression
+from newsfeed._index.schema import IndexRebuiltWarning, open_index, read_transaction
+from newsfeed._index.update import IndexUpdate, failures_of, update_index
+
+__all__ = ["Index"]
+
+_log: Final = logging.getLogger("newsfeed")
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    # A busy database is not a damaged one: that error is the caller's to see.
+    return not (isinstance(error, sqlite3.OperationalError) and "locked" in str(error))
+
+
+def _check_limit(limit: object) -> None:
+    if limit is None:
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be a whole number of at least 0 or None, got {limit!r}")
+
+
+class Index:
+    """A folder of article files mirrored into one SQLite database, for fast reloads and queries.
+
+    ``Index(folder)`` opens (or creates) the index of *folder*: the files
+    matching *pattern* (as for :func:`newsfeed.load_dir`). The database is
+    *db*, or by default one file per folder in the cache folder that
+    ``load_dir(cache=True)`` uses. Call :meth:`update` to bring it up to
+    date with the folder; :meth:`load`, :meth:`filter` and :meth:`search`
+    answer from the index as of the last update, without reading the files.
+
+    The database stores, per file, its path relative to the folder, its size,
+    ``mtime_ns`` and a hash, the parsed article (as JSON, never pickle) or the
+    error it failed with, typed columns for the criteria, its topics, and a
+    full-text (FTS5) index of title, excerpt, body and related titles.
+
+    Several processes may update and read one index at once: it is in WAL
+    mode, an update is one transaction (a second updater waits for it), and
+    a reader sees the index before or after an update, never halfway. A
+    database that is stale (another schema version), of another folder or
+    pattern, or damaged, is rebuilt with an
+    :class:`~newsfeed.IndexRebuiltWarning`; another application's database
+    is refused with :class:`~newsfeed.NotAnIndexError`.
+
+    Use it as a context manager, or call :meth:`close`, to close the database.
+    """
+
+    __slots__ = ("_connection", "db", "folder", "pattern")
+
+    folder: Path
+    db: Path
+    pattern: str
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        db: str | os.PathLike[str] | None = None,
+        pattern: str = "**/*.md",
+    ) -> None:
+        #: The folder, as given: articles' paths are under it, as load_dir gives them.
+        self.folder = Path(folder)
+        self.pattern = pattern
+        #: The database file.
+        self.db = default_db(folder, pattern) if db is None else Path(db)
+        self._connection = open_index(self.db, self._identity())
+
+    def _identity(self) -> dict[str, str]:
+        return {"folder": str(self.folder.resolve()), "pattern": self.pattern}
+
+    def _rebuild_damaged(self, error: sqlite3.DatabaseError) -> None:
+        self._connection.close()
+        corrupt = self.db.with_name(self.db.name + ".corrupt")
+        self.db.replace(corrupt)
+        for suffix in ("-wal", "-shm"):
+            self.db.with_name(self.db.name + suffix).unlink(missing_ok=True)
+        warnings.warn(
+            f"{self.db}: the index database is damaged ({error}); moved it to {corrupt.name}"
+            " and rebuilding the index",
+            IndexRebuiltWarning,
+            stacklevel=3,
+        )
+        self._connection = open_index(self.db, self._identity())
+
+    def update(self, *, progress: bool = False) -> IndexUpdate:
+        """Bring the index up to date with the folder, parsing only new and changed files.
+
+        Returns an :class:`~newsfeed.IndexUpdate` with the counts of added,
+        changed, deleted and unchanged files, and every file that fails to
+        load (recorded as :func:`newsfeed.load_dir` records it, as a
+        :class:`~newsfeed.LoadFailure`; a file that could not be read is
+        tried again on the next update). ``progress=True`` shows a tqdm bar
+        (extra ``newsfeed-articles[progress]``). Raises :class:`FileNotFoundError` or
+        :class:`NotADirectoryError` when the folder is missing.
+
+        If the database turns out to be damaged, it is moved aside and
+        rebuilt, with an :class:`~newsfeed.IndexRebuiltWarning`.
+        """
+        try:
+            return update_index(self._connection, self.folder, self.pattern, progress=progress)
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise
+            self._rebuild_damaged(error)
+        return update_index(self._connection, self.folder, self.pattern, progress=progress)
+
+    def load(self, *, errors: Literal["raise", "skip"] = "raise") -> Feed:
+        """Return every indexed article, as :func:`newsfeed.load_dir` would load the folder.
+
+        Articles come in the same order, equal article for article, with the
+        same ``path`` (the folder as given, joined with the file's relative
+        path). *errors* works as in ``load_dir``: with ``"raise"`` a
+        :class:`~newsfeed.FeedLoadError` lists the files that failed; with
+        ``"skip"`` they are in the feed's ``errors`` and one warning is
+        logged. Reflects the last :meth:`update`.
+        """
+        if errors not in ("raise", "skip"):
+            raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
+        with read_transaction(self._connection):
+            articles = fetch(self._connection, self.folder, None)
+            failures = failures_of(self._connection, self.folder)
+        if failures:
+            total = len(articles) + len(failures)
+            if errors == "raise":
+                raise FeedLoadError(failures, total)
+            _log.warning(
+                "%d of %d files under %s could not be loaded; each is listed with its reason"
+                " in .errors",
+                len(failures),
+                total,
+                os.fspath(self.folder),
+            )
+        return Feed(articles, errors=failures)
+
+    def filter(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
+        self,
+        *,
+        since: Instant | None = None,
+        until: Instant | None = None,
+        min_quality: float | None = None,
+        max_quality: float | None = None,
+        provider: str | Iterable[str] | None = None,
+        topic: str | Iterable[str] | None = None,
+        published: bool | None = None,
+        where: Predicate | None = None,
+    ) -> Feed:
+        """Return the indexed articles matching the criteria, in file order.
+
+        The criteria and their meaning are those of :meth:`Feed.filter`, and
+        the result equals ``index.load(errors="skip").filter(...)``, but it
+        is answered in SQL and only the matching articles are rebuilt. A
+        *where* function runs in Python on the articles the other criteria
+        kept. The feed's ``errors`` are the files that failed to load.
+        Raises :class:`~newsfeed.QueryError` for an invalid criterion.
+        """
+        criteria = check_criteria(
+            since=since,
+            until=until,
+            min_quality=min_quality,
+            max_quality=max_quality,
+            provider=provider,
+            topic=topic,
+            published=published,
+            where=where,
+        )
+        with read_transaction(self._connection):
+            articles = fetch(self._connection, self.folder, criteria)
+            failures = failures_of(self._connection, self.folder)
+        return Feed(articles, errors=failures)
+
+    def search(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
+        self,
+        text: str,
+        *,
+        limit: int | None = 20,
+        syntax: Literal["words", "fts5"] = "words",
+        since: Instant | None = None,
+        until: Instant | None = None,
+        min_quality: float | None = None,
+        max_quality: float | None = None,
+        provider: str | Iterable[str] | None = None,
+        topic: str | Iterable[str] | None = None,
+        published: bool | None = None,
+        where: Predicate | None = None,
+    ) -> Feed:
+        """Return the articles matching *text*, best first (bm25), at most *limit* of them.
+
+        The title, excerpt, body and related articles' titles are searched,
+        ignoring case and accents; a match in the title weighs most. With
+        ``syntax="words"`` (the default) every word of *text* must occur;
+        ``syntax="fts5"`` takes SQLite's FTS5 query language (``OR``,
+        ``NOT``, ``"a phrase"``, ``prefix*``). ``limit=None`` returns every
+        match. The other criteria are those of :meth:`filter`. Raises
+        :class:`~newsfeed.QueryError` for empty text, a malformed FTS5 query
+        or an invalid criterion.
+        """
+        criteria = check_criteria(
+            since=since,
+            until=until,
+            min_quality=min_quality,
+            max_quality=max_quality,
+            provider=provider,
+            topic=topic,
+            published=published,
+            where=where,
+        )
+        expression = match_expression(text, syntax=syntax)
+        _check_limit(limit)
+        with read_transaction(self._connection):
+            articles = fetch(
+                self._connection, self.folder, criteria, search=expression, limit=limit
+            )
+            failures = failures_of(self._connection, self.folder)
+        return Feed(articles, errors=failures)
+
+    def close(self) -> None:
+        """Close the database; the index cannot be used afterwards."""
+        self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Index of {os.fspath(self.folder)!r} ({self.pattern}) in {os.fspath(self.db)!r}>"
+
+
+def load_cached(
+    folder: str | os.PathLike[str],
+    *,
+    pattern: str,
+    errors: Literal["raise", "skip"],
+    progress: bool,
+) -> Feed:
+    """Load *folder* through its index in the cache folder: what ``load_dir(cache=True)`` does."""
+    with Index(folder, pattern=pattern) as index:
+        index.update(progress=progress)
+        try:
+            return index.load(errors=errors)
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise
+            index._rebuild_damaged(error)  # noqa: SLF001 -- the same module
+            index.update(progress=progress)
+            return index.load(errors=errors)

@@ -1,0 +1,180 @@
+"""Answering from the index: criteria as SQL, full-text search, and rebuilding articles.
+
+Criteria are checked by the same code as :meth:`Feed.filter`
+(:func:`~newsfeed._feed.criteria.check_criteria`) and translated to a WHERE
+clause over the typed columns; only the rows that match are decoded. Two
+things SQL cannot answer exactly are finished in Python, with the same
+compiled predicate as :meth:`Feed.filter`: a ``where`` function, and a
+quality bound on an article whose quality is too large for a SQLite integer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Final
+
+from newsfeed._errors import QueryError
+from newsfeed._feed.criteria import Criteria, compile_predicate, epoch_us
+from newsfeed._index.encoding import decode
+from newsfeed._index.update import path_from_column, sort_by_parts
+from newsfeed._model import Article
+
+__all__ = ["BM25_WEIGHTS", "fetch", "match_expression", "where_clause"]
+
+#: The weight of a match in each full-text column (title, excerpt, body,
+#: related titles) in the bm25 rank: a word in the title counts most.
+BM25_WEIGHTS: Final = (10.0, 4.0, 1.0, 2.0)
+
+#: The columns every query reads to rebuild articles.
+_COLUMNS: Final = "files.path, files.article, files.published_us, files.quality_too_large"
+
+#: path (text, or bytes for a name that is not UTF-8), article, time, flag.
+_Row = tuple[str | bytes, str, int, int]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def where_clause(criteria: Criteria) -> tuple[str, list[object]]:
+    """Return the SQL condition on ``files`` for *criteria*, and its parameters.
+
+    Values only ever travel as parameters; the text holds placeholders.
+    """
+    clauses = ["files.article IS NOT NULL"]
+    parameters: list[object] = []
+    if criteria.since is not None:
+        clauses.append("files.published_us >= ?")
+        parameters.append(epoch_us(criteria.since))
+    if criteria.until is not None:
+        clauses.append("files.published_us < ?")
+        parameters.append(epoch_us(criteria.until))
+    bounds = []
+    if criteria.min_quality is not None:
+        bounds.append("files.quality >= ?")
+        parameters.append(criteria.min_quality)
+    if criteria.max_quality is not None:
+        bounds.append("files.quality <= ?")
+        parameters.append(criteria.max_quality)
+    if bounds:
+        # A NULL quality fails the comparison, as in Feed.filter. A quality
+        # too large to store is let through and checked in Python.
+        clauses.append(f"(files.quality_too_large OR ({' AND '.join(bounds)}))")
+    if criteria.providers is not None:
+        names = sorted(criteria.providers)
+        suffixes = criteria.domain_suffixes
+        keys = f"(kind = 0 AND key IN ({_placeholders(len(names))}))"
+        if suffixes:
+            keys += f" OR (kind = 1 AND key IN ({_placeholders(len(suffixes))}))"
+        # Only placeholders are formatted into the text (here and below).
+        clauses.append(f"files.id IN (SELECT file_id FROM provider_keys WHERE {keys})")  # noqa: S608
+        parameters.extend(names)
+        parameters.extend(suffixes)
+    if criteria.topics is not None:
+        topics = sorted(criteria.topics)
+        clauses.append(
+            "files.id IN (SELECT file_id FROM topics"  # noqa: S608 -- placeholders only
+            f" WHERE folded IN ({_placeholders(len(topics))}))"
+        )
+        parameters.extend(topics)
+    if criteria.published is not None:
+        clauses.append("files.published = ?")
+        parameters.append(criteria.published)
+    return " AND ".join(clauses), parameters
+
+
+def match_expression(text: str, *, syntax: str) -> str:
+    """Return the FTS5 query for *text*.
+
+    With ``syntax="words"`` every word must occur (in any column, in any
+    order): each is quoted, so no character of it is taken as an operator.
+    With ``syntax="fts5"`` the text is SQLite's own query language (``OR``,
+    ``NOT``, ``"a phrase"``, ``prefix*``, ``title: word``), as it is.
+    """
+    if syntax not in ("words", "fts5"):
+        raise QueryError(f"syntax must be 'words' or 'fts5', got {syntax!r}")
+    if not text.strip():
+        raise QueryError(f"search text must be a non-empty string, got {text!r}")
+    if syntax == "fts5":
+        return text
+    return " ".join('"' + word.replace('"', '""') + '"' for word in text.split())
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Rebuilding many articles makes many objects and no cycles: the cyclic
+    # collector would walk them again and again for nothing. Restarted only
+    # if it was running.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _articles(rows: Sequence[_Row], root: Path, criteria: Criteria | None) -> list[Article]:
+    """Decode *rows*, finishing in Python what SQL could not check exactly."""
+    predicate = None if criteria is None else compile_predicate(criteria)
+    exact = criteria is None or criteria.where is None
+    articles = []
+    with _collector_paused():
+        for relative, text, stamp, quality_too_large in rows:
+            article = decode(text, root / path_from_column(relative))
+            checked = predicate is None or (exact and not quality_too_large)
+            if not checked and not predicate(article, stamp):  # type: ignore[misc]
+                continue
+            articles.append(article)
+    return articles
+
+
+def fetch(
+    connection: sqlite3.Connection,
+    root: Path,
+    criteria: Criteria | None,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+) -> list[Article]:
+    """Return the matching articles: in file order, or by rank for a *search*.
+
+    Call inside a read transaction. *search* is an FTS5 expression (see
+    :func:`match_expression`); *limit* caps a search's results.
+    """
+    condition, parameters = where_clause(criteria or Criteria())
+    if search is None:
+        rows: list[_Row] = connection.execute(
+            # The condition holds placeholders; its values are parameters.
+            f"SELECT {_COLUMNS} FROM files WHERE {condition}",  # noqa: S608
+            parameters,
+        ).fetchall()
+        ordered = sort_by_parts([path_from_column(row[0]) for row in rows])
+        order = {relative: position for position, relative in enumerate(ordered)}
+        rows.sort(key=lambda row: order[path_from_column(row[0])])
+        return _articles(rows, root, criteria)
+    # A `where` function is applied in Python, so the cap is applied after it.
+    sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit
+    query = (
+        f"SELECT {_COLUMNS} FROM"  # noqa: S608 -- the condition holds placeholders only
+        " (SELECT rowid, bm25(search, ?, ?, ?, ?) AS score"
+        " FROM search WHERE search MATCH ?) AS hits"
+        f" JOIN files ON files.id = hits.rowid WHERE {condition}"
+        " ORDER BY hits.score, files.path LIMIT ?"
+    )
+    try:
+        rows = connection.execute(query, [*BM25_WEIGHTS, search, *parameters, sql_limit]).fetchall()
+    except sqlite3.OperationalError as error:
+        # A busy database is the caller's to see; anything else here is the
+        # query's text, which FTS5 refused ("unterminated string", "fts5:
+        # syntax error near ...", "no such column").
+        if "locked" in str(error):
+            raise
+        raise QueryError(f"search: {error} in {search!r}") from None
+    found = _articles(rows, root, criteria)
+    return found if limit is None else found[:limit]

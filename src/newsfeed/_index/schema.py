@@ -1,0 +1,272 @@
+"""The index's SQLite file: its schema, and opening it safely.
+
+A database is used only when it is recognizably this index, of this schema
+version, for this folder and pattern. Anything else is never read as data:
+
+- a newsfeed index of another schema version, folder or pattern is emptied
+  and rebuilt, with an :class:`IndexRebuiltWarning`;
+- a file that is not a SQLite database (or whose header is damaged) is moved
+  aside to ``<db>.corrupt`` and a new index is built, with the same warning;
+- a SQLite database that belongs to another application (a different
+  ``PRAGMA application_id``, or tables of its own) is left alone, and
+  :class:`NotAnIndexError` is raised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+from newsfeed._errors import NewsfeedError
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "IndexRebuiltWarning",
+    "NotAnIndexError",
+    "open_index",
+    "read_transaction",
+    "write_transaction",
+]
+
+#: ``PRAGMA application_id`` of every newsfeed index: "NwsF" in ASCII.
+APPLICATION_ID: Final = 0x4E777346
+#: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
+#: so that an index written by another version is rebuilt, not misread.
+SCHEMA_VERSION: Final = 1
+#: How long a writer waits for another process's write to finish, in seconds.
+#: An update holds the write lock while it parses; a first build of a very
+#: large folder takes minutes.
+BUSY_TIMEOUT_SECONDS: Final = 600.0
+
+_SCHEMA: Final = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    # One row per file that matched the pattern, good or bad. `article` holds
+    # the encoded article, `failure` the error of a file that did not load.
+    # The other columns are what queries use, typed for SQL.
+    """CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        article TEXT,
+        failure TEXT,
+        published_us INTEGER,
+        utc_offset_s INTEGER,
+        quality INTEGER,
+        quality_too_large INTEGER NOT NULL DEFAULT 0,
+        heat INTEGER,
+        published INTEGER,
+        provider_name TEXT,
+        provider_domain TEXT,
+        type TEXT,
+        category TEXT,
+        CHECK ((article IS NULL) <> (failure IS NULL))
+    )""",
+    "CREATE INDEX files_published_us ON files (published_us)",
+    "CREATE INDEX files_quality ON files (quality)",
+    # Topics as written and case-folded, for whole-topic matching in any case.
+    """CREATE TABLE topics (
+        file_id INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        folded TEXT NOT NULL,
+        PRIMARY KEY (file_id, position)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX topics_folded ON topics (folded, file_id)",
+    # The keys a provider query is matched against: kind 0 for a whole name or
+    # domain (case-folded), kind 1 for each dot-suffix of the domain
+    # (".nasdaq.com" and ".com" for www.nasdaq.com), so that a domain query
+    # matches its subdomains by plain equality.
+    """CREATE TABLE provider_keys (
+        file_id INTEGER NOT NULL,
+        kind INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (file_id, kind, key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX provider_keys_key ON provider_keys (key, kind, file_id)",
+    # Full text; its rowid is files.id.
+    """CREATE VIRTUAL TABLE search USING fts5 (
+        title, excerpt, body, related, tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    # Removing a file's row removes what hangs off it.
+    """CREATE TRIGGER files_deleted AFTER DELETE ON files BEGIN
+        DELETE FROM topics WHERE file_id = old.id;
+        DELETE FROM provider_keys WHERE file_id = old.id;
+        DELETE FROM search WHERE rowid = old.id;
+    END""",
+)
+
+
+class IndexRebuiltWarning(UserWarning):
+    """An index database was stale, damaged or of another folder, and is being rebuilt.
+
+    The message says why. Nothing was read from the old database; a damaged
+    file is kept next to it as ``<db>.corrupt``.
+    """
+
+
+class NotAnIndexError(NewsfeedError):
+    """The database file given to :class:`~newsfeed.Index` belongs to another application.
+
+    ``db`` is its path. newsfeed does not touch it: pass another path.
+    """
+
+    db: Path
+
+    def __init__(self, db: Path, reason: str) -> None:
+        self.db = db
+        super().__init__(f"{db}: {reason}; not a newsfeed index, and left as it is")
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    # isolation_level=None: transactions are begun explicitly, below.
+    return sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    # WAL lets readers go on while one process writes, and a writer not wait
+    # for readers. It is a property of the file, kept once set; set only
+    # once the file is known to be ours (or new), never on someone else's.
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
+@contextmanager
+def read_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Read in one snapshot: a concurrent update shows entirely or not at all."""
+    connection.execute("BEGIN")
+    try:
+        yield connection
+    finally:
+        connection.execute("COMMIT")
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Write under the database's write lock, taken at once (waiting for another writer)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _problem(connection: sqlite3.Connection, identity: dict[str, str]) -> str | None:
+    """Return why the database cannot be used as it is ("" for a new, empty one), or None.
+
+    Raises NotAnIndexError for another application's database.
+    """
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    tables = connection.execute(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+    ).fetchone()[0]
+    if application_id != APPLICATION_ID:
+        if application_id == 0 and tables == 0:
+            return ""
+        raise NotAnIndexError(
+            Path(connection.execute("PRAGMA database_list").fetchone()[2]),
+            "this SQLite database belongs to another application",
+        )
+    if version != SCHEMA_VERSION:
+        return f"it was written with index schema {version}, this version reads {SCHEMA_VERSION}"
+    stored = dict(connection.execute("SELECT key, value FROM meta"))
+    for key, value in identity.items():
+        if stored.get(key) != value:
+            return f"it indexes {key} {stored.get(key)!r}, not {value!r}"
+    return None
+
+
+def _reset(connection: sqlite3.Connection, identity: dict[str, str]) -> None:
+    """Drop every table and create the schema, inside the caller's write transaction."""
+    names = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for name in names:
+        # Identifiers cannot be parameters; these come from the schema itself
+        # and are quoted. IF EXISTS: dropping a full-text table drops its
+        # shadow tables, which are also listed.
+        quoted = '"' + name.replace('"', '""') + '"'
+        connection.execute(f"DROP TABLE IF EXISTS {quoted}")
+    for statement in _SCHEMA:
+        connection.execute(statement)
+    connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", identity.items())
+    # PRAGMA values cannot be parameters either; these are our own integers.
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+
+def _move_aside(db: Path) -> Path:
+    corrupt = db.with_name(db.name + ".corrupt")
+    db.replace(corrupt)
+    for suffix in ("-wal", "-shm"):
+        # The journal files of the damaged database must not be applied to the new one.
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    return corrupt
+
+
+def open_index(db: Path, identity: dict[str, str]) -> sqlite3.Connection:
+    """Open (creating or rebuilding as needed) the index database *db* for *identity*.
+
+    *identity* (the folder and pattern) is stored in the meta table; an index
+    of another identity is rebuilt. See the module's docstring for what is
+    rebuilt and what is refused.
+    """
+    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = _connect(db)
+        try:
+            return _prepare(connection, db, identity)
+        except BaseException:
+            connection.close()
+            raise
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise
+        corrupt = _move_aside(db)
+        warnings.warn(
+            f"{db}: the index database is damaged ({error}); moved it to {corrupt.name}"
+            " and rebuilding the index",
+            IndexRebuiltWarning,
+            stacklevel=3,
+        )
+    connection = _connect(db)
+    try:
+        return _prepare(connection, db, identity)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _prepare(
+    connection: sqlite3.Connection, db: Path, identity: dict[str, str]
+) -> sqlite3.Connection:
+    with read_transaction(connection):
+        problem = _problem(connection, identity)
+    _use_wal(connection)
+    if problem is None:
+        return connection
+    with write_transaction(connection):
+        # Checked again under the write lock: another process may have built it meanwhile.
+        problem = _problem(connection, identity)
+        if problem is None:
+            return connection
+        _reset(connection, identity)
+    if problem:
+        warnings.warn(
+            f"{db}: rebuilding the index, because {problem}",
+            IndexRebuiltWarning,
+            stacklevel=4,
+        )
+    return connection

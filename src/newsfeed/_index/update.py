@@ -1,0 +1,330 @@
+"""Bringing the index up to date with its folder: parse only what changed.
+
+A file is unchanged when its size and ``mtime_ns`` are those stored, unless
+its mtime is too recent to trust: a file written in the same clock tick as
+the previous update's scan (file systems keep mtimes in ticks of up to two
+seconds) can change again without its mtime moving. Such a file, and any
+file whose size or mtime moved, is read and hashed; only when its content
+differs from what is stored is it parsed again. A touched file is therefore
+recognized as unchanged, and an edit that keeps size and mtime is still seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from pathlib import Path, PurePosixPath
+from typing import Final, NamedTuple
+
+import attrs
+
+from newsfeed._errors import LoadFailure, NewsfeedError, ParseError
+from newsfeed._extras import progress_bar_factory
+from newsfeed._feed.criteria import epoch_us
+from newsfeed._files.listing import walk
+from newsfeed._format.reading import MAX_FILE_BYTES, loads
+from newsfeed._index.encoding import decode_failure, encode, encode_failure
+from newsfeed._index.schema import write_transaction
+from newsfeed._model import Article
+
+__all__ = ["IndexUpdate", "failures_of", "sort_by_parts", "update_index"]
+
+#: How far before the previous scan an mtime must be to be trusted: the
+#: coarsest mtime resolution in common use (FAT's two seconds).
+RACY_WINDOW_NS: Final = 2_000_000_000
+_INT64: Final = range(-(2**63), 2**63)
+_CHUNK_BYTES: Final = 1 << 16
+
+
+@attrs.frozen
+class IndexUpdate:
+    """What :meth:`Index.update() <newsfeed.Index.update>` found, file by file.
+
+    ``added``, ``changed``, ``deleted`` and ``unchanged`` count files (a
+    renamed file is one deleted and one added). ``failures`` holds a
+    :class:`~newsfeed.LoadFailure` for every file of the folder that does
+    not load now, in file order, whether it changed or not: the same as
+    ``load_dir(folder, errors="skip").errors``.
+    """
+
+    added: int
+    changed: int
+    deleted: int
+    unchanged: int
+    failures: tuple[LoadFailure, ...] = ()
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.added} added, {self.changed} changed, {self.deleted} deleted,"
+            f" {self.unchanged} unchanged"
+        )
+        if self.failures:
+            text += f"; {len(self.failures)} failed to load"
+        return text
+
+
+class _Stored(NamedTuple):
+    size: int
+    mtime_ns: int
+    digest: bytes
+    #: The file could not be read (stored with size -1): a read error is
+    #: about the file system, not the content, so the file is always tried again.
+    unreadable: bool
+
+
+def _read(path: str) -> bytes:
+    """Read the file at *path* up to one byte past the size limit, as :func:`newsfeed.load` does."""
+    limit = MAX_FILE_BYTES + 1
+    with Path(path).open("rb") as file:
+        # The size is only a hint (a file can grow while it is read).
+        hint = os.fstat(file.fileno()).st_size + 1
+        data = file.read(min(hint, limit))
+        if len(data) < hint:
+            return data
+        chunks = [data]
+        size = len(data)
+        while size < limit and (chunk := file.read(min(limit - size, _CHUNK_BYTES))):
+            chunks.append(chunk)
+            size += len(chunk)
+    return b"".join(chunks)
+
+
+def path_column(relative: str) -> str | bytes:
+    """Return a relative path as the ``path`` column stores it.
+
+    As text, or, for a name that is not valid UTF-8 (which the file system
+    allows and Python keeps as surrogates), as the raw bytes of the name.
+    """
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative)
+    return relative
+
+
+def path_from_column(value: str | bytes) -> str:
+    """Undo :func:`path_column`."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def _parse(data: bytes, path: str) -> Article | Exception:
+    if len(data) > MAX_FILE_BYTES:
+        return ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
+    try:
+        return loads(data, source=path)
+    except NewsfeedError as error:
+        return error
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _Seen(NamedTuple):
+    """A file as this update found it."""
+
+    relative: str
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+
+def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Exception) -> None:
+    """Store one file's row (after removing any old one) and its topics, keys and text."""
+    relative, size, mtime_ns, digest = seen
+    stored_path = path_column(relative)
+    connection.execute("DELETE FROM files WHERE path = ?", (stored_path,))
+    if not isinstance(loaded, Article):
+        connection.execute(
+            "INSERT INTO files (path, size, mtime_ns, hash, failure) VALUES (?, ?, ?, ?, ?)",
+            (stored_path, size, mtime_ns, digest, encode_failure(loaded)),
+        )
+        return
+    article = loaded
+    provider = article.provider
+    offset = article.published_at.utcoffset()
+    quality = article.quality
+    quality_fits = quality is None or quality in _INT64
+    cursor = connection.execute(
+        """INSERT INTO files (
+            path, size, mtime_ns, hash, article, published_us, utc_offset_s, quality,
+            quality_too_large, heat, published, provider_name, provider_domain, type, category
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            stored_path,
+            size,
+            mtime_ns,
+            digest,
+            encode(article),
+            epoch_us(article.published_at),
+            None if offset is None else int(offset.total_seconds()),
+            quality if quality_fits else None,
+            not quality_fits,
+            article.heat if article.heat is None or article.heat in _INT64 else None,
+            article.published,
+            None if provider is None else provider.name,
+            None if provider is None else provider.domain,
+            article.type,
+            article.category,
+        ),
+    )
+    file_id = cursor.lastrowid
+    connection.executemany(
+        "INSERT INTO topics (file_id, position, topic, folded) VALUES (?, ?, ?, ?)",
+        [
+            (file_id, position, topic, topic.casefold())
+            for position, topic in enumerate(article.topics)
+        ],
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO provider_keys (file_id, kind, key) VALUES (?, ?, ?)",
+        [(file_id, kind, key) for kind, key in provider_keys(article)],
+    )
+    connection.execute(
+        "INSERT INTO search (rowid, title, excerpt, body, related) VALUES (?, ?, ?, ?, ?)",
+        (
+            file_id,
+            article.title,
+            article.excerpt,
+            article.body,
+            "\n".join(item.title for item in article.related),
+        ),
+    )
+
+
+def provider_keys(article: Article) -> list[tuple[int, str]]:
+    """Return the (kind, key) pairs a provider query matches *article* by.
+
+    The same rules as :meth:`Feed.filter`: kind 0 is the case-folded name, or
+    domain without a final dot; kind 1 is every suffix of that domain that
+    starts at a dot, which a domain query's ``"." + query`` must equal.
+    """
+    provider = article.provider
+    if provider is None:
+        return []
+    keys: list[tuple[int, str]] = []
+    if provider.name is not None:
+        keys.append((0, provider.name.casefold()))
+    if provider.domain is not None:
+        domain = provider.domain.casefold().rstrip(".")
+        keys.append((0, domain))
+        keys.extend((1, domain[at:]) for at, character in enumerate(domain) if character == ".")
+    return keys
+
+
+def sort_by_parts(relative_paths: list[str]) -> list[str]:
+    """Sort relative POSIX paths the way :func:`newsfeed.load_dir` orders files."""
+    return sorted(relative_paths, key=lambda relative: relative.split("/"))
+
+
+def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure, ...]:
+    """Return the stored failures, in file order (call inside a transaction)."""
+    rows = {
+        path_from_column(path): failure
+        for path, failure in connection.execute(
+            "SELECT path, failure FROM files WHERE failure IS NOT NULL"
+        )
+    }
+    return tuple(
+        decode_failure(rows[relative], root / relative) for relative in sort_by_parts(list(rows))
+    )
+
+
+def _relative(path: str, root: Path) -> str:
+    return PurePosixPath(*Path(path).relative_to(root).parts).as_posix()
+
+
+def update_index(
+    connection: sqlite3.Connection, root: Path, pattern: str, *, progress: bool = False
+) -> IndexUpdate:
+    """Bring the index up to date with the files under *root* matching *pattern*.
+
+    Runs in one write transaction: another process's update waits, and
+    readers see the index before or after, never halfway.
+    """
+    new_bar = progress_bar_factory(progress)
+    counts = {"added": 0, "changed": 0, "deleted": 0, "unchanged": 0}
+    with write_transaction(connection):
+        # Listed under the write lock, so that two updaters never interleave.
+        listing = walk(root, pattern)
+        paths, refused = listing.files, listing.refused
+        started_ns = time.time_ns()
+        stored = {
+            path_from_column(relative): _Stored(size, mtime_ns, digest, unreadable=size < 0)
+            for relative, size, mtime_ns, digest in connection.execute(
+                "SELECT path, size, mtime_ns, hash FROM files"
+            )
+        }
+        previous = connection.execute("SELECT value FROM meta WHERE key = 'scanned_ns'").fetchone()
+        trusted_before = (0 if previous is None else int(previous[0])) - RACY_WINDOW_NS
+        bar = None if new_bar is None else new_bar(total=len(paths), desc="indexing", unit="file")
+        try:
+            seen: set[str] = set()
+            for path in paths:
+                relative = _relative(path, root)
+                seen.add(relative)
+                if path in refused:
+                    # A link out of the folder: never read, a failure as in
+                    # load_dir, and looked at again on every update.
+                    reason = ParseError(refused[path], source=path)
+                    _insert(connection, _Seen(relative, -1, -1, b""), reason)
+                    outcome = "added" if relative not in stored else "changed"
+                else:
+                    outcome = _update_file(
+                        connection, path, relative, stored.get(relative), trusted_before
+                    )
+                counts[outcome] += 1
+                if bar is not None:
+                    bar.update()
+        finally:
+            if bar is not None:
+                bar.close()
+        for relative in stored.keys() - seen:
+            connection.execute("DELETE FROM files WHERE path = ?", (path_column(relative),))
+            counts["deleted"] += 1
+        connection.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('scanned_ns', ?)", (str(started_ns),)
+        )
+        failures = failures_of(connection, root)
+    return IndexUpdate(failures=failures, **counts)
+
+
+def _update_file(
+    connection: sqlite3.Connection,
+    path: str,
+    relative: str,
+    stored: _Stored | None,
+    trusted_before: int,
+) -> str:
+    """Bring one file's row up to date; return "added", "changed" or "unchanged"."""
+    new = "added" if stored is None else "changed"
+    try:
+        # An os-level stat: a Path object per file costs more than the call.
+        status = os.stat(path)  # noqa: PTH116
+    except OSError as error:
+        _insert(connection, _Seen(relative, -1, -1, b""), error)
+        return new
+    size, mtime_ns = status.st_size, status.st_mtime_ns
+    if (
+        stored is not None
+        and not stored.unreadable
+        and (stored.size, stored.mtime_ns) == (size, mtime_ns)
+        and mtime_ns < trusted_before
+    ):
+        return "unchanged"
+    try:
+        data = _read(path)
+    except OSError as error:
+        _insert(connection, _Seen(relative, -1, -1, b""), error)
+        return new
+    digest = _digest(data)
+    if stored is not None and not stored.unreadable and stored.digest == digest:
+        connection.execute(
+            "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+            (size, mtime_ns, path_column(relative)),
+        )
+        return "unchanged"
+    _insert(connection, _Seen(relative, size, mtime_ns, digest), _parse(data, path))
+    return new

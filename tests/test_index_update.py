@@ -1,0 +1,365 @@
+"""Index.update: only what changed is parsed, every change is seen, failures kept as in load_dir."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import newsfeed
+import newsfeed._index.update
+from index_support import BAD_TEXT, NASDAQ, make_folder, retitle, set_mtime
+from newsfeed import Index, IndexUpdate
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Return a folder of two good article files."""
+    return make_folder(tmp_path)
+
+
+@pytest.fixture
+def index(folder: Path, tmp_path: Path) -> Index:
+    """Return an index of *folder* in tmp_path, updated once."""
+    opened = Index(folder, db=tmp_path / "index.sqlite3")
+    opened.update()
+    return opened
+
+
+def counts(update: IndexUpdate) -> tuple[int, int, int, int]:
+    """Return (added, changed, deleted, unchanged)."""
+    return update.added, update.changed, update.deleted, update.unchanged
+
+
+def age(path: Path, seconds: int = 60) -> None:
+    """Move the times of *path* back, as for a file written long before the last update."""
+    set_mtime(path, time.time_ns() - seconds * 1_000_000_000)
+
+
+def stored_titles(index: Index) -> list[str]:
+    """Return the titles the index holds, in file order."""
+    return [article.title for article in index.load()]
+
+
+class TestIncremental:
+    """Each kind of change is counted and shows in the index; nothing else is parsed."""
+
+    def test_first_update_adds_everything(self, folder: Path, tmp_path: Path) -> None:
+        """A new index adds every file and then holds what load_dir loads."""
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            update = index.update()
+            assert counts(update) == (2, 0, 0, 0)
+            assert update.failures == ()
+            assert index.load() == newsfeed.load_dir(folder)
+
+    def test_nothing_changed(self, index: Index, folder: Path) -> None:
+        """A second update finds every file unchanged."""
+        for path in folder.rglob("*.md"):
+            age(path)
+        assert counts(index.update()) == (0, 0, 0, 2)
+        assert counts(index.update()) == (0, 0, 0, 2)
+
+    def test_add(self, index: Index, folder: Path) -> None:
+        """A new file is added, and only it."""
+        shutil.copy(NASDAQ, folder / "2020" / "copy.md")
+        assert counts(index.update()) == (1, 0, 0, 2)
+        assert index.load() == newsfeed.load_dir(folder)
+
+    def test_change(self, index: Index, folder: Path) -> None:
+        """An edited file is parsed again."""
+        retitle(folder / "nasdaq.md", "A new title")
+        update = index.update()
+        assert (update.added, update.changed, update.deleted) == (0, 1, 0)
+        assert "A new title" in stored_titles(index)
+        assert index.load() == newsfeed.load_dir(folder)
+
+    def test_delete(self, index: Index, folder: Path) -> None:
+        """A removed file leaves the index, with its topics and its text."""
+        (folder / "nasdaq.md").unlink()
+        update = index.update()
+        assert (update.added, update.changed, update.deleted) == (0, 0, 1)
+        assert index.load() == newsfeed.load_dir(folder)
+        assert len(index.filter(topic="AWS AI")) == 0
+        assert len(index.search("Nasdaq", limit=None).filter(provider="nasdaq.com")) == 0
+
+    def test_rename(self, index: Index, folder: Path) -> None:
+        """A renamed file is one deleted and one added, with its new path."""
+        (folder / "nasdaq.md").rename(folder / "2020" / "renamed.md")
+        update = index.update()
+        assert (update.added, update.changed, update.deleted) == (1, 0, 1)
+        loaded = index.load()
+        assert loaded == newsfeed.load_dir(folder)
+        assert [article.path for article in loaded] == [
+            folder / "2020" / "observer.md",
+            folder / "2020" / "renamed.md",
+        ]
+
+    def test_touch_without_change(self, index: Index, folder: Path) -> None:
+        """A file whose mtime moved but whose content did not is unchanged (its hash says so)."""
+        path = folder / "nasdaq.md"
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+        assert counts(index.update()) == (0, 0, 0, 2)
+
+    def test_change_within_the_same_mtime(self, index: Index, folder: Path) -> None:
+        """An edit that keeps size and mtime, in the tick of the last update, is still seen."""
+        path = folder / "nasdaq.md"
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        # Same length, other content, and the mtime put back as it was.
+        edited = text.replace("Amazon Bans", "Amazon Buns", 1)
+        assert len(edited) == len(text)
+        assert edited != text
+        path.write_text(edited, encoding="utf-8")
+        set_mtime(path, before.st_mtime_ns)
+        assert path.stat().st_size == before.st_size
+        update = index.update()
+        assert update.changed == 1
+        assert index.load() == newsfeed.load_dir(folder)
+
+    def test_old_mtime_is_trusted(self, index: Index, folder: Path) -> None:
+        """Once a file's mtime is well before the last update, size and mtime alone decide.
+
+        This is what makes an update of an unchanged folder cheap: the file
+        is not read. (An edit that kept an old mtime and the size is the
+        documented blind spot of every mtime-based cache.)
+        """
+        path = folder / "nasdaq.md"
+        age(path)
+        index.update()
+        stamp = path.stat().st_mtime_ns
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Amazon Bans", "Amazon Buns", 1), encoding="utf-8")
+        set_mtime(path, stamp)
+        assert counts(index.update()) == (0, 0, 0, 2)
+
+    def test_update_report_text(self, index: Index, folder: Path) -> None:
+        """The report reads as a sentence with every count."""
+        (folder / "bad.md").write_text(BAD_TEXT, encoding="utf-8")
+        text = str(index.update())
+        assert text.startswith("1 added, 0 changed, 0 deleted, ")
+        assert text.endswith("; 1 failed to load")
+
+
+class TestFailures:
+    """Bad files are recorded as load_dir records them, and read files are tried again."""
+
+    def test_same_failures_as_load_dir(self, tmp_path: Path) -> None:
+        """Failures (parse, validation, unreadable) equal load_dir's, path and message."""
+        folder = make_folder(tmp_path, bad=True)
+        (folder / "invalid.md").write_text(
+            "---\ntitle: t\npublishedDateTime: 2020-06-11T12:02:00Z\n---\n", encoding="utf-8"
+        )
+        (folder / "dangling.md").symlink_to(folder / "missing-target.md")
+        expected = newsfeed.load_dir(folder, errors="skip")
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            update = index.update()
+            assert update.failures == expected.errors
+            assert [str(failure) for failure in update.failures] == [
+                str(failure) for failure in expected.errors
+            ]
+            assert index.load(errors="skip") == expected
+            # Stored and read back, not only kept in memory.
+            assert index.update().failures == expected.errors
+            classes = [type(failure.error) for failure in index.update().failures]
+        assert classes == [newsfeed.ParseError, FileNotFoundError, newsfeed.ValidationError]
+
+    def test_too_large_file(self, tmp_path: Path) -> None:
+        """A file over the size limit fails as newsfeed.load fails on it."""
+        folder = make_folder(tmp_path)
+        big = folder / "big.md"
+        big.write_bytes(b"---\ntitle: x\n---\n" + b"x" * (8 * 1024 * 1024))
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            (failure,) = index.update().failures
+        (expected,) = newsfeed.load_dir(folder, errors="skip").errors
+        assert failure == expected
+
+    def test_link_out_of_the_folder_is_a_failure_as_in_load_dir(self, tmp_path: Path) -> None:
+        """A link to a file outside the folder is not read: the same failure as load_dir's."""
+        folder = make_folder(tmp_path)
+        outside = tmp_path / "outside.md"
+        shutil.copy(NASDAQ, outside)
+        (folder / "out.md").symlink_to(outside)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            (failure,) = index.update().failures
+            assert index.update().failures == (failure,)
+        (expected,) = newsfeed.load_dir(folder, errors="skip").errors
+        assert failure == expected
+
+    def test_unreadable_file_is_tried_again(self, tmp_path: Path) -> None:
+        """A file that could not be read is read on the next update, once it can be."""
+        folder = make_folder(tmp_path)
+        link = folder / "later.md"
+        # Inside the folder (a link out of it is never read), and not itself
+        # an article file: only the link is listed.
+        target = folder / "target.txt"
+        link.symlink_to(target)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert len(index.update().failures) == 1
+            shutil.copy(NASDAQ, target)
+            update = index.update()
+            assert update.failures == ()
+            assert update.changed == 1
+            assert index.load() == newsfeed.load_dir(folder)
+
+    def test_fixed_file(self, tmp_path: Path) -> None:
+        """A bad file that is fixed becomes an article."""
+        folder = make_folder(tmp_path, bad=True)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert len(index.update().failures) == 1
+            shutil.copy(NASDAQ, folder / "bad.md")
+            assert index.update().failures == ()
+            assert len(index.load()) == 3
+
+    def test_load_raises_like_load_dir(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """load() raises FeedLoadError by default, and logs one warning with errors='skip'."""
+        folder = make_folder(tmp_path, bad=True)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            with pytest.raises(newsfeed.FeedLoadError) as raised:
+                index.load()
+            with pytest.raises(newsfeed.FeedLoadError) as expected:
+                newsfeed.load_dir(folder)
+            assert raised.value.failures == expected.value.failures
+            assert str(raised.value) == str(expected.value)
+            with caplog.at_level(logging.WARNING, logger="newsfeed"):
+                feed = index.load(errors="skip")
+            assert len(feed.errors) == 1
+            assert "1 of 3 files" in caplog.text
+            with pytest.raises(ValueError, match="errors must be"):
+                index.load(errors="ignore")  # type: ignore[arg-type]
+
+
+class TestFolders:
+    """Paths: stored relative to the folder, given back in the form the folder was given."""
+
+    def test_paths_stored_relative(self, index: Index) -> None:
+        """The database holds POSIX paths relative to the folder."""
+        with sqlite3.connect(index.db) as connection:
+            paths = sorted(row[0] for row in connection.execute("SELECT path FROM files"))
+        assert paths == ["2020/observer.md", "nasdaq.md"]
+
+    def test_relative_folder(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A folder given relative to the working directory gives the paths load_dir gives."""
+        monkeypatch.chdir(folder.parent)
+        with Index("articles", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            loaded = index.load()
+        expected = newsfeed.load_dir("articles")
+        assert [article.path for article in loaded] == [article.path for article in expected]
+        assert loaded[0].path == Path("articles/2020/observer.md")
+
+    def test_current_folder(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The folder "." gives bare relative paths, as load_dir does."""
+        monkeypatch.chdir(folder)
+        with Index(".", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            loaded = index.load()
+        assert [article.path for article in loaded] == [
+            article.path for article in newsfeed.load_dir(".")
+        ]
+
+    @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows any bytes")
+    def test_names_that_are_not_utf8(self, folder: Path, tmp_path: Path) -> None:
+        """A file name that is not UTF-8 is indexed, found again, and deleted like any other."""
+        odd = Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.md"))
+        shutil.copy(NASDAQ, odd)
+        bad = Path(os.fsdecode(os.fsencode(folder) + b"/bad-\xff.md"))
+        bad.write_text(BAD_TEXT, encoding="utf-8")
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            update = index.update()
+            assert update.added == 4
+            assert [failure.path for failure in update.failures] == [bad]
+            loaded = index.load(errors="skip")
+            expected = newsfeed.load_dir(folder, errors="skip")
+            assert loaded == expected
+            assert [article.path for article in loaded] == [article.path for article in expected]
+            assert counts(index.update()) == (0, 0, 0, 4)
+            odd.unlink()
+            assert index.update().deleted == 1
+
+    def test_pattern(self, folder: Path, tmp_path: Path) -> None:
+        """Only the files matching the pattern are indexed."""
+        with Index(folder, db=tmp_path / "i.sqlite3", pattern="*.md") as index:
+            assert counts(index.update()) == (1, 0, 0, 0)
+            assert index.load() == newsfeed.load_dir(folder, pattern="*.md")
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """Updating the index of a folder that does not exist fails as load_dir does."""
+        with (
+            Index(tmp_path / "nowhere", db=tmp_path / "i.sqlite3") as index,
+            pytest.raises(FileNotFoundError),
+        ):
+            index.update()
+
+    def test_repr(self, index: Index, folder: Path) -> None:
+        """The repr names the folder, the pattern and the database."""
+        assert repr(index) == f"<Index of {str(folder)!r} (**/*.md) in {str(index.db)!r}>"
+
+
+class TestProgress:
+    """progress=True shows a tqdm bar; without tqdm the error names the extra."""
+
+    def test_bar(self, folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The bar counts the files."""
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            index.update(progress=True)
+        assert "2/2" in capsys.readouterr().err
+
+    def test_without_tqdm(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without tqdm, the ImportError says which extra to install."""
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+        with (
+            Index(folder, db=tmp_path / "i.sqlite3") as index,
+            pytest.raises(ImportError, match=r"newsfeed-articles\[progress\]"),
+        ):
+            index.update(progress=True)
+
+
+class TestReading:
+    """Files are read whole, as newsfeed.load reads them, whatever their reported size."""
+
+    def test_wrong_reported_size(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that reports a size of 0 (as special files do) is still read to its end."""
+        real_fstat = os.fstat
+
+        def tiny(descriptor: int) -> os.stat_result:
+            status = real_fstat(descriptor)
+            return os.stat_result((*status[:6], 0, *status[7:]))
+
+        monkeypatch.setattr(os, "fstat", tiny)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            assert index.load() == newsfeed.load_dir(folder)
+
+    def test_read_error_after_listing(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that cannot be read once listed is a failure, and is read again next time."""
+
+        def refuse(path: str) -> bytes:
+            raise PermissionError(13, "Permission denied", path)
+
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            with monkeypatch.context() as patch:
+                patch.setattr(newsfeed._index.update, "_read", refuse)
+                failures = index.update().failures
+            assert [type(failure.error) for failure in failures] == [PermissionError] * 2
+            assert str(failures[1]) == f"{folder / 'nasdaq.md'}: cannot read: Permission denied"
+            assert index.update().failures == ()
+            assert index.load() == newsfeed.load_dir(folder)
