@@ -180,6 +180,11 @@ class Corpus:
         """Return the files' total size in bytes."""
         return sum(path.stat().st_size for path in self.paths)
 
+    @property
+    def allocated(self) -> int:
+        """Return the disk blocks the files take, in bytes (what ``du`` reports)."""
+        return sum(path.stat().st_blocks * 512 for path in self.paths)
+
 
 # The report.
 

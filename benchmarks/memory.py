@@ -176,6 +176,7 @@ def measure_feed_memory(report: Report, corpus: Corpus) -> None:
     size = corpus.size
     report.section("Memory of loading every file (each in a fresh process, RSS)", corpus.name)
     report.line("files on disk (sum of sizes)", _mib(size))
+    report.line("files on disk (allocated blocks, as du counts)", _mib(corpus.allocated))
     report.line(f"newsfeed Feed: peak while loading ({ours['count']} files)", _mib(ours["peak"]))
     report.line("newsfeed Feed: kept after loading", _mib(ours["kept"]))
     report.line(f"python-frontmatter: peak ({theirs['count']} files)", _mib(theirs["peak"]))
