@@ -183,9 +183,8 @@ def measure_feed_memory(report: Report, corpus: Corpus) -> None:
     report.line("python-frontmatter: kept after loading", _mib(theirs["kept"]))
     if ours["refused"]:
         report.line("  (newsfeed refused files, so it held fewer)", f"{ours['refused']:9d}")
-    report.ratio(
-        "Feed peak RSS vs python-frontmatter's", ours["peak"] / theirs["peak"], MEMORY_TARGET
-    )
+    ratio = ours["peak"] / max(theirs["peak"], 1)
+    report.ratio("Feed peak RSS vs python-frontmatter's", ratio, MEMORY_TARGET)
     report.line("Feed peak RSS vs sum of file sizes", f"{ours['peak'] / size:8.2f}x")
     report.line(
         "python-frontmatter peak RSS vs sum of file sizes", f"{theirs['peak'] / size:8.2f}x"
@@ -221,8 +220,10 @@ def measure_second_load(report: Report, corpus: Corpus) -> None:
     report.per_file("second load_dir, the first Feed still alive", result["second"], count)
     report.line("peak RSS after the first load", _mib(result["first_peak"]))
     report.line("peak RSS during the second load", _mib(result["second_peak"]))
-    report.line("second load vs first: time", f"{result['second'] / result['first']:8.2f}x")
-    ratio = result["second_peak"] / result["first_peak"]
+    report.line(
+        "second load vs first: time", f"{result['second'] / max(result['first'], 1e-9):8.2f}x"
+    )
+    ratio = result["second_peak"] / max(result["first_peak"], 1)
     report.ratio("second load vs first: peak RSS", ratio, SECOND_LOAD_TARGET)
 
 

@@ -21,6 +21,10 @@ import newsfeed
 __all__ = ["compare_queries"]
 
 QUERY_TARGET: Final = Target(3.0, "issue 13, at 100k", at_most=True)
+#: The columns of ``Feed.to_dataframe`` the pandas queries use.
+_COLUMNS: Final = frozenset(
+    {"path", "provider_name", "provider_domain", "topics", "published_at", "quality"}
+)
 
 
 def _paths(frame: Any) -> list[str]:  # noqa: ANN401 -- a pandas DataFrame
@@ -48,8 +52,14 @@ def compare_queries(report: Report, feed: newsfeed.Feed, corpus: str, repeat: in
     """Time each Feed query and its pandas twin; print both and the ratio."""
     pandas: Any = require("pandas")
     repeat = max(repeat, 5)  # single queries are short: more passes, less noise
+    report.section(f"Queries on {len(feed)} articles: Feed vs pandas (ms)", corpus)
     frame = feed.to_dataframe()
-    provider = next(name for name, _ in feed.providers().most_common() if name is not None)
+    missing = _COLUMNS - set(frame.columns)
+    if not feed or missing:
+        report.line("skipped: no articles, or to_dataframe lacks", ", ".join(sorted(missing)))
+        return
+    names = (name for name, _ in feed.providers().most_common() if name is not None)
+    provider = next(names, "Reuters")
     topic = feed.topics().most_common(1)[0][0] if feed.topics() else "AI"
     middle = sorted(article.published_at for article in feed)[len(feed) // 2].astimezone(UTC)
     since, until = middle - timedelta(days=90), middle + timedelta(days=90)
@@ -99,7 +109,6 @@ def compare_queries(report: Report, feed: newsfeed.Feed, corpus: str, repeat: in
             "quality",
         ),
     ]
-    report.section(f"Queries on {len(feed)} articles: Feed vs pandas (ms)", corpus)
     for label, ours_query, theirs_query, sort_key in queries:
         agree = _agree(ours_query(), theirs_query(), sort_key)
         ours = best(ours_query, repeat) * 1e3
