@@ -39,8 +39,10 @@ from harness import (
 __all__ = ["measure_feed_memory", "measure_iter_dir", "measure_scaling", "measure_second_load"]
 
 MEMORY_TARGET: Final = Target(0.5, "issue 10", at_most=True)
-#: A second load must not double the peak (issue 13).
-SECOND_LOAD_TARGET: Final = Target(2.0, "issue 13: not double", at_most=True)
+#: A second load must not double the peak (issue 13). With the first Feed
+#: alive, two Feeds that share nothing make 2x, so "not double" is taken as
+#: clearly below that.
+SECOND_LOAD_TARGET: Final = Target(1.5, "issue 13: not double, taken as <= 1.5x", at_most=True)
 #: "Flat" cost per file from the smallest to the largest folder, taken as within 10%.
 FLAT_TARGET: Final = Target(1.1, "issue 13: flat, taken as within 10%", at_most=True)
 
@@ -232,7 +234,10 @@ def measure_scaling(report: Report, corpora: Sequence[Corpus], repeat: int) -> N
     report.section("Scaling: load_dir(workers=1), each size in a fresh process", corpora[0].name)
     costs = []
     for corpus in corpora:
-        result = in_child("scaling", corpus.folder, repeat)
+        # Small folders load in a fraction of a second, where other load on
+        # the machine weighs most: give them more passes.
+        passes = max(repeat, min(10, 10_000 // len(corpus.paths)))
+        result = in_child("scaling", corpus.folder, passes)
         count = result["count"]
         cost = result["seconds"] / count * 1e6
         costs.append(cost)

@@ -16,7 +16,7 @@ newsfeed (whose model does not know every key yet):
   it, an HTML body);
 - CRLF line ends in about half of the sourced files (a fifth of all files);
 - ``related`` lists of 0 to 39 items, and now and then (about one file in
-  5,000) a huge one of hundreds, as in real corpora;
+  3,000) a huge one of hundreds, as in real corpora;
 - quality from 30 to 189, or absent; about one file in 250 with a null item
   (``  - `` alone) in ``topics``;
 - a Markdown body in about a quarter of the files;
@@ -138,7 +138,7 @@ class _RealStory(_Story):
         return lines
 
     def related_count(self) -> int:
-        if self.chance(0.0002):
+        if self.chance(0.0004):
             return self.rng.randrange(200, 400)
         return self.rng.choices(RELATED_COUNTS, RELATED_WEIGHTS)[0]
 
