@@ -56,7 +56,8 @@ def compare_queries(report: Report, feed: newsfeed.Feed, corpus: str, repeat: in
     frame = feed.to_dataframe()
     missing = _COLUMNS - set(frame.columns)
     if not feed or missing:
-        report.line("skipped: no articles, or to_dataframe lacks", ", ".join(sorted(missing)))
+        lacking = ", ".join(sorted(missing))
+        print("  skipped: " + (f"to_dataframe lacks {lacking}" if missing else "no articles"))
         return
     names = (name for name, _ in feed.providers().most_common() if name is not None)
     provider = next(names, "Reuters")
