@@ -14,8 +14,11 @@ are in the canonical layout by construction.
 Usage::
 
     python benchmarks/corpus.py OUT_DIR --count 10000 --seed 0
+    python benchmarks/corpus.py OUT_DIR --count 10000 --layout real
 
-or, from Python, ``generate(out_dir, count=10_000, seed=0)``.
+or, from Python, ``generate(out_dir, count=10_000, seed=0)``. ``--layout
+real`` writes the real-layout corpus of ``real_layout.py`` instead, shaped
+like the files the news pipeline published.
 """
 
 from __future__ import annotations
@@ -458,10 +461,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="folder to write the files into")
     parser.add_argument("--count", type=int, default=1000, help="number of files (1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument(
+        "--layout",
+        choices=("canonical", "real"),
+        default="canonical",
+        help="newsfeed's canonical layout, or the published files' (canonical)",
+    )
     options = parser.parse_args(argv)
     if options.count < 0:
         parser.error("--count must not be negative")
-    paths = generate(options.out_dir, count=options.count, seed=options.seed)
+    if options.layout == "real":
+        import real_layout  # noqa: PLC0415 -- it imports this module's vocabularies
+
+        paths = real_layout.generate(options.out_dir, count=options.count, seed=options.seed)
+    else:
+        paths = generate(options.out_dir, count=options.count, seed=options.seed)
     size = sum(path.stat().st_size for path in paths)
     average = size / len(paths) / 1024 if paths else 0.0
     print(f"wrote {len(paths)} files, {size / 1024**2:.1f} MiB, {average:.1f} KiB on average")
