@@ -172,19 +172,52 @@ class TestMixedFolder:
         )
 
     def test_raise_names_every_bad_file(self, mixed_dir: Path) -> None:
-        """errors="raise" tries every file, then raises one error listing all the bad ones."""
+        """errors="raise" tries every file, then raises one error holding all the bad ones."""
         with pytest.raises(FeedLoadError) as caught:
             newsfeed.load_dir(mixed_dir)
         error = caught.value
         assert isinstance(error, newsfeed.NewsfeedError)
         assert [failure.path for failure in error.failures] == bad_paths(mixed_dir)
         assert error.total == 18
-        lines = str(error).splitlines()
-        assert lines[0] == "6 of 18 files could not be loaded:"
-        assert lines[1:] == [f"  {failure}" for failure in error.failures]
-        for path in bad_paths(mixed_dir):
-            assert str(path) in str(error)
         assert f"{mixed_dir / 'batch00/0006a.md'}:5: quality: expected an integer" in str(error)
+
+    def test_message_names_the_first_few_and_counts_the_rest(self, mixed_dir: Path) -> None:
+        """The message stays short for thousands of failures: the first few, then a count."""
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir)
+        error = caught.value
+        lines = str(error).splitlines()
+        shown = FeedLoadError.SHOWN
+        assert lines[0] == "6 of 18 files could not be loaded:"
+        assert lines[1 : 1 + shown] == [f"  {failure}" for failure in error.failures[:shown]]
+        assert lines[1 + shown :] == [f"  ... and {6 - shown} more (see .failures)"]
+
+    def test_error_keeps_what_did_load(self, mixed_dir: Path) -> None:
+        """Nothing read is thrown away: the error's feed holds every good article."""
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir)
+        skipped = newsfeed.load_dir(mixed_dir, errors="skip")
+        assert list(caught.value.feed) == list(skipped)
+        assert caught.value.feed.errors == caught.value.failures
+        assert len(caught.value.feed) == 12
+
+    def test_error_is_an_exception_group_of_the_files_errors(self, mixed_dir: Path) -> None:
+        """except* picks the files' errors by class, as for any ExceptionGroup."""
+        with pytest.raises(FeedLoadError) as caught:
+            newsfeed.load_dir(mixed_dir)
+        assert isinstance(caught.value, ExceptionGroup)
+        assert list(caught.value.exceptions) == [f.error for f in caught.value.failures]
+        handled: list[BaseException] = []
+        try:
+            newsfeed.load_dir(mixed_dir)
+        except* newsfeed.ValidationError as group:
+            handled.extend(group.exceptions)
+        except* Exception:  # noqa: BLE001, S110 -- the other files' errors, not counted here
+            pass
+        expected = [f.error for f in caught.value.failures]
+        wanted = [e for e in expected if isinstance(e, newsfeed.ValidationError)]
+        assert [str(e) for e in handled] == [str(e) for e in wanted]
+        assert handled
 
     def test_raise_error_pickles(self, mixed_dir: Path) -> None:
         """The collected error crosses process boundaries intact."""
@@ -193,6 +226,7 @@ class TestMixedFolder:
         copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 -- our own data
         assert type(copy) is FeedLoadError
         assert copy.failures == caught.value.failures
+        assert list(copy.feed) == list(caught.value.feed)
         assert str(copy) == str(caught.value)
 
     def test_single_failure_message(self, tmp_path: Path) -> None:

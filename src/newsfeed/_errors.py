@@ -7,7 +7,7 @@ either::
     NewsfeedError
     ├── ParseError(ValueError)        the text is not a front-matter file we accept
     ├── ValidationError(ValueError)   the front matter is YAML, but not an article
-    ├── FeedLoadError                 some files of a folder failed to load
+    ├── FeedLoadError(ExceptionGroup) some files of a folder failed to load
     ├── FileConflictError(FileExistsError)  dump_dir would replace another file
     └── QueryError(ValueError)        a filter or sort criterion is invalid
 
@@ -18,17 +18,22 @@ and repeats them in its message as ``source:line: field: reason``.
 
 :class:`FeedLoadError` is not about one place: it gathers every file of a folder
 that failed, each as a :class:`LoadFailure` (the path and its error), so one
-run reports them all.
+run reports them all, and keeps the :class:`~newsfeed.Feed` of what did load.
+It is an exception group of the files' errors, for ``except*``.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Final, Self
 
 import attrs
+
+if TYPE_CHECKING:
+    from newsfeed._feed.feed import Feed
 
 
 class NewsfeedError(Exception):
@@ -191,34 +196,67 @@ def failure_from(path: str | os.PathLike[str], error: Exception) -> LoadFailure:
     return LoadFailure(Path(path), error)
 
 
-class FeedLoadError(NewsfeedError):
+class FeedLoadError(NewsfeedError, ExceptionGroup[Exception]):
     """Some files of a folder could not be loaded.
 
-    Raised by :func:`newsfeed.load_dir` and :func:`newsfeed.iter_dir` with
-    ``errors="raise"`` after every file has been tried. ``failures`` holds
-    one :class:`LoadFailure` per bad file, in the order the files were read;
-    the message lists them all, one per line.
+    Raised by :func:`newsfeed.load_dir`, :func:`newsfeed.iter_dir` and
+    :meth:`newsfeed.Index.load` with ``errors="raise"`` after every file has
+    been tried. ``failures`` holds one :class:`LoadFailure` per bad file, in
+    the order the files were read; ``feed`` is the :class:`~newsfeed.Feed`
+    of the files that did load, so nothing read is lost; ``total`` is how
+    many files were tried. The message names the first few failures and
+    says how many more there are.
+
+    It is also an :class:`ExceptionGroup` of the files' errors, so
+    ``except* newsfeed.ValidationError`` handles just those.
     """
 
+    #: How many failures the message names before "and N more".
+    SHOWN: Final = 5
+
     failures: tuple[LoadFailure, ...]
+    feed: Feed
     total: int | None
 
-    def __init__(self, failures: Iterable[LoadFailure], total: int | None = None) -> None:
-        self.failures = tuple(failures)
+    def __new__(cls, failures: Iterable[LoadFailure], feed: Feed, total: int | None = None) -> Self:
+        failures = tuple(failures)
+        self = super().__new__(
+            cls, _feed_load_message(failures, total), [failure.error for failure in failures]
+        )
+        self.failures = failures
+        self.feed = feed
         self.total = total
-        super().__init__(self._message())
+        return self
 
-    def _message(self) -> str:
-        count = len(self.failures)
-        files = "file" if (count if self.total is None else self.total) == 1 else "files"
-        of = "" if self.total is None else f" of {self.total}"
-        lines = [f"{count}{of} {files} could not be loaded:"]
-        lines.extend(f"  {failure}" for failure in self.failures)
-        return "\n".join(lines)
+    def __init__(
+        self,
+        failures: Iterable[LoadFailure],  # noqa: ARG002 -- taken by __new__
+        feed: Feed,  # noqa: ARG002 -- taken by __new__
+        total: int | None = None,  # noqa: ARG002 -- taken by __new__
+    ) -> None:
+        super().__init__(self.message, self.exceptions)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def derive(self, excs: Sequence[Exception]) -> ExceptionGroup[Exception]:  # type: ignore[override]  # only Exceptions are grouped
+        """Return a plain group of *excs*: what ``except*`` and ``split`` hand on."""
+        return ExceptionGroup(self.message, excs)
 
     def __reduce__(self) -> tuple[object, ...]:
         # The default reduction would call the class with the message.
-        return (type(self), (self.failures, self.total))
+        return (type(self), (self.failures, self.feed, self.total))
+
+
+def _feed_load_message(failures: Sequence[LoadFailure], total: int | None) -> str:
+    count = len(failures)
+    files = "file" if (count if total is None else total) == 1 else "files"
+    of = "" if total is None else f" of {total}"
+    lines = [f"{count}{of} {files} could not be loaded:"]
+    lines.extend(f"  {failure}" for failure in failures[: FeedLoadError.SHOWN])
+    if count > FeedLoadError.SHOWN:
+        lines.append(f"  ... and {count - FeedLoadError.SHOWN} more (see .failures)")
+    return "\n".join(lines)
 
 
 class QueryError(NewsfeedError, ValueError):

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError, ParseError
 from newsfeed._extras import require
+from newsfeed._feed.feed import Feed
 from newsfeed._feed.frame import articles_to_frame
 from newsfeed._files.reading import load
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
@@ -190,9 +191,10 @@ def _read_chunks(
 def _articles_or_raise(items: Iterable[Article | LoadFailure]) -> list[Article]:
     items = list(items)
     failures = [item for item in items if isinstance(item, LoadFailure)]
+    articles = [item for item in items if isinstance(item, Article)]
     if failures:
-        raise FeedLoadError(failures, len(items))
-    return [item for item in items if isinstance(item, Article)]
+        raise FeedLoadError(failures, Feed(articles, errors=failures), len(items))
+    return articles
 
 
 def read_articles(

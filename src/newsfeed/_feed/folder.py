@@ -102,12 +102,13 @@ def _chunks(paths: Sequence[str], workers: int) -> list[Sequence[str]]:
     return [paths[start : start + size] for start in range(0, len(paths), size)]
 
 
-def _report(failures: list[LoadFailure], *, errors: ErrorMode, total: int, root: str) -> None:
+def _report(feed: Feed, *, errors: ErrorMode, total: int, root: str) -> None:
     """Raise or log the failures of a folder once every file has been tried."""
+    failures = feed.errors
     if not failures:
         return
     if errors == "raise":
-        raise FeedLoadError(failures, total)
+        raise FeedLoadError(failures, feed, total)
     _log.warning(
         "%d of %d files under %s could not be loaded; each is listed with its reason in .errors",
         len(failures),
@@ -202,8 +203,9 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     finally:
         if bar is not None:
             bar.close()
-    _report(failures, errors=errors, total=len(paths), root=os.fspath(path))
-    return Feed(articles, errors=failures)
+    feed = Feed(articles, errors=failures)
+    _report(feed, errors=errors, total=len(paths), root=os.fspath(path))
+    return feed
 
 
 #: How often a worker process checks that the process it works for is alive.
@@ -448,7 +450,8 @@ def _read(  # noqa: PLR0913 -- the iterator's state, passed once
     finally:
         if bar is not None:
             bar.close()
-    _report(failures, errors=errors, total=len(paths), root=root)
+    # The articles were handed out one by one: the error's feed has none.
+    _report(Feed((), errors=failures), errors=errors, total=len(paths), root=root)
 
 
 def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only

@@ -139,7 +139,7 @@ class Index:
         if failures:
             total = len(articles) + len(failures)
             if errors == "raise":
-                raise FeedLoadError(failures, total)
+                raise FeedLoadError(failures, Feed(articles, errors=failures), total)
             _log.warning(
                 "%d of %d files under %s could not be loaded; each is listed with its reason"
                 " in .errors",
