@@ -1,356 +1,595 @@
-"""A fast reader for files in the canonical layout, with the safe YAML path as fallback.
+"""The fast reader: block-style front matter with one-line scalars, read with its layout.
 
-Reading a file through libyaml's event stream (:mod:`newsfeed._format.safe_yaml`) and
-cattrs costs about a millisecond, almost all of it YAML machinery. Yet nearly
-every file newsfeed reads is one it wrote, in the canonical layout. So
-:func:`fast_loads` tries, in turn:
+Reading a file through libyaml's event stream (:mod:`newsfeed._format.safe_yaml`)
+and cattrs costs about a millisecond, almost all of it YAML machinery. Real
+files are written in a small subset of YAML, which this module reads directly,
+capturing the layout (:mod:`newsfeed._format.layout`) as it goes:
 
-1. :func:`_read_canonical`: the layout exactly as :func:`newsfeed.dumps`
-   writes it, unknown keys included when they fit on one line. Each line is
-   looked up whole, by what comes before its ``": "``, and its value read as
-   that field's type.
-2. :func:`newsfeed._format.subset.read_front_matter`, then
-   :func:`newsfeed._format.plain.article_from_plain`: the same subset of YAML in
-   general (unknown keys with block values, keys in any order), turned into
-   plain data, then into an Article with the checks of the cattrs hooks in
-   :mod:`newsfeed._format.convert`.
+- block mappings and sequences, indented any consistent amount, list items
+  indented under their key or not;
+- keys made of letters, digits, ``_`` and ``-``, in any order;
+- one-line scalars: plain, single- or double-quoted (with the escapes the
+  writer uses, and ``\\xHH``/``\\uHHHH``), and flow lists of them;
+- blank lines, full-line and end-of-line comments;
+- LF or CRLF line ends, a BOM, a closing fence at the end of the file or
+  followed by a line end, with or without an empty line after it.
 
-Neither raises or guesses. On anything not fully recognized -- odd spacing, a
-comment, a flow collection, a tag, an unknown escape, a plain scalar YAML
-might read as something other than a string, a duplicate key, a missing
-field, a value of the wrong type -- :func:`fast_loads` returns None and
-:func:`newsfeed.loads` takes the reference path, which also produces every
-error. ``tests/test_fast_path.py`` checks that whatever it returns is exactly
-what the reference path returns.
-
-Plain scalars (provider names and domains, topics, ``type``, ``category``)
-are interned, and providers without unknown keys, UTC offsets and integers
-above 256 are shared (through bounded caches), so that a feed holds each once
-however many articles repeat it.
+:func:`fast_loads` never raises for bad data and never guesses: on anything it
+does not fully recognise (another construct, a scalar YAML might read as
+something else, a duplicate key, an integer longer than 18 digits, a
+timestamp not written as the writer writes one, a missing field, a value of
+the wrong type) it returns None, and :func:`newsfeed.loads` takes the safe
+YAML path, which is the reference and produces every error.
+``tests/test_fast_path.py`` checks that whatever it returns is exactly what
+the safe path returns.
 """
 
 from __future__ import annotations
 
-import sys
+import functools
+import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Final
 
-from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
-from newsfeed._format.plain import article_from_plain, shared_provider
-from newsfeed._format.subset import (
-    MARKERS,
-    MAX_KEY,
-    UNRECOGNIZED,
-    Unrecognized,
-    aware_timestamp,
-    forget,
-    integer,
-    plain_str,
-    quoted,
-    read_front_matter,
-    scalar,
+from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout, intern
+from newsfeed._format.scalars import (
+    DOUBLE,
+    NOT_RECOGNISED,
+    PLAIN,
+    SINGLE,
+    double_quoted,
+    is_plain_safe,
+    read_double,
+    read_plain,
+    read_single,
 )
-from newsfeed._model import Article, Image, Provider, RelatedArticle
+from newsfeed._format.schema import ARTICLE, SCHEMAS, Kind, Schema
+from newsfeed._model import EMPTY, Article, FrozenDict, Provider
 
-__all__ = ["fast_loads"]
-
-# Where a line of the canonical layout may stand, as bits: the block the
-# previous line left open.
-_TOP: Final = 1
-_PROVIDER: Final = 2
-_TOPICS: Final = 4
-_RELATED: Final = 8
-_ITEM: Final = 16
-_ITEM_PROVIDER: Final = 32
-_IMAGES: Final = 64
-_IMAGE: Final = 128
-_ANYWHERE: Final = 255
-_IN_ITEM: Final = _ITEM | _ITEM_PROVIDER | _IMAGES | _IMAGE
-
-# The mapping a line's key goes into (an index into _read_canonical's
-# `mappings`), or a new related item or image that the line starts.
-_INTO_TOP: Final = 0
-_INTO_PROVIDER: Final = 1
-_INTO_ITEM: Final = 2
-_INTO_ITEM_PROVIDER: Final = 3
-_INTO_IMAGE: Final = 4
-_NEW_ITEM: Final = 5
-_NEW_IMAGE: Final = 6
-
-# How a value is written: double-quoted, plain string, integer, boolean, timestamp.
-_QUOTED: Final = 0
-_PLAIN: Final = 1
-_INTEGER: Final = 2
-_BOOLEAN: Final = 3
-_TIMESTAMP: Final = 4
-
-_TOP_SCALARS: Final = (
-    ("category", "category", _PLAIN),
-    ("title", "title", _QUOTED),
-    ("excerpt", "excerpt", _QUOTED),
-    ("publishedDateTime", "published_at", _TIMESTAMP),
-    ("webUrl", "web_url", _QUOTED),
-    ("ampWebUrl", "amp_web_url", _QUOTED),
-    ("cdnAmpWebUrl", "cdn_amp_web_url", _QUOTED),
-    ("type", "type", _PLAIN),
-    ("quality", "quality", _INTEGER),
-    ("heat", "heat", _INTEGER),
-    ("published", "published", _BOOLEAN),
-    ("secured", "secured", _QUOTED),
-)
-_ITEM_SCALARS: Final = (
-    ("excerpt", "excerpt", _QUOTED),
-    ("publishedDateTime", "published_at", _TIMESTAMP),
-    ("webUrl", "web_url", _QUOTED),
-    ("ampWebUrl", "amp_web_url", _QUOTED),
-    ("cdnAmpWebUrl", "cdn_amp_web_url", _QUOTED),
-    ("type", "type", _PLAIN),
-    ("quality", "quality", _INTEGER),
-)
-
-#: A `key: value` line, by the text before ": " (indentation and dash
-#: included): where it may stand, the block it leaves open, the mapping it
-#: goes into, the attribute, and how its value is written.
-_SCALAR_LINES: Final[dict[str, tuple[int, int, int, str, int]]] = {
-    **{key: (_ANYWHERE, _TOP, _INTO_TOP, attr, kind) for key, attr, kind in _TOP_SCALARS},
-    "  name": (_PROVIDER, _PROVIDER, _INTO_PROVIDER, "name", _PLAIN),
-    "  domain": (_PROVIDER, _PROVIDER, _INTO_PROVIDER, "domain", _PLAIN),
-    "  - title": (_RELATED | _IN_ITEM, _ITEM, _NEW_ITEM, "title", _QUOTED),
-    **{
-        f"    {key}": (_IN_ITEM, _ITEM, _INTO_ITEM, attr, kind) for key, attr, kind in _ITEM_SCALARS
-    },
-    "      name": (_ITEM_PROVIDER, _ITEM_PROVIDER, _INTO_ITEM_PROVIDER, "name", _PLAIN),
-    "      domain": (_ITEM_PROVIDER, _ITEM_PROVIDER, _INTO_ITEM_PROVIDER, "domain", _PLAIN),
-    "      - url": (_IMAGES | _IMAGE, _IMAGE, _NEW_IMAGE, "url", _QUOTED),
-    "        width": (_IMAGE, _IMAGE, _INTO_IMAGE, "width", _INTEGER),
-    "        height": (_IMAGE, _IMAGE, _INTO_IMAGE, "height", _INTEGER),
-    "        isCached": (_IMAGE, _IMAGE, _INTO_IMAGE, "is_cached", _BOOLEAN),
-}
-#: A `key:` line opening a block: where it may stand, and the block it opens.
-_BLOCK_LINES: Final = {
-    "provider:": (_ANYWHERE, _PROVIDER),
-    "topics:": (_ANYWHERE, _TOPICS),
-    "related:": (_ANYWHERE, _RELATED),
-    "    provider:": (_IN_ITEM, _ITEM_PROVIDER),
-    "    images:": (_IN_ITEM, _IMAGES),
-}
-_BLOCK_ATTRS: Final = {
-    _PROVIDER: "provider",
-    _TOPICS: "topics",
-    _RELATED: "related",
-    _ITEM_PROVIDER: "provider",
-    _IMAGES: "images",
-}
-_BOOLEANS: Final = {"true": True, "false": False}
+__all__ = ["FastResult", "fast_loads"]
 
 
-#: How each kind of value is read: the value, or None if it is not one.
-#: (A double-quoted string is never None; quoted() raises instead.)
-_READERS: Final[tuple[Callable[[str], object], ...]] = (
-    quoted,
-    plain_str,
-    integer,
-    _BOOLEANS.get,
-    aware_timestamp,
-)
-#: Where a key the model does not know goes, by its indentation: where it
-#: may stand, the block it leaves open, the mapping it goes into, and the
-#: keys that mapping knows (one of those here is a form this reader leaves
-#: to the others, such as ``images: []``).
-_UNKNOWN_KEYS: Final = {
-    0: (_ANYWHERE, _TOP, _INTO_TOP, frozenset(key for _, key in ARTICLE_KEYS)),
-    2: (_PROVIDER, _PROVIDER, _INTO_PROVIDER, frozenset(key for _, key in PROVIDER_KEYS)),
-    4: (_IN_ITEM, _ITEM, _INTO_ITEM, frozenset(key for _, key in RELATED_KEYS)),
-    6: (_ITEM_PROVIDER, _ITEM_PROVIDER, _INTO_ITEM_PROVIDER, frozenset(("name", "domain"))),
-    8: (_IMAGE, _IMAGE, _INTO_IMAGE, frozenset(key for _, key in IMAGE_KEYS)),
-}
+class _Declined(Exception):  # noqa: N818 -- a signal to fall back, not an error
+    """Raised inside this module for text it does not read; never leaves it."""
 
 
-def _unknown(key: str, value: str, state: int, mappings: list[dict[str, Any]]) -> int:
-    """Read a one-line entry of a key the model does not know into its mapping's extra.
+#: One instance, raised again and again: building a fresh one each time
+#: would cost more than the fallback it signals.
+_DECLINED: Final = _Declined()
 
-    Returns the state it leaves; raises Unrecognized where it may not stand.
-    """
-    name = key.lstrip(" ")
-    where, state_after, into, known = _UNKNOWN_KEYS.get(len(key) - len(name), _NO_UNKNOWN)
-    if (
-        not where & state
-        or name in known
-        or len(name) > MAX_KEY
-        or name.startswith(MARKERS)
-        or plain_str(name) is None
-    ):
-        raise UNRECOGNIZED
-    extra = mappings[into].setdefault("extra", {})
-    if name in extra:
-        raise UNRECOGNIZED  # a duplicate key
-    extra[sys.intern(name)] = scalar(value)
-    return state_after
+#: Characters that decide the reader against a file: besides tab, line ends
+#: and printable text, YAML reads NEL, LS and PS as line breaks, refuses most
+#: control characters, and a BOM inside the text is suspect.
+_UNUSUAL: Final = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):")
+_DOUBLE: Final = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_SINGLE: Final = re.compile(r"'((?:[^']|'')*)'")
+_COMMENT: Final = re.compile(r" +#.*")
+_FLOW_PLAIN: Final = re.compile(r"[^,\[\]{}]+")
+#: Keys YAML reads as something else than the string (``on``, ``null``...) and
+#: over-long keys are left to the safe path.
+_MAX_KEY: Final = 128
+_MAX_DEPTH: Final = 16
 
 
-_NO_UNKNOWN: Final = (0, 0, 0, frozenset[str]())
-_NO_LINE: Final = (0, 0, 0, "", 0)
+@functools.lru_cache(maxsize=4096)
+def _key_ok(key: str) -> bool:
+    return len(key) <= _MAX_KEY and is_plain_safe(key)
 
 
-def _read_canonical(lines: list[str]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0915 -- the hot loop, kept whole for speed
-    """Read the front matter's lines into plain data with the model's attribute names.
+class FastResult:
+    """What the fast reader read: the article, and the null list items it left out."""
 
-    Every line must be one the canonical layout writes for a known key,
-    standing where it may; any other raises Unrecognized. Blocks come out
-    as dicts and lists, for :func:`_build_canonical`.
-    """
-    top: dict[str, Any] = {}
-    mappings: list[dict[str, Any]] = [top, {}, {}, {}, {}]
-    related: list[dict[str, Any]] = []
-    images: list[dict[str, Any]] = []
-    state = _TOP
-    for line in lines:
-        key, separator, value = line.partition(": ")
-        if separator:
-            where, state_after, into, attr, kind = _SCALAR_LINES.get(key, _NO_LINE)
-            if not where:
-                state = _unknown(key, value, state, mappings)
-                continue
-            if not where & state:
-                raise UNRECOGNIZED
-            if into == _NEW_ITEM:
-                mapping = mappings[_INTO_ITEM] = {}
-                related.append(mapping)
-            elif into == _NEW_IMAGE:
-                mapping = mappings[_INTO_IMAGE] = {}
-                images.append(mapping)
-            else:
-                mapping = mappings[into]
-                if attr in mapping:
-                    raise UNRECOGNIZED  # a duplicate key
-            if (
-                kind == _QUOTED
-                and value[-1:] == '"'
-                and value[:1] == '"'
-                and '"' not in (inner := value[1:-1])
-                and "\\" not in inner
-                and inner.isprintable()
-                and len(value) > 1
-            ):
-                # Most lines: a double-quoted string with nothing to unescape.
-                mapping[attr] = inner
-            else:
-                result = _READERS[kind](value)
-                if result is None:
-                    raise UNRECOGNIZED
-                mapping[attr] = result
-            state = state_after
-        elif not line:
-            # Only a top-level key may follow an empty line (as far as this
-            # reader goes; YAML would allow more).
-            state = _TOP
-        elif line in _BLOCK_LINES:
-            where, opened = _BLOCK_LINES[line]
-            if not where & state:
-                raise UNRECOGNIZED
-            owner = top if where == _ANYWHERE else mappings[_INTO_ITEM]
-            attr = _BLOCK_ATTRS[opened]
-            if attr in owner:
-                raise UNRECOGNIZED  # a duplicate key
-            if opened == _PROVIDER:
-                owner[attr] = mappings[_INTO_PROVIDER] = {}
-            elif opened == _ITEM_PROVIDER:
-                owner[attr] = mappings[_INTO_ITEM_PROVIDER] = {}
-            elif opened == _RELATED:
-                owner[attr] = related = []
-            elif opened == _IMAGES:
-                owner[attr] = images = []
-            else:
-                owner[attr] = []
-            state = opened
-        elif state == _TOPICS and line.startswith("  - "):
-            topic = plain_str(line[4:])
-            if topic is None:
-                raise UNRECOGNIZED
-            top["topics"].append(topic)
-        else:
-            raise UNRECOGNIZED
-    return top
+    __slots__ = ("article", "nulls")
+
+    def __init__(self, article: Article, nulls: list[tuple[str, int]]) -> None:
+        self.article = article
+        #: (field, line) of each null item left out of a list of strings.
+        self.nulls = nulls
 
 
-def _finish_provider(data: dict[str, Any]) -> Provider:
-    if not data:
-        raise UNRECOGNIZED  # `provider:` with nothing under it is null
-    if "extra" in data:
-        return Provider(data.get("name"), data.get("domain"), extra=data["extra"])
-    return shared_provider(data.get("name"), data.get("domain"))
+class _Reader:
+    """Reads the lines of one front matter into plain data and its shape."""
 
+    __slots__ = ("index", "lines", "nulls", "overrides", "pending", "step", "list_offset")
 
-def _build_canonical(top: dict[str, Any], body: str) -> Article:
-    """Turn what :func:`_read_canonical` read into an Article, checking what YAML would."""
-    if "title" not in top or "published_at" not in top or "web_url" not in top:
-        raise UNRECOGNIZED  # the reference path says which field is missing
-    provider = top.get("provider")
-    if provider is not None:
-        top["provider"] = _finish_provider(provider)
-    if "topics" in top:
-        if not top["topics"]:
-            raise UNRECOGNIZED  # `topics:` with nothing under it is null
-        top["topics"] = tuple(top["topics"])
-    related = top.get("related")
-    if related is not None:
-        if not related:
-            raise UNRECOGNIZED
-        top["related"] = tuple(map(_build_item, related))
-    return Article(**top, body=body)
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index = 0
+        #: Blank and comment lines not yet given to the key or item after them.
+        self.pending: list[str] = []
+        self.overrides: list[tuple[tuple[str | int, ...], object, str]] = []
+        self.nulls: list[tuple[tuple[str | int, ...], int]] = []
+        self.step = 0
+        self.list_offset = -1
 
-
-def _build_item(item: dict[str, Any]) -> RelatedArticle:
-    if "published_at" not in item or "web_url" not in item:
-        raise UNRECOGNIZED
-    provider = item.get("provider")
-    if provider is not None:
-        item["provider"] = _finish_provider(provider)
-    images = item.get("images")
-    if images is not None:
-        if not images:
-            raise UNRECOGNIZED
-        item["images"] = tuple(Image(**image) for image in images)
-    return RelatedArticle(**item)
-
-
-def _split(text: str) -> tuple[str, str] | None:
-    """Split *text* as split_front_matter does, if its fences are canonical."""
-    if not text.startswith("---\n"):
-        return None  # a BOM, CRLF line ends, or spaces after the fence
-    end = text.find("\n---\n", 3)
-    if end == -1:
+    def _next_content(self) -> tuple[int, str] | None:
+        """Return the indentation and text of the next key or item line, moving trivia to pending."""
+        lines = self.lines
+        while self.index < len(lines):
+            line = lines[self.index]
+            text = line.lstrip(" ")
+            if text and text[0] != "#":
+                return len(line) - len(text), text
+            if not text and line:
+                raise _DECLINED  # a line of spaces only
+            self.pending.append(line)
+            self.index += 1
         return None
-    body_start = end + 5
-    # As split_front_matter: after the fence's line end, one empty line.
-    if text.startswith("\n", body_start):
-        body_start += 1
-    elif text.startswith("\r\n", body_start):
-        body_start += 2
-    return text[4 : end + 1], text[body_start:]
+
+    def _take_pending(self) -> tuple[str, ...]:
+        if not self.pending:
+            return ()
+        before = tuple(self.pending)
+        self.pending.clear()
+        return before
+
+    def mapping(
+        self, indent: int, first: str | None, path: tuple[str | int, ...], depth: int
+    ) -> tuple[dict[str, Any], tuple[Any, ...]]:
+        """Read a block mapping whose keys stand *indent* spaces in.
+
+        *first* is the text of its first entry when it follows a list item's dash.
+        """
+        if depth > _MAX_DEPTH:
+            raise _DECLINED
+        data: dict[str, Any] = {}
+        entries: list[tuple[Any, ...]] = []
+        if first is not None:
+            self._entry(first, indent, (), data, entries, path, depth)
+        while True:
+            found = self._next_content()
+            if found is None:
+                break
+            at, text = found
+            if at != indent:
+                if at > indent:
+                    raise _DECLINED  # deeper than this mapping, under no key
+                break
+            if text[0] == "-" and (len(text) == 1 or text[1] == " "):
+                break  # a list item: the end of a mapping inside an indentless list
+            self.index += 1
+            self._entry(text, indent, self._take_pending(), data, entries, path, depth)
+        return data, (MAP, 0, tuple(entries), ())
+
+    def _entry(  # noqa: PLR0913 -- the reader's state, passed down rather than stored
+        self,
+        text: str,
+        indent: int,
+        before: tuple[str, ...],
+        data: dict[str, Any],
+        entries: list[tuple[Any, ...]],
+        path: tuple[str | int, ...],
+        depth: int,
+    ) -> None:
+        match = _KEY.match(text)
+        if match is None:
+            raise _DECLINED
+        key = match.group(1)
+        if key in data or not _key_ok(key):
+            raise _DECLINED
+        rest = text[match.end() :]
+        value_text = rest.lstrip(" ")
+        if value_text and value_text[0] != "#":
+            if rest[0] != " ":
+                raise _DECLINED  # "key:value" is a plain scalar, not an entry
+            separator = rest[: len(rest) - len(value_text)]
+            value, style, comment, sub = self._value(value_text, (*path, key))
+            data[key] = value
+            entries.append(intern((key, before, separator, style, comment, sub)))
+            return
+        if value_text and rest[0] != " ":
+            raise _DECLINED
+        # A block value: a mapping or a list on the lines below.
+        comment = rest
+        found = self._next_content()
+        if found is None:
+            raise _DECLINED  # a key with no value is null: left to the safe path
+        at, next_text = found
+        is_item = next_text[0] == "-" and (len(next_text) == 1 or next_text[1] == " ")
+        if is_item and at >= indent:
+            offset = at - indent
+            if self.list_offset < 0:
+                self.list_offset = offset
+            value, shape = self.sequence(at, (*path, key), depth + 1)
+            sub = ("list", offset, *shape[2:])
+        elif at > indent and not is_item:
+            step = at - indent
+            if not self.step:
+                self.step = step
+            value, shape = self.mapping(at, None, (*path, key), depth + 1)
+            sub = ("map", step, shape[2], shape[3])
+        else:
+            raise _DECLINED  # null, or an item outside the key's indentation
+        data[key] = value
+        entries.append(intern((key, before, "", BLOCK, comment, intern(sub))))
+
+    def sequence(
+        self, indent: int, path: tuple[str | int, ...], depth: int
+    ) -> tuple[list[Any], tuple[Any, ...]]:
+        """Read a block sequence whose dashes stand *indent* spaces in."""
+        if depth > _MAX_DEPTH:
+            raise _DECLINED
+        values: list[Any] = []
+        items: list[tuple[Any, ...]] = []
+        while True:
+            found = self._next_content()
+            if found is None:
+                break
+            at, text = found
+            if at != indent or not (text[0] == "-" and (len(text) == 1 or text[1] == " ")):
+                if at > indent:
+                    raise _DECLINED
+                break
+            line_number = self.index
+            self.index += 1
+            before = self._take_pending()
+            content = text[2:]
+            item_path = (*path, len(values))
+            if not content.strip(" "):
+                # An empty item is null; the caller decides whether to drop it.
+                self.nulls.append((item_path, line_number))
+                values.append(None)
+                items.append((before, NULL, "", None, text))
+                continue
+            if content[0] in " -#":
+                raise _DECLINED  # odd spacing, a nested list, or "- # comment"
+            key = _KEY.match(content)
+            if key is not None and content[key.end() : key.end() + 1] in ("", " "):
+                value, shape = self.mapping(indent + 2, content, item_path, depth + 1)
+                values.append(value)
+                items.append((before, MAP, "", shape, None))
+                continue
+            value, style, comment, sub = self._value(content, item_path)
+            if sub is not None:
+                raise _DECLINED  # a flow list inside a list
+            values.append(value)
+            items.append((before, style, comment, None, None))
+        return values, ("list", 0, *_merge(items))
+
+    def _value(
+        self, text: str, path: tuple[str | int, ...]
+    ) -> tuple[object, str, str, tuple[Any, ...] | None]:
+        """Read a one-line value: (value, style, comment, flow shape or None)."""
+        first = text[0]
+        if first == "[":
+            return self._flow(text, path)
+        value, style, end = _scalar(text, 0, in_flow=False)
+        comment = text[end:]
+        if comment and _COMMENT.fullmatch(comment) is None:
+            raise _DECLINED
+        if style == DOUBLE and "\\" in text[:end] and double_quoted(value) != text[:end]:  # type: ignore[arg-type]
+            # Escapes the writer would not use: keep them, for this article only.
+            self.overrides.append((path, value, text[:end]))
+        return value, style, comment, None
+
+    def _flow(
+        self, text: str, path: tuple[str | int, ...]
+    ) -> tuple[object, str, str, tuple[Any, ...] | None]:
+        """Read a flow list of scalars, ``[a, "b"]``, items separated by ``", "``."""
+        values: list[object] = []
+        styles: list[str] = []
+        position = 1
+        while True:
+            value, style, position = _scalar(text, position, in_flow=True)
+            if style == DOUBLE and "\\" in text:
+                raise _DECLINED  # escapes in flow lists are left to the safe path
+            values.append(value)
+            styles.append(style)
+            if text.startswith(", ", position):
+                position += 2
+            elif text.startswith("]", position):
+                position += 1
+                break
+            else:
+                raise _DECLINED
+        comment = text[position:]
+        if comment and _COMMENT.fullmatch(comment) is None:
+            raise _DECLINED
+        same = styles[0] if len(set(styles)) == 1 else None
+        shape = ("flow", same, () if same is not None else tuple(styles))
+        return values, FLOW, comment, intern(shape)
 
 
-def fast_loads(text: str) -> Article | None:
-    """Read *text* if it is in the canonical layout; otherwise return None.
+def _scalar(text: str, start: int, *, in_flow: bool) -> tuple[object, str, int]:
+    """Read the scalar at *start*: (value, style, where it ends)."""
+    first = text[start : start + 1]
+    if first == '"':
+        match = _DOUBLE.match(text, start)
+        if match is None:
+            raise _DECLINED
+        value: object = read_double(match.group(1))
+        style, end = DOUBLE, match.end()
+    elif first == "'":
+        match = _SINGLE.match(text, start)
+        if match is None:
+            raise _DECLINED
+        value = read_single(match.group(1))
+        style, end = SINGLE, match.end()
+    else:
+        if in_flow:
+            match = _FLOW_PLAIN.match(text, start)
+            if match is None:
+                raise _DECLINED
+            end = match.end()
+        else:
+            end = text.find(" #", start)
+            end = len(text) if end < 0 else end
+        raw = text[start:end].rstrip(" ")
+        end = start + len(raw)
+        value = read_plain(raw)
+        style = PLAIN
+    if value is NOT_RECOGNISED:
+        raise _DECLINED
+    return value, style, end
 
-    The result, when there is one, equals what the reference path returns
-    for the same text, down to the types, the UTC offsets and ``extra``.
+
+def _merge(items: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...] | None, tuple[Any, ...]]:
+    """Return (the one item shape all items follow, ()) or (None, one shape per item)."""
+    if not items:
+        raise _DECLINED  # unreachable: a sequence starts with an item
+    first = items[0]
+    if all(item == first for item in items):
+        return intern(first), ()
+    if first[1] == MAP and all(item[1] == MAP and not item[0] for item in items):
+        merged = _merge_mappings([item[3] for item in items])
+        if merged is not None:
+            return intern(((), MAP, "", merged, None)), ()
+    return None, intern(tuple(intern(item) for item in items))
+
+
+def _merge_mappings(shapes: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """Merge the key orders of list items into one that writes each of them back.
+
+    Works when each item's keys come in one common order and each key is
+    written alike (same entry) in every item; None otherwise.
+    """
+    order: list[tuple[Any, ...]] = []
+    position: dict[str, int] = {}
+    for shape in shapes:
+        last = -1
+        for entry in shape[2]:
+            key = entry[0]
+            if entry[1]:
+                return None  # lines above a key: keep the items apart
+            at = position.get(key)
+            if at is None:
+                at = last + 1
+                order.insert(at, entry)
+                position = {item[0]: index for index, item in enumerate(order)}
+            elif order[at] != entry or at <= last:
+                return None
+            last = at
+    return intern((MAP, 0, tuple(order), ()))
+
+
+# ---------------------------------------------------------------------------
+# Building the model from the plain data, checking it as the cattrs hooks do.
+
+
+def _str(value: object) -> object:
+    if type(value) is not str:
+        raise _DECLINED
+    return value
+
+
+def _int(value: object) -> object:
+    if type(value) is not int:
+        raise _DECLINED
+    return value
+
+
+def _bool(value: object) -> object:
+    if type(value) is not bool:
+        raise _DECLINED
+    return value
+
+
+def _timestamp(value: object) -> object:
+    # The reader reads only aware timestamps; naive ones, dates and quoted
+    # strings are converted by the safe path.
+    if type(value) is not datetime:
+        raise _DECLINED
+    return value
+
+
+_SHARED: dict[object, object] = {}
+_MAX_SHARED: Final = 100_000
+
+
+def _shared(value: object) -> object:
+    """Keep one copy of a repeated value: a provider, say, which hundreds of articles share."""
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) < _MAX_SHARED:
+        _SHARED[value] = value
+    return value
+
+
+def _builder(schema: Schema) -> Callable[..., object]:
+    """Return the function that builds *schema*'s class from a mapping the reader read."""
+    checks: dict[str, tuple[str, Callable[[object], object]]] = {}
+    for field in schema.fields:
+        if field.kind is Kind.STR:
+            check: Callable[[object], object] = _str
+        elif field.kind is Kind.INT:
+            check = _int
+        elif field.kind is Kind.BOOL:
+            check = _bool
+        elif field.kind is Kind.TIMESTAMP:
+            check = _timestamp
+        elif field.kind is Kind.STRS:
+            check = _strings(drop_nulls=field.drop_null_items)
+        elif field.kind is Kind.OBJECT:
+            check = _object(field.item)  # type: ignore[arg-type]
+        else:
+            check = _objects(field.item)  # type: ignore[arg-type]
+        checks[field.key] = (field.attr, check)
+    required = tuple(field.key for field in schema.required)
+    one_of = schema.one_of
+    cls = schema.cls
+    share = cls is Provider
+
+    def build(data: object, **more: object) -> object:
+        if type(data) is not dict or not data:
+            raise _DECLINED
+        values: dict[str, object] = {}
+        extra: dict[str, object] | None = None
+        for key, value in data.items():
+            known = checks.get(key)
+            if known is None:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+            else:
+                values[known[0]] = known[1](value)
+        for key in required:
+            if key not in data:
+                raise _DECLINED
+        for keys in one_of:
+            if not any(key in data for key in keys):
+                raise _DECLINED
+        instance = cls(**values, **more, extra=FrozenDict(extra) if extra else EMPTY)
+        return _shared(instance) if share else instance
+
+    return build
+
+
+def _strings(*, drop_nulls: bool) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if type(value) is not list:
+            raise _DECLINED
+        if drop_nulls and None in value:
+            value = [item for item in value if item is not None]
+        for item in value:
+            if type(item) is not str:
+                raise _DECLINED
+        return tuple(value)
+
+    return check
+
+
+def _object(item: type) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        return _BUILDERS[item](value)
+
+    return check
+
+
+def _objects(item: type) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if type(value) is not list:
+            raise _DECLINED
+        build = _BUILDERS[item]
+        return tuple(build(entry) for entry in value)
+
+    return check
+
+
+_BUILDERS: Final = {cls: _builder(schema) for cls, schema in SCHEMAS.items()}
+_build_article: Final = _BUILDERS[ARTICLE.cls]
+
+
+def _split(text: str) -> tuple[bool, str, str, str, str, str] | None:
+    """Split a file: (bom, newline, front matter, fence end, gap, body), or None."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    if text.startswith("---\n"):
+        newline = "\n"
+    elif text.startswith("---\r\n"):
+        newline = "\r\n"
+    else:
+        return None
+    start = 3 + len(newline)
+    end = text.find(newline + "---", start - len(newline))
+    if end < start:
+        return None  # no closing fence, or an empty front matter
+    after = end + len(newline) + 3
+    if text.startswith(newline, after):
+        fence_end = newline
+    elif after == len(text):
+        fence_end = ""
+    else:
+        return None  # "----", "--- x": left to the safe path
+    body_start = after + len(fence_end)
+    gap = ""
+    if fence_end:
+        if text.startswith("\n", body_start):
+            gap = "\n"
+        elif text.startswith("\r\n", body_start):
+            gap = "\r\n"
+    front_matter = text[start : end + len(newline)]
+    return bom, newline, front_matter, fence_end, gap, text[body_start + len(gap) :]
+
+
+def _lines(front_matter: str, newline: str) -> list[str] | None:
+    if _UNUSUAL.search(front_matter) is not None:
+        return None
+    if newline == "\n":
+        if "\r" in front_matter:
+            return None
+    elif not front_matter.count("\r") == front_matter.count("\n") == front_matter.count("\r\n"):
+        return None  # line ends mixed
+    lines = front_matter.split(newline)
+    lines.pop()  # empty: the front matter ends with a line end
+    return lines
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def fast_loads(text: str) -> FastResult | None:
+    """Read *text* if it is in the subset this module reads; otherwise return None.
+
+    The article, when there is one, equals what the safe path returns for
+    the same text, down to the types, the UTC offsets and ``extra``; it
+    carries the file's layout.
     """
     parts = _split(text)
     if parts is None:
         return None
-    front_matter, body = parts
-    lines = front_matter.split("\n")
-    lines.pop()  # empty: the front matter ends with a line end
-    try:
-        return _build_canonical(_read_canonical(lines), body)
-    except Unrecognized:
-        forget(UNRECOGNIZED)  # perhaps unknown keys: try the general reader
-    except ValueError:
-        return None  # a timestamp out of range, such as 2020-02-30
-    data = read_front_matter(front_matter)
-    try:
-        return None if data is None else article_from_plain(data, body)
-    except Unrecognized:
-        forget(UNRECOGNIZED)
+    bom, newline, front_matter, fence_end, gap, body = parts
+    lines = _lines(front_matter, newline)
+    if lines is None:
         return None
+    reader = _Reader(lines)
+    try:
+        data, shape = reader.mapping(0, None, (), 0)
+        if reader.index != len(lines):
+            return None  # a line the top-level mapping does not take
+        for path, _ in reader.nulls:
+            if len(path) != 2 or not ARTICLE.by_key.get(str(path[0]), _NO_FIELD).drop_null_items:
+                return None  # a null item where the model has no place for one
+    except _Declined:
+        _DECLINED.__traceback__ = None  # or it would keep every frame it passed through
+        return None
+    layout = Layout(
+        shape=intern((MAP, 0, shape[2], tuple(reader.pending))),
+        newline=newline,
+        bom=bom,
+        fence_end=fence_end,
+        gap=gap,
+        step=reader.step or 2,
+        list_offset=reader.list_offset if reader.list_offset >= 0 else reader.step or 2,
+        overrides=tuple(reader.overrides),
+    )
+    if not reader.overrides:
+        layout = intern(layout)
+    try:
+        article: Any = _build_article(data, body=body, _layout=layout)
+    except _Declined:
+        _DECLINED.__traceback__ = None
+        return None
+    # The first front-matter line is the file's second.
+    nulls = [(_field_name(path), line + 2) for path, line in reader.nulls]
+    return FastResult(article, nulls)
+
+
+_NO_FIELD: Final = ARTICLE.by_key["title"]

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import os
+
 import yaml
 from yaml.events import (
     AliasEvent,
@@ -78,11 +80,12 @@ def load_mapping(
     *,
     first_line: int = 1,
     lines: dict[KeyPath, int] | None = None,
+    source: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Parse *text* as one YAML mapping of safe, plain values.
 
     *first_line* is the file line *text* starts on, so errors point into the
-    whole file. When *lines* is given, the line of every key and sequence
+    whole file, and *source* names it in errors. When *lines* is given, the line of every key and sequence
     item is recorded in it by key path (used to place validation errors).
     Raises :class:`ParseError` for anything this module refuses.
     """
@@ -92,34 +95,39 @@ def load_mapping(
         loader = _Loader(text)
     except UnicodeEncodeError as error:
         at = text.count("\n", 0, error.start) + first_line
-        raise ParseError("text is not valid Unicode (lone surrogate)", line=at) from None
+        raise ParseError(
+            "text is not valid Unicode (lone surrogate)", source=source, line=at
+        ) from None
     try:
-        return _build(loader, first_line, lines)
+        return _build(loader, first_line, lines, source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else mark.line + first_line
         problem = error.problem or error.context or "invalid YAML"
-        raise ParseError(f"invalid YAML: {problem}", line=line) from None
+        raise ParseError(f"invalid YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as error:
         position = getattr(error, "position", None)
         line = None if position is None else text.count("\n", 0, position) + first_line
-        raise ParseError(f"invalid YAML: {error}", line=line) from None
+        raise ParseError(f"invalid YAML: {error}", source=source, line=line) from None
     finally:
         loader.dispose()
 
 
 def _build(
-    loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int] | None
+    loader: yaml.SafeLoader,
+    first_line: int,
+    lines: dict[KeyPath, int] | None,
+    source: str | os.PathLike[str] | None,
 ) -> dict[str, Any]:
     stack: list[_Collection] = []
     path: list[str | int] = []
     try:
         return _read(loader, first_line, lines, stack, path)
     except ParseError as error:
-        # Say where in the data the refused thing stands, in the file's key names.
-        field = format_field_path(_where(stack, path)) or None
-        error._located(source=None, line=None, field=field)  # noqa: SLF001
-        raise
+        # The refusal, told once with all its context: the file, and where in
+        # the data the refused thing stands, in the file's key names.
+        field = error.field or format_field_path(_where(stack, path)) or None
+        raise ParseError(error.reason, source=source, field=field, line=error.line) from None
 
 
 def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one function

@@ -1,134 +1,91 @@
-"""Writing articles in the canonical layout, byte for byte.
+"""Writing articles: back in the layout they were read in, or in the canonical one.
 
 The text is built directly from the model, not through PyYAML's emitter:
-that one is slow in pure Python and cannot be told to keep this layout
-(quoting chosen per field, an empty line after each block, no line wrapping).
-The rules are those of the format's canonical layout; ``docs/format.md``
-lists them.
+that one is slow in pure Python and can be told neither to keep a file's
+layout nor to follow the canonical one (quoting chosen per field, an empty
+line after each group of keys, no line wrapping).
+
+An article read from a file carries that file's layout
+(:mod:`newsfeed._format.layout`), and :func:`dumps` follows it: unchanged,
+the article is written back byte for byte. What the layout does not cover
+is written the canonical way at the place the canonical order gives it, with
+the file's indentation and line ends: a key that was not there, a list item
+more, a value its old quoting cannot hold. Articles built in code, and
+``dumps(article, canonical=True)``, get the canonical layout, whose rules
+``docs/format.md`` lists; which fields exist and how each is quoted comes
+from :mod:`newsfeed._format.schema`.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
-import yaml
-from yaml.nodes import ScalarNode
-
 from newsfeed._errors import ValidationError
-from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
-from newsfeed._format.timestamps import format_timestamp
-from newsfeed._model import Article, Image, Provider, RelatedArticle
+from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout
+from newsfeed._format.scalars import (
+    DOUBLE,
+    PLAIN,
+    lone_surrogate,
+    write_str,
+    write_timestamp,
+)
+from newsfeed._format.schema import ARTICLE, EXTRA_GROUP, SCHEMAS, Field, Kind, Schema
+from newsfeed._model import Article
 
 __all__ = ["dumps"]
 
-_Lines = list[str]
 _T = TypeVar("_T")
-
-# An unknown key may not repeat a known one of its mapping: the file would
-# hold the key twice, and the reader refuses duplicate keys.
-_ARTICLE_KEYS: Final = frozenset(key for _, key in ARTICLE_KEYS)
-_RELATED_KEYS: Final = frozenset(key for _, key in RELATED_KEYS)
-_PROVIDER_KEYS: Final = frozenset(key for _, key in PROVIDER_KEYS)
-_IMAGE_KEYS: Final = frozenset(key for _, key in IMAGE_KEYS)
-
-# What YAML requires to be escaped inside double quotes: the quote, the
-# backslash, control characters, and the characters YAML 1.1 reads as line
-# breaks (NEL, LS, PS). A byte-order mark is invisible, so it is escaped too.
-_NEEDS_ESCAPE: Final = re.compile(
-    '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]'
-)
-_NAMED_ESCAPES: Final = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\x00": "\\0",
-    "\x07": "\\a",
-    "\x08": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\x0b": "\\v",
-    "\x0c": "\\f",
-    "\r": "\\r",
-    "\x1b": "\\e",
-    "\x85": "\\N",
-    "\u2028": "\\L",
-    "\u2029": "\\P",
-}
-
-
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    named = _NAMED_ESCAPES.get(char)
-    if named is not None:
-        return named
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def _check_unicode(text: str, field: str) -> None:
-    # A lone surrogate cannot be written as UTF-8, and libyaml refuses its
-    # escape; refusing it here beats writing a file nobody can read.
-    surrogate = _SURROGATE.search(text)
-    if surrogate is not None:
-        raise ValidationError(
-            f"lone surrogate {surrogate.group()!r} is not valid Unicode", field=field
-        )
-
-
-def _quoted(text: str, field: str) -> str:
-    if _NEEDS_ESCAPE.search(text) is None:
-        return f'"{text}"'
-    _check_unicode(text, field)
-    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
-
+_Path = tuple[str | int, ...]
+#: A key of a mapping to write, its value, and its field (None for an unknown key).
+_Item = tuple[str, Any, Field | None]
 
 _MAX_IMPLICIT_KEY: Final = 1024
-_PLAIN_FIRST_FORBIDDEN: Final = frozenset("-?:,[]{}#&*!|>'\"%@` ")
-_PLAIN_FORBIDDEN: Final = re.compile(r": |:$| #|[,\[\]{}]|\s$")
-_STR_TAG: Final = "tag:yaml.org,2002:str"
-_resolver: Final = yaml.resolver.Resolver()
+_NOT_PLACED: Final = 1 << 30
 
 
-@functools.lru_cache(maxsize=4096)
-def _is_plain_safe(text: str) -> bool:
-    """Whether *text* can be written unquoted and read back as the same string.
-
-    Deliberately stricter than YAML: when in doubt, the writer quotes.
-    """
-    return (
-        bool(text)
-        and text[0] not in _PLAIN_FIRST_FORBIDDEN
-        # "... x" as a top-level key, at the start of a line, ends the document.
-        and not text.startswith("...")
-        and text.isprintable()
-        and _PLAIN_FORBIDDEN.search(text) is None
-        and _resolver.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
-    )
+def _field_name(path: _Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
-def _plain_or_quoted(text: str, field: str) -> str:
-    return text if _is_plain_safe(text) else _quoted(text, field)
+def _fail(path: _Path, reason: str) -> ValidationError:
+    return ValidationError(reason, field=_field_name(path))
 
 
-def _decimal(value: int, field: str) -> str:
+def _require(kind: type[_T], value: object, path: _Path) -> _T:
+    # Exact types: a bool is not an int, a str subclass may not write back alike.
+    if type(value) is not kind:
+        raise _fail(path, f"expected {kind.__name__}, got {type(value).__name__}")
+    return value  # type: ignore[return-value]
+
+
+def _text(value: object, path: _Path) -> str:
+    text = _require(str, value, path)
+    surrogate = lone_surrogate(text)
+    if surrogate is not None:
+        raise _fail(path, f"lone surrogate {surrogate!r} is not valid Unicode")
+    return text
+
+
+def _decimal(value: int, path: _Path) -> str:
     try:
         return str(value)
     except ValueError as error:
         # Python refuses to print integers of more than 4300 digits by default.
-        raise ValidationError(str(error), field=field) from None
+        raise _fail(path, str(error)) from None
 
 
-def _timestamp(value: datetime, field: str) -> str:
+def _timestamp(value: object, path: _Path) -> str:
+    if not isinstance(value, datetime):
+        raise _fail(path, f"expected a datetime, got {type(value).__name__}")
     try:
-        return format_timestamp(value)
+        return write_timestamp(value)
     except ValueError as error:
-        raise ValidationError(str(error), field=field) from None
+        raise _fail(path, str(error)) from None
 
 
 def _float(value: float) -> str:
@@ -143,7 +100,7 @@ def _float(value: float) -> str:
     return text
 
 
-def _any_scalar(value: object, field: str) -> str:  # noqa: PLR0911 -- one return per YAML type
+def _any_scalar(value: object, path: _Path, style: str = PLAIN) -> str:  # noqa: PLR0911 -- one return per YAML type
     if value is None:
         return "null"
     if value is True:
@@ -151,236 +108,415 @@ def _any_scalar(value: object, field: str) -> str:  # noqa: PLR0911 -- one retur
     if value is False:
         return "false"
     if type(value) is int:
-        return _decimal(value, field)
+        return _decimal(value, path)
     if type(value) is float:
         return _float(value)
     if type(value) is str:
-        return _plain_or_quoted(value, field)
+        return write_str(_text(value, path), style)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.isoformat()
-        return _timestamp(value, field)
+        return _timestamp(value, path)
     if isinstance(value, date):
         return value.isoformat()
-    raise ValidationError(
-        f"cannot write a value of type {type(value).__name__} in front matter", field=field
-    )
+    raise _fail(path, f"cannot write a value of type {type(value).__name__} in front matter")
 
 
-class _Writer:
-    """Collects the lines of one file; each method writes one kind of value."""
-
-    __slots__ = ("lines",)
-
-    def __init__(self) -> None:
-        self.lines: _Lines = []
-
-    # Typed fields of the model.
-
-    def quoted(
-        self, indent: str, key: str, value: object, field: str, *, required: bool = False
-    ) -> None:
-        if value is None and required:
-            # Left out, the field would make a file that no longer loads.
-            raise ValidationError("required field is missing", field=field)
-        if value is not None:
-            text = _quoted(_require(str, value, field), field)
-            self.lines.append(f"{indent}{key}: {text}\n")
-
-    def plain(self, indent: str, key: str, value: object, field: str) -> None:
-        if value is not None:
-            text = _plain_or_quoted(_require(str, value, field), field)
-            self.lines.append(f"{indent}{key}: {text}\n")
-
-    def integer(self, indent: str, key: str, value: object, field: str) -> None:
-        if value is not None:
-            text = _decimal(_require(int, value, field), field)
-            self.lines.append(f"{indent}{key}: {text}\n")
-
-    def boolean(self, indent: str, key: str, value: object, field: str) -> None:
-        if value is not None:
-            text = "true" if _require(bool, value, field) else "false"
-            self.lines.append(f"{indent}{key}: {text}\n")
-
-    def timestamp(self, indent: str, key: str, value: object, field: str) -> None:
-        if not isinstance(value, datetime):
-            raise ValidationError(f"expected a datetime, got {type(value).__name__}", field=field)
-        self.lines.append(f"{indent}{key}: {_timestamp(value, field)}\n")
-
-    def provider(self, indent: str, value: Provider | None, field: str) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Provider):
-            raise ValidationError(f"expected a Provider, got {type(value).__name__}", field=field)
-        if value.name is None and value.domain is None and not value.extra:
-            self.lines.append(f"{indent}provider: {{}}\n")
-            return
-        self.lines.append(f"{indent}provider:\n")
-        inner = indent + "  "
-        self.plain(inner, "name", value.name, f"{field}.name")
-        self.plain(inner, "domain", value.domain, f"{field}.domain")
-        self.extra(inner, value.extra, field, _PROVIDER_KEYS)
-
-    def extra(
-        self, indent: str, extra: Mapping[str, Any], field: str, known: frozenset[str]
-    ) -> None:
-        for key, value in extra.items():
-            key_field = f"{field}.{key}" if field else str(key)
-            if key in known:
-                raise ValidationError(
-                    "an unknown key repeats a field of the model, so the file would hold it twice",
-                    field=key_field,
-                )
-            self.entry(indent, key, value, key_field)
-
-    # Any YAML data, for the keys the model does not know.
-
-    def entry(self, indent: str, key: object, value: object, field: str) -> None:
-        """Write ``key: value`` in a block mapping."""
-        if type(key) is not str:
-            raise ValidationError("keys must be strings", field=field)
-        key_text = _plain_or_quoted(key, field)
-        if len(key_text) > _MAX_IMPLICIT_KEY:
-            # YAML reads a key of at most 1024 characters before its colon;
-            # a longer one is written explicitly: "? key", then ": value".
-            self.lines.append(f"{indent}? {key_text}\n")
-            head = f"{indent}:"
-        else:
-            head = f"{indent}{key_text}:"
-        if isinstance(value, Mapping) and value:
-            self.lines.append(head + "\n")
-            for inner_key, inner_value in value.items():
-                self.entry(indent + "  ", inner_key, inner_value, f"{field}.{inner_key}")
-        elif isinstance(value, list | tuple) and value:
-            self.lines.append(head + "\n")
-            self.sequence(indent + "  ", value, field)
-        else:
-            self.lines.append(f"{head} {self.flow_empty_or_scalar(value, field)}\n")
-
-    def sequence(self, indent: str, items: list[Any] | tuple[Any, ...], field: str) -> None:
-        """Write block sequence items at *indent*, mappings compact after ``- ``."""
-        for index, item in enumerate(items):
-            item_field = f"{field}[{index}]"
-            if (isinstance(item, Mapping | list | tuple)) and item:
-                start = len(self.lines)
-                inner = indent + "  "
-                if isinstance(item, Mapping):
-                    for key, value in item.items():
-                        self.entry(inner, key, value, f"{item_field}.{key}")
-                else:
-                    self.sequence(inner, item, item_field)
-                # The first line moves up beside the dash: "- key: value".
-                self.lines[start] = f"{indent}- {self.lines[start][len(inner) :]}"
-            else:
-                self.lines.append(f"{indent}- {self.flow_empty_or_scalar(item, item_field)}\n")
-
-    @staticmethod
-    def flow_empty_or_scalar(value: object, field: str) -> str:
-        if isinstance(value, Mapping):
-            return "{}"
-        if isinstance(value, list | tuple):
-            return "[]"
-        return _any_scalar(value, field)
+def _scalar(value: object, field: Field | None, style: str, path: _Path) -> str:
+    """Write a one-line value of *field* (or of an unknown key) in *style* where it allows."""
+    if field is None:
+        return _any_scalar(value, path, style)
+    kind = field.kind
+    if kind is Kind.STR:
+        return write_str(_text(value, path), style)
+    if kind is Kind.INT:
+        return _decimal(_require(int, value, path), path)
+    if kind is Kind.BOOL:
+        return "true" if _require(bool, value, path) else "false"
+    return _timestamp(value, path)
 
 
-def _require(kind: type[_T], value: object, field: str) -> _T:
-    # Exact types: a bool is not an int, a str subclass may not write back alike.
-    if type(value) is not kind:
-        raise ValidationError(f"expected {kind.__name__}, got {type(value).__name__}", field=field)
+def _canonical_style(field: Field | None) -> str:
+    return DOUBLE if field is not None and field.quoted else PLAIN
+
+
+def _key_text(key: object, path: _Path) -> str:
+    if type(key) is not str:
+        raise _fail(path, "keys must be strings")
+    return write_str(_text(key, path), PLAIN)
+
+
+def _instance(cls: type[_T], value: object, path: _Path) -> _T:
+    if not isinstance(value, cls):
+        article = "an" if cls.__name__[0] in "AEIOU" else "a"
+        raise _fail(path, f"expected {article} {cls.__name__}, got {type(value).__name__}")
     return value
 
 
-def _write_related(writer: _Writer, item: RelatedArticle, field: str) -> None:
-    if not isinstance(item, RelatedArticle):
-        raise ValidationError(f"expected a RelatedArticle, got {type(item).__name__}", field=field)
-    start = len(writer.lines)
-    indent = "    "
-    writer.quoted(indent, "title", item.title, f"{field}.title", required=True)
-    writer.quoted(indent, "excerpt", item.excerpt, f"{field}.excerpt")
-    writer.timestamp(indent, "publishedDateTime", item.published_at, f"{field}.publishedDateTime")
-    writer.quoted(indent, "webUrl", item.web_url, f"{field}.webUrl", required=True)
-    writer.quoted(indent, "ampWebUrl", item.amp_web_url, f"{field}.ampWebUrl")
-    writer.quoted(indent, "cdnAmpWebUrl", item.cdn_amp_web_url, f"{field}.cdnAmpWebUrl")
-    writer.plain(indent, "type", item.type, f"{field}.type")
-    writer.provider(indent, item.provider, f"{field}.provider")
-    writer.integer(indent, "quality", item.quality, f"{field}.quality")
-    if item.images:
-        writer.lines.append(f"{indent}images:\n")
-        for index, image in enumerate(item.images):
-            _write_image(writer, image, f"{field}.images[{index}]")
-    writer.extra(indent, item.extra, field, _RELATED_KEYS)
-    writer.lines[start] = "  - " + writer.lines[start][len(indent) :]
+def _present(value: object, schema: Schema | None, path: _Path) -> list[_Item]:
+    """Return the keys to write for a model object or a plain mapping, in canonical order."""
+    if schema is None:
+        return [(key, item, None) for key, item in value.items()]  # type: ignore[attr-defined]
+    items: list[_Item] = []
+    for field in schema.fields:
+        item = getattr(value, field.attr)
+        if item is None or (item == () and field.kind in _LISTS):
+            if field.required:
+                raise _fail((*path, field.key), "required field is missing")
+            continue
+        items.append((field.key, item, field))
+    for keys in schema.one_of:
+        if not any(key in (item[0] for item in items) for key in keys):
+            raise _fail((*path, keys[0]), f"needs {' or '.join(keys)}")
+    extra: Mapping[str, Any] = value.extra  # type: ignore[attr-defined]
+    for key, item in extra.items():
+        if key in schema.by_key:
+            raise _fail(
+                (*path, key),
+                "an unknown key repeats a field of the model, so the file would hold it twice",
+            )
+        items.append((key, item, None))
+    return items
 
 
-def _write_image(writer: _Writer, image: Image, field: str) -> None:
-    if not isinstance(image, Image):
-        raise ValidationError(f"expected an Image, got {type(image).__name__}", field=field)
-    indent = "        "
-    url = _quoted(_require(str, image.url, f"{field}.url"), f"{field}.url")
-    writer.lines.append(f"      - url: {url}\n")
-    writer.integer(indent, "width", image.width, f"{field}.width")
-    writer.integer(indent, "height", image.height, f"{field}.height")
-    writer.boolean(indent, "isCached", image.is_cached, f"{field}.isCached")
-    writer.extra(indent, image.extra, field, _IMAGE_KEYS)
+_LISTS: Final = frozenset((Kind.STRS, Kind.OBJECTS))
 
 
-def _groups(article: Article) -> list[_Lines]:
-    """Return the blocks of the front matter: head, provider, topics, related, and the tail."""
-    head = _Writer()
-    head.plain("", "category", article.category, "category")
-    head.quoted("", "title", article.title, "title", required=True)
-    head.quoted("", "excerpt", article.excerpt, "excerpt")
-    head.timestamp("", "publishedDateTime", article.published_at, "publishedDateTime")
-    head.quoted("", "webUrl", article.web_url, "webUrl", required=True)
-    head.quoted("", "ampWebUrl", article.amp_web_url, "ampWebUrl")
-    head.quoted("", "cdnAmpWebUrl", article.cdn_amp_web_url, "cdnAmpWebUrl")
-    head.plain("", "type", article.type, "type")
-    head.integer("", "quality", article.quality, "quality")
-    head.integer("", "heat", article.heat, "heat")
-    head.boolean("", "published", article.published, "published")
-
-    provider = _Writer()
-    provider.provider("", article.provider, "provider")
-
-    topics = _Writer()
-    if article.topics:
-        topics.lines.append("topics:\n")
-        for index, topic in enumerate(article.topics):
-            field = f"topics[{index}]"
-            text = _plain_or_quoted(_require(str, topic, field), field)
-            topics.lines.append(f"  - {text}\n")
-
-    related = _Writer()
-    if article.related:
-        related.lines.append("related:\n")
-        for index, item in enumerate(article.related):
-            _write_related(related, item, f"related[{index}]")
-
-    tail = _Writer()
-    tail.quoted("", "secured", article.secured, "secured")
-    tail.extra("", article.extra, "", _ARTICLE_KEYS)
-    return [head.lines, provider.lines, topics.lines, related.lines, tail.lines]
+def _is_block(value: object, field: Field | None) -> bool:
+    if field is not None:
+        return field.kind in _BLOCK_KINDS
+    return isinstance(value, Mapping | list | tuple) and bool(value)
 
 
-def dumps(article: Article) -> str:
-    """Return *article* as file text in the canonical layout.
+_BLOCK_KINDS: Final = frozenset((Kind.OBJECT, Kind.OBJECTS, Kind.STRS))
 
-    ``dumps(loads(text)) == text`` for any file already in that layout.
+
+def _sub_schema(field: Field | None) -> Schema | None:
+    return None if field is None or field.item is None else SCHEMAS[field.item]
+
+
+class _Writer:
+    """Collects the lines of one front matter, without their line ends."""
+
+    __slots__ = ("lines", "offset", "overrides", "step")
+
+    def __init__(
+        self, *, step: int = 2, offset: int = 2, overrides: dict[_Path, tuple[object, str]]
+    ) -> None:
+        self.lines: list[str] = []
+        self.step = step
+        self.offset = offset
+        self.overrides = overrides
+
+    # The canonical layout.
+
+    def mapping(
+        self, value: object, schema: Schema | None, indent: int, path: _Path, *, top: bool = False
+    ) -> int:
+        """Write a mapping the canonical way; return the index of its first key line (-1: none)."""
+        first = -1
+        group = -1
+        for key, item, field in _present(value, schema, path):
+            if top:
+                this = EXTRA_GROUP if field is None else field.group
+                if group >= 0 and this != group:
+                    self.lines.append("")
+                group = this
+            if first < 0:
+                first = len(self.lines)
+            self.entry(key, item, field, indent, (*path, key))
+        if top and 0 <= group != EXTRA_GROUP:
+            self.lines.append("")  # the empty line after the last group, but the tail
+        return first
+
+    def entry(self, key: str, value: object, field: Field | None, indent: int, path: _Path) -> None:
+        """Write ``key: value`` the canonical way."""
+        pad = " " * indent
+        key_text = _key_text(key, path)
+        if len(key_text) > _MAX_IMPLICIT_KEY:
+            # YAML reads a key of at most 1024 characters before its colon;
+            # a longer one is written explicitly: "? key", then ": value".
+            self.lines.append(f"{pad}? {key_text}")
+            head = f"{pad}:"
+        else:
+            head = f"{pad}{key_text}:"
+        if not _is_block(value, field):
+            self.lines.append(f"{head} {self.flow_empty_or_scalar(value, field, path)}")
+            return
+        if field is not None and field.kind is Kind.OBJECT:
+            schema = _sub_schema(field)
+            instance = _instance(schema.cls, value, path)  # type: ignore[union-attr]
+            if not _present(instance, schema, path):
+                self.lines.append(f"{head} {{}}")
+                return
+            self.lines.append(head)
+            self.mapping(instance, schema, indent + self.step, path)
+            return
+        if field is None and isinstance(value, Mapping):
+            self.lines.append(head)
+            self.mapping(value, None, indent + self.step, path)
+            return
+        items = self.sequence_of(value, field, path)
+        self.lines.append(head)
+        for index, item in enumerate(items):
+            self.item(item, field, indent + self.offset, (*path, index))
+
+    @staticmethod
+    def sequence_of(value: object, field: Field | None, path: _Path) -> Sequence[Any]:
+        if not isinstance(value, list | tuple):
+            raise _fail(path, f"expected a list, got {type(value).__name__}")
+        return value
+
+    def flow_empty_or_scalar(self, value: object, field: Field | None, path: _Path) -> str:
+        if field is None and isinstance(value, Mapping):
+            return "{}"
+        if field is None and isinstance(value, list | tuple):
+            return "[]"
+        return _scalar(value, field, _canonical_style(field), path)
+
+    def item(self, value: object, field: Field | None, dash: int, path: _Path) -> None:
+        """Write one list item the canonical way, a mapping's first key beside its dash."""
+        pad = " " * dash
+        schema = _sub_schema(field)
+        if schema is not None:
+            value = _instance(schema.cls, value, path)
+        elif field is not None:  # a list of strings
+            self.lines.append(f"{pad}- {write_str(_text(value, path), PLAIN)}")
+            return
+        if schema is not None or (isinstance(value, Mapping) and value):
+            first = self.mapping(value, schema, dash + 2, path)
+            self.lines[first] = f"{pad}- {self.lines[first][dash + 2 :]}"
+        elif isinstance(value, list | tuple) and value:
+            start = len(self.lines)
+            for index, inner in enumerate(value):
+                self.item(inner, None, dash + 2, (*path, index))
+            self.lines[start] = f"{pad}- {self.lines[start][dash + 2 :]}"
+        else:
+            self.lines.append(f"{pad}- {self.flow_empty_or_scalar(value, None, path)}")
+
+    # A file's own layout.
+
+    def shaped_mapping(
+        self, value: object, schema: Schema | None, shape: tuple[Any, ...], indent: int, path: _Path
+    ) -> int:
+        """Write a mapping in *shape*; return the index of its first key line (-1: none)."""
+        present = _present(value, schema, path)
+        entries: tuple[tuple[Any, ...], ...] = shape[2]
+        by_key = {item[0]: item for item in present}
+        known = {entry[0] for entry in entries}
+        order: list[tuple[Any, ...] | _Item] = list(entries)
+        positions = {} if schema is None else schema.position
+        for item in present:
+            if item[0] not in known:
+                order.insert(self._place(item[0], order, by_key, positions), item)
+        first = -1
+        for element in order:
+            if len(element) == 3:  # a key the layout does not have: the canonical way
+                if first < 0:
+                    first = len(self.lines)
+                self.entry(element[0], element[1], element[2], indent, (*path, element[0]))
+                continue
+            self.lines.extend(element[1])  # blank lines and comments: always kept
+            item = by_key.get(element[0])
+            if item is not None:
+                if first < 0:
+                    first = len(self.lines)
+                self.shaped_entry(element, item[1], item[2], indent, (*path, item[0]))
+        self.lines.extend(shape[3])
+        return first
+
+    @staticmethod
+    def _place(
+        key: str,
+        order: list[tuple[Any, ...] | _Item],
+        present: dict[str, _Item],
+        positions: Mapping[str, int],
+    ) -> int:
+        """Where a new key goes: before the first present key the canonical order puts after it."""
+        position = positions.get(key, _NOT_PLACED)
+        last = 0
+        for index, element in enumerate(order):
+            other = element[0]
+            if other not in present:
+                continue
+            if positions.get(other, -1) > position:
+                return index
+            last = index + 1
+        return last
+
+    def shaped_entry(
+        self, entry: tuple[Any, ...], value: object, field: Field | None, indent: int, path: _Path
+    ) -> None:
+        key, _, separator, style, comment, sub = entry
+        head = " " * indent + key + ":"
+        if style == BLOCK:
+            if sub[0] == MAP and self._fits_mapping(value, field):
+                schema = _sub_schema(field)
+                if schema is not None:
+                    value = _instance(schema.cls, value, path)
+                if _present(value, schema, path):
+                    self.lines.append(head + comment)
+                    self.shaped_mapping(value, schema, sub, indent + sub[1], path)
+                    return
+            elif sub[0] == "list" and isinstance(value, list | tuple) and value:
+                if field is None or field.kind in _LISTS:
+                    self.lines.append(head + comment)
+                    self.shaped_list(value, field, sub, indent + sub[1], path)
+                    return
+        elif style == FLOW:
+            if self._fits_flow(value, field):
+                same, styles = sub[1], sub[2]
+                texts = [
+                    _scalar(item, _flow_field(field), same or styles[min(i, len(styles) - 1)],
+                            (*path, i))
+                    for i, item in enumerate(value)  # type: ignore[arg-type]
+                ]
+                self.lines.append(f"{head}{separator}[{', '.join(texts)}]{comment}")
+                return
+        elif not _is_block(value, field):
+            text = self._override(path, value)
+            if text is None:
+                text = _scalar(value, field, style, path)
+            self.lines.append(f"{head}{separator}{text}{comment}")
+            return
+        # The value no longer fits the way its key was written: the canonical way.
+        self.entry(key, value, field, indent, path)
+
+    def _override(self, path: _Path, value: object) -> str | None:
+        if not self.overrides:
+            return None
+        found = self.overrides.get(path)
+        if found is None or found[0] != value or type(found[0]) is not type(value):
+            return None
+        return found[1]
+
+    @staticmethod
+    def _fits_mapping(value: object, field: Field | None) -> bool:
+        if field is None:
+            return isinstance(value, Mapping) and bool(value)
+        return field.kind is Kind.OBJECT
+
+    @staticmethod
+    def _fits_flow(value: object, field: Field | None) -> bool:
+        if not isinstance(value, list | tuple) or not value:
+            return False
+        if field is not None and field.kind is not Kind.STRS:
+            return False
+        return not any(isinstance(item, Mapping | list | tuple) for item in value)
+
+    def shaped_list(
+        self,
+        values: Sequence[Any],
+        field: Field | None,
+        shape: tuple[Any, ...],
+        dash: int,
+        path: _Path,
+    ) -> None:
+        same, items = shape[2], shape[3]
+        if same is not None:
+            for index, value in enumerate(values):
+                self.shaped_item(value, field, same, dash, (*path, index))
+            return
+        index = 0
+        last = None
+        for item in items:
+            if item[1] == NULL:
+                # An empty item the model left out: written back as it was.
+                self.lines.extend(item[0])
+                self.lines.append(" " * dash + item[4])
+                continue
+            if index < len(values):
+                self.shaped_item(values[index], field, item, dash, (*path, index))
+                index += 1
+                last = item
+            else:
+                self.lines.extend(item[0])  # the item is gone; its comments are not
+        for extra_index in range(index, len(values)):
+            item_path = (*path, extra_index)
+            if last is None:
+                self.item(values[extra_index], field, dash, item_path)
+            else:
+                self.shaped_item(values[extra_index], field, last, dash, item_path)
+
+    def shaped_item(
+        self, value: object, field: Field | None, item: tuple[Any, ...], dash: int, path: _Path
+    ) -> None:
+        before, style, comment, sub, _ = item
+        schema = _sub_schema(field)
+        if schema is not None:
+            value = _instance(schema.cls, value, path)
+        if style == MAP and (schema is not None or (isinstance(value, Mapping) and value)):
+            self.lines.extend(before)
+            start = len(self.lines)
+            first = self.shaped_mapping(value, schema, sub, dash + 2, path)
+            if first >= 0:
+                self.lines[first] = f"{' ' * dash}- {self.lines[first][dash + 2 :]}"
+                return
+            del self.lines[start:]
+        elif style != MAP and schema is None and not isinstance(value, Mapping | list | tuple):
+            self.lines.extend(before)
+            text = self._override(path, value)
+            if text is None:
+                text = _scalar(value, _item_field(field), style, path)
+            self.lines.append(f"{' ' * dash}- {text}{comment}")
+            return
+        self.item(value, field, dash, path)
+
+
+def _flow_field(field: Field | None) -> Field | None:
+    return None if field is None else _STRING_ITEM
+
+
+def _item_field(field: Field | None) -> Field | None:
+    return None if field is None else _STRING_ITEM
+
+
+#: How an item of a list of strings is written.
+_STRING_ITEM: Final = Field("item", "item", Kind.STR)
+
+
+def _body(article: Article) -> str:
+    return _text(article.body, ("body",))
+
+
+def dumps(article: Article, *, canonical: bool = False) -> str:
+    """Return *article* as file text.
+
+    An article read from a file is written in that file's layout:
+    ``dumps(loads(text)) == text`` for every file of the subset of YAML the
+    fast reader reads (see ``docs/format.md``), and an edit changes only the
+    lines of the edited field. Other articles, and any article with
+    *canonical* true, are written in the canonical layout.
+
     Raises :class:`~newsfeed.ValidationError` when a field holds a value
     the format cannot carry (a naive ``published_at``, a str where an int
-    belongs, a lone surrogate).
+    belongs, a lone surrogate, neither ``web_url`` nor ``original_url``).
     """
-    parts = ["---\n"]
-    *blocks, tail = _groups(article)
-    # The layout puts one empty line after each block that is there (the
-    # head, provider, topics, related), whether or not a later one follows.
-    for block in blocks:
-        if block:
-            parts.extend(block)
-            parts.append("\n")
-    parts.extend(tail)
-    parts.append("---\n\n")
-    body = _require(str, article.body, "body")
-    _check_unicode(body, "body")
-    parts.append(body)
-    return "".join(parts)
+    layout: Layout | None = None if canonical else article._layout  # noqa: SLF001 -- the writer reads what the reader kept
+    if layout is None:
+        writer = _Writer(overrides={})
+        writer.mapping(article, ARTICLE, 0, (), top=True)
+        body = _body(article)
+        return "---\n" + "".join(line + "\n" for line in writer.lines) + "---\n\n" + body
+    overrides = {path: (value, text) for path, value, text in layout.overrides}
+    writer = _Writer(step=layout.step, offset=layout.list_offset, overrides=overrides)
+    writer.shaped_mapping(article, ARTICLE, layout.shape, 0, ())
+    body = _body(article)
+    newline = layout.newline
+    fence_end, gap = layout.fence_end, layout.gap
+    if body and not fence_end:
+        # The file ended at its fence; a body now needs a line between.
+        fence_end = gap = newline
+    return "".join(
+        (
+            "\ufeff" if layout.bom else "",
+            "---",
+            newline,
+            "".join(line + newline for line in writer.lines),
+            "---",
+            fence_end,
+            gap,
+            body,
+        )
+    )
+

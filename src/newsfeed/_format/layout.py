@@ -1,0 +1,160 @@
+"""The layout of a file as read: what :func:`newsfeed.dumps` needs to write it back byte for byte.
+
+A file's layout is everything in its text that is not a value: the key order,
+blank lines and comments, indentation, quoting styles, line ends, a BOM, and
+how the closing fence is followed. The fast reader (:mod:`newsfeed._format.fast`)
+captures it while it reads; the writer (:mod:`newsfeed._format.writing`)
+follows it and falls back to the canonical rules for what it does not cover
+(a new key, a new list item, a value that no longer fits its old style).
+
+The structure is plain, immutable data (tuples and strings), so it hashes,
+compares and pickles cheaply, and has a JSON-ready form
+(:func:`layout_to_data` / :func:`layout_from_data`) for storing it elsewhere:
+
+- a **mapping shape** is ``("map", step, entries, trailer)``: *step* is how far
+  its keys are indented past its parent's key, *entries* one per key in file
+  order, *trailer* the blank and comment lines after its last key (top level
+  only);
+- an **entry** is ``(key, before, separator, style, comment, sub)``: *before*
+  the blank and comment lines just above the key, verbatim; *separator* the
+  spaces between the colon and a one-line value; *style* :data:`PLAIN`,
+  :data:`SINGLE` or :data:`DOUBLE` for a scalar, :data:`BLOCK` or :data:`FLOW`
+  for a list or mapping; *comment* what follows the value on its line (``"  # why"``);
+  *sub* the shape of a block or flow value;
+- a **list shape** is ``("list", offset, same, items)``: *offset* is how far
+  the dashes stand past the key (0 or more); *same* is the one item shape
+  every item follows, or None, and then *items* holds one per item;
+- an **item** is ``(before, style, comment, sub, raw)``: *style* a scalar
+  style, :data:`MAP` (then *sub* is the item's mapping shape) or :data:`NULL`
+  (an empty item; *raw* is its text after the indentation);
+- a **flow shape** is ``("flow", same, styles)``: the style every item has,
+  or None and one style per item.
+
+Shapes are interned: every distinct shape exists once, however many
+articles share it (a folder of files from one pipeline has a handful).
+What may differ per file -- a scalar written with escapes the writer would
+not use -- is kept in the :class:`Layout` of that one article, as overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+__all__ = [
+    "BLOCK",
+    "FLOW",
+    "MAP",
+    "NULL",
+    "Layout",
+    "intern",
+    "layout_from_data",
+    "layout_to_data",
+]
+
+#: Styles of an entry or item, besides the scalar ones of
+#: :mod:`newsfeed._format.scalars`.
+BLOCK: Final = "block"
+FLOW: Final = "flow"
+MAP: Final = "map"
+NULL: Final = "null"
+
+_T = TypeVar("_T", bound=Hashable)
+
+#: Shapes and layouts seen so far, each kept once. Bounded, so that a stream
+#: of files with unique comments cannot grow it without end; past the bound,
+#: shapes are simply not shared.
+_INTERNED: dict[Hashable, Any] = {}
+_MAX_INTERNED: Final = 50_000
+
+
+def intern(value: _T) -> _T:
+    """Return the one shared copy of *value* (a shape or a layout)."""
+    shared = _INTERNED.get(value)
+    if shared is not None:
+        return shared  # type: ignore[no-any-return]
+    if len(_INTERNED) < _MAX_INTERNED:
+        _INTERNED[value] = value
+    return value
+
+
+@attrs.frozen
+class Layout:
+    """How one file was written, for writing it back: an opaque value.
+
+    Only :func:`newsfeed.loads` makes one, and only :func:`newsfeed.dumps`
+    reads it. Articles read from files that share a layout share one object.
+    """
+
+    #: The shape of the top-level mapping.
+    shape: tuple[Any, ...]
+    #: The line end: ``"\\n"`` or ``"\\r\\n"``.
+    newline: str = "\n"
+    #: Whether the file starts with a byte-order mark.
+    bom: bool = False
+    #: What ends the closing fence's line: the line end, or nothing at the end of the file.
+    fence_end: str = "\n"
+    #: The empty line between the closing fence and the body, if there is one.
+    gap: str = "\n"
+    #: How far the file indents a nested block, and its list items past their key,
+    #: for blocks written anew.
+    step: int = 2
+    list_offset: int = 2
+    #: Scalars written in a way the writer would not choose (escapes of its
+    #: own), as ``(key path, value, text)``: the text is written again while
+    #: the value is unchanged.
+    overrides: tuple[tuple[tuple[str | int, ...], object, str], ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled layouts are interned again, so that a feed loaded by
+        # worker processes shares them as one loaded in-process does.
+        return (layout_from_data, (layout_to_data(self),))
+
+
+def layout_to_data(layout: Layout) -> dict[str, Any]:
+    """Return *layout* as JSON-ready data (lists, strings, numbers), for storing it.
+
+    :func:`layout_from_data` turns it back into an equal, interned layout.
+    Override values are the article's own values (strings, in practice).
+    """
+    return {
+        "shape": _to_lists(layout.shape),
+        "newline": layout.newline,
+        "bom": layout.bom,
+        "fence_end": layout.fence_end,
+        "gap": layout.gap,
+        "step": layout.step,
+        "list_offset": layout.list_offset,
+        "overrides": [[list(path), value, text] for path, value, text in layout.overrides],
+    }
+
+
+def layout_from_data(data: dict[str, Any]) -> Layout:
+    """Rebuild a :class:`Layout` from :func:`layout_to_data`'s form."""
+    layout = Layout(
+        shape=_interned_shape(data["shape"]),
+        newline=data["newline"],
+        bom=data["bom"],
+        fence_end=data["fence_end"],
+        gap=data["gap"],
+        step=data["step"],
+        list_offset=data["list_offset"],
+        overrides=tuple(
+            (tuple(path), value, text) for path, value, text in data.get("overrides", ())
+        ),
+    )
+    return layout if layout.overrides else intern(layout)
+
+
+def _to_lists(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_to_lists(item) for item in value]
+    return value
+
+
+def _interned_shape(value: object) -> Any:  # noqa: ANN401 -- a shape, any of its kinds
+    if isinstance(value, list):
+        return intern(tuple(_interned_shape(item) for item in value))
+    return value
