@@ -26,13 +26,13 @@ the safe path returns.
 
 from __future__ import annotations
 
-import functools
 import re
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout, intern
+from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, Layout, intern
 from newsfeed._format.scalars import (
     DOUBLE,
     NOT_RECOGNISED,
@@ -58,13 +58,9 @@ class _Declined(Exception):  # noqa: N818 -- a signal to fall back, not an error
 #: would cost more than the fallback it signals.
 _DECLINED: Final = _Declined()
 
-#: Characters that decide the reader against a file: besides tab, line ends
-#: and printable text, YAML reads NEL, LS and PS as line breaks, refuses most
-#: control characters, and a BOM inside the text is suspect.
-_UNUSUAL: Final = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):")
-_DOUBLE: Final = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_SINGLE: Final = re.compile(r"'((?:[^']|'')*)'")
+_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_DOUBLE: Final = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+_SINGLE: Final = re.compile(r"'([^']*(?:''[^']*)*)'")
 _COMMENT: Final = re.compile(r" +#.*")
 _FLOW_PLAIN: Final = re.compile(r"[^,\[\]{}]+")
 #: Keys YAML reads as something else than the string (``on``, ``null``...) and
@@ -73,9 +69,25 @@ _MAX_KEY: Final = 128
 _MAX_DEPTH: Final = 16
 
 
-@functools.lru_cache(maxsize=4096)
-def _key_ok(key: str) -> bool:
-    return len(key) <= _MAX_KEY and is_plain_safe(key)
+#: Keys seen, and whether this reader reads them: a folder repeats a few dozen.
+_KEYS: dict[str, str | None] = {}
+_MAX_KEYS: Final = 4096
+_SHAPES: Final = INTERNED
+
+
+def _key(text: str) -> str | None:
+    """Return *text* if it is a key this reader reads (interned), else None."""
+    known = _KEYS.get(text, "")
+    if known != "":
+        return known
+    key = (
+        sys.intern(text)
+        if len(text) <= _MAX_KEY and _KEY.fullmatch(text) and is_plain_safe(text)
+        else None
+    )
+    if len(_KEYS) < _MAX_KEYS:
+        _KEYS[text] = key
+    return key
 
 
 class FastResult:
@@ -90,9 +102,13 @@ class FastResult:
 
 
 class _Reader:
-    """Reads the lines of one front matter into plain data and its shape."""
+    """Reads the lines of one front matter into plain data and its shape.
 
-    __slots__ = ("index", "lines", "nulls", "overrides", "pending", "step", "list_offset")
+    The loops are written out, with the common cases first, because this is
+    where the time of loading a folder goes.
+    """
+
+    __slots__ = ("index", "lines", "list_offset", "nulls", "overrides", "pending", "step")
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -104,6 +120,12 @@ class _Reader:
         self.step = 0
         self.list_offset = -1
 
+    def _trivia(self, line: str, text: str) -> None:
+        """Keep a blank or comment line for the key or item after it."""
+        if (not text and line) or not line.isprintable():
+            raise _DECLINED  # a line of spaces only, or characters YAML reads otherwise
+        self.pending.append(line)
+
     def _next_content(self) -> tuple[int, str] | None:
         """Return the indentation and text of the next key or item line, moving trivia to pending."""
         lines = self.lines
@@ -112,20 +134,11 @@ class _Reader:
             text = line.lstrip(" ")
             if text and text[0] != "#":
                 return len(line) - len(text), text
-            if not text and line:
-                raise _DECLINED  # a line of spaces only
-            self.pending.append(line)
+            self._trivia(line, text)
             self.index += 1
         return None
 
-    def _take_pending(self) -> tuple[str, ...]:
-        if not self.pending:
-            return ()
-        before = tuple(self.pending)
-        self.pending.clear()
-        return before
-
-    def mapping(
+    def mapping(  # noqa: C901, PLR0912 -- the hot loop, kept whole for speed
         self, indent: int, first: str | None, path: tuple[str | int, ...], depth: int
     ) -> tuple[dict[str, Any], tuple[Any, ...]]:
         """Read a block mapping whose keys stand *indent* spaces in.
@@ -134,55 +147,96 @@ class _Reader:
         """
         if depth > _MAX_DEPTH:
             raise _DECLINED
+        lines = self.lines
+        count = len(lines)
+        pending = self.pending
         data: dict[str, Any] = {}
         entries: list[tuple[Any, ...]] = []
-        if first is not None:
-            self._entry(first, indent, (), data, entries, path, depth)
+        text = first
+        before: tuple[str, ...] = ()
+        index = self.index
         while True:
-            found = self._next_content()
-            if found is None:
-                break
-            at, text = found
-            if at != indent:
-                if at > indent:
-                    raise _DECLINED  # deeper than this mapping, under no key
-                break
-            if text[0] == "-" and (len(text) == 1 or text[1] == " "):
-                break  # a list item: the end of a mapping inside an indentless list
-            self.index += 1
-            self._entry(text, indent, self._take_pending(), data, entries, path, depth)
+            if text is None:
+                if index >= count:
+                    break
+                line = lines[index]
+                text = line.lstrip(" ")
+                if not text or text[0] == "#":
+                    self._trivia(line, text)
+                    index += 1
+                    text = None
+                    continue
+                at = len(line) - len(text)
+                if at != indent:
+                    if at > indent:
+                        raise _DECLINED  # deeper than this mapping, under no key
+                    break
+                if text[0] == "-" and (len(text) == 1 or text[1] == " "):
+                    break  # a list item: the end of a mapping inside an indentless list
+                index += 1
+                if pending:
+                    before = tuple(pending)
+                    pending.clear()
+                else:
+                    before = ()
+            colon = text.find(":")
+            key = _KEYS.get(text[:colon]) if colon > 0 else None
+            if key is None:
+                key = _key(text[:colon]) if colon > 0 else None
+                if key is None:
+                    raise _DECLINED
+            if key in data:
+                raise _DECLINED  # a duplicate key
+            rest = text[colon + 1 :]
+            if rest[:1] == " " and rest[1:2] not in _NOT_A_VALUE:
+                value_text = rest[1:]
+                first_char = value_text[0]
+                if first_char == '"' and value_text[-1] == '"':
+                    # Most values: a double-quoted string with nothing to unescape.
+                    inner = value_text[1:-1]
+                    if '"' not in inner and "\\" not in inner and inner.isprintable():
+                        data[key] = inner
+                        entry: tuple[Any, ...] = (key, before, " ", DOUBLE, "", None)
+                        entries.append(_SHAPES.get(entry) or intern(entry))
+                        text = None
+                        continue
+                elif first_char not in _QUOTES_OR_FLOW and " #" not in value_text:
+                    value = _PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
+                    if value is NOT_RECOGNISED:
+                        value = _read_plain(value_text)
+                    data[key] = value
+                    entry = (key, before, " ", PLAIN, "", None)
+                    entries.append(_SHAPES.get(entry) or intern(entry))
+                    text = None
+                    continue
+            self.index = index
+            data[key], entry = self._entry(key, rest, before, indent, path, depth)
+            index = self.index
+            entries.append(_SHAPES.get(entry) or intern(entry))
+            text = None
+        self.index = index
         return data, (MAP, 0, tuple(entries), ())
 
     def _entry(  # noqa: PLR0913 -- the reader's state, passed down rather than stored
         self,
-        text: str,
-        indent: int,
+        key: str,
+        rest: str,
         before: tuple[str, ...],
-        data: dict[str, Any],
-        entries: list[tuple[Any, ...]],
+        indent: int,
         path: tuple[str | int, ...],
         depth: int,
-    ) -> None:
-        match = _KEY.match(text)
-        if match is None:
-            raise _DECLINED
-        key = match.group(1)
-        if key in data or not _key_ok(key):
-            raise _DECLINED
-        rest = text[match.end() :]
+    ) -> tuple[object, tuple[Any, ...]]:
+        """Read an entry off the common paths: odd spacing, a comment, a block value."""
         value_text = rest.lstrip(" ")
         if value_text and value_text[0] != "#":
             if rest[0] != " ":
                 raise _DECLINED  # "key:value" is a plain scalar, not an entry
             separator = rest[: len(rest) - len(value_text)]
-            value, style, comment, sub = self._value(value_text, (*path, key))
-            data[key] = value
-            entries.append(intern((key, before, separator, style, comment, sub)))
-            return
-        if value_text and rest[0] != " ":
+            value, style, comment, sub = self._value(value_text, path, key)
+            return value, (key, before, separator, style, comment, sub)
+        if value_text and (rest[0] != " " or not rest.isprintable()):
             raise _DECLINED
         # A block value: a mapping or a list on the lines below.
-        comment = rest
         found = self._next_content()
         if found is None:
             raise _DECLINED  # a key with no value is null: left to the safe path
@@ -202,8 +256,7 @@ class _Reader:
             sub = ("map", step, shape[2], shape[3])
         else:
             raise _DECLINED  # null, or an item outside the key's indentation
-        data[key] = value
-        entries.append(intern((key, before, "", BLOCK, comment, intern(sub))))
+        return value, (key, before, "", BLOCK, rest, intern(sub))
 
     def sequence(
         self, indent: int, path: tuple[str | int, ...], depth: int
@@ -224,24 +277,40 @@ class _Reader:
                 break
             line_number = self.index
             self.index += 1
-            before = self._take_pending()
+            if self.pending:
+                before = tuple(self.pending)
+                self.pending.clear()
+            else:
+                before = ()
             content = text[2:]
-            item_path = (*path, len(values))
             if not content.strip(" "):
                 # An empty item is null; the caller decides whether to drop it.
-                self.nulls.append((item_path, line_number))
+                self.nulls.append(((*path, len(values)), line_number))
                 values.append(None)
                 items.append((before, NULL, "", None, text))
                 continue
-            if content[0] in " -#":
+            first_char = content[0]
+            if first_char in " -#":
                 raise _DECLINED  # odd spacing, a nested list, or "- # comment"
-            key = _KEY.match(content)
-            if key is not None and content[key.end() : key.end() + 1] in ("", " "):
-                value, shape = self.mapping(indent + 2, content, item_path, depth + 1)
+            colon = content.find(":")
+            if (
+                colon > 0
+                and content[colon + 1 : colon + 2] in _ITEM_KEY_ENDS
+                and _key(content[:colon]) is not None
+            ):
+                value, shape = self.mapping(indent + 2, content, (*path, len(values)), depth + 1)
                 values.append(value)
                 items.append((before, MAP, "", shape, None))
                 continue
-            value, style, comment, sub = self._value(content, item_path)
+            if first_char not in _QUOTES_OR_FLOW and " #" not in content:
+                # A plain scalar item, such as a topic.
+                value = _PLAIN_VALUES.get(content, NOT_RECOGNISED)
+                if value is NOT_RECOGNISED:
+                    value = _read_plain(content)
+                values.append(value)
+                items.append((before, PLAIN, "", None, None))
+                continue
+            value, style, comment, sub = self._value(content, path, len(values))
             if sub is not None:
                 raise _DECLINED  # a flow list inside a list
             values.append(value)
@@ -249,24 +318,22 @@ class _Reader:
         return values, ("list", 0, *_merge(items))
 
     def _value(
-        self, text: str, path: tuple[str | int, ...]
+        self, text: str, path: tuple[str | int, ...], key: str | int
     ) -> tuple[object, str, str, tuple[Any, ...] | None]:
-        """Read a one-line value: (value, style, comment, flow shape or None)."""
-        first = text[0]
-        if first == "[":
-            return self._flow(text, path)
+        """Read the one-line value of *key*: (value, style, comment, flow shape or None)."""
+        if text[0] == "[":
+            return self._flow(text)
         value, style, end = _scalar(text, 0, in_flow=False)
         comment = text[end:]
-        if comment and _COMMENT.fullmatch(comment) is None:
+        if comment and (_COMMENT.fullmatch(comment) is None or not comment.isprintable()):
             raise _DECLINED
         if style == DOUBLE and "\\" in text[:end] and double_quoted(value) != text[:end]:  # type: ignore[arg-type]
             # Escapes the writer would not use: keep them, for this article only.
-            self.overrides.append((path, value, text[:end]))
+            self.overrides.append(((*path, key), value, text[:end]))
         return value, style, comment, None
 
-    def _flow(
-        self, text: str, path: tuple[str | int, ...]
-    ) -> tuple[object, str, str, tuple[Any, ...] | None]:
+    @staticmethod
+    def _flow(text: str) -> tuple[object, str, str, tuple[Any, ...] | None]:
         """Read a flow list of scalars, ``[a, "b"]``, items separated by ``", "``."""
         values: list[object] = []
         styles: list[str] = []
@@ -285,11 +352,32 @@ class _Reader:
             else:
                 raise _DECLINED
         comment = text[position:]
-        if comment and _COMMENT.fullmatch(comment) is None:
+        if comment and (_COMMENT.fullmatch(comment) is None or not comment.isprintable()):
             raise _DECLINED
         same = styles[0] if len(set(styles)) == 1 else None
         shape = ("flow", same, () if same is not None else tuple(styles))
         return values, FLOW, comment, intern(shape)
+
+
+#: What may follow "key:" for the common paths not to apply: nothing, more
+#: spaces, a comment.
+_NOT_A_VALUE: Final = frozenset(("", " ", "#"))
+_QUOTES_OR_FLOW: Final = frozenset("\"'[")
+#: What follows the colon of a key beside a list item's dash.
+_ITEM_KEY_ENDS: Final = frozenset(("", " "))
+#: Plain scalars seen, by their text: a folder repeats the same types,
+#: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
+_PLAIN_VALUES: dict[str, object] = {}
+_MAX_PLAIN_VALUES: Final = 20_000
+
+
+def _read_plain(text: str) -> object:
+    value = read_plain(text)
+    if value is NOT_RECOGNISED:
+        raise _DECLINED
+    if type(value) is not datetime and len(_PLAIN_VALUES) < _MAX_PLAIN_VALUES:
+        _PLAIN_VALUES[text] = value
+    return value
 
 
 def _scalar(text: str, start: int, *, in_flow: bool) -> tuple[object, str, int]:
@@ -526,8 +614,6 @@ def _split(text: str) -> tuple[bool, str, str, str, str, str] | None:
 
 
 def _lines(front_matter: str, newline: str) -> list[str] | None:
-    if _UNUSUAL.search(front_matter) is not None:
-        return None
     if newline == "\n":
         if "\r" in front_matter:
             return None

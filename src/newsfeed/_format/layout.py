@@ -46,6 +46,7 @@ import attrs
 __all__ = [
     "BLOCK",
     "FLOW",
+    "INTERNED",
     "MAP",
     "NULL",
     "Layout",
@@ -66,17 +67,17 @@ _T = TypeVar("_T", bound=Hashable)
 #: Shapes and layouts seen so far, each kept once. Bounded, so that a stream
 #: of files with unique comments cannot grow it without end; past the bound,
 #: shapes are simply not shared.
-_INTERNED: dict[Hashable, Any] = {}
+INTERNED: Final[dict[Hashable, Any]] = {}
 _MAX_INTERNED: Final = 50_000
 
 
 def intern(value: _T) -> _T:
     """Return the one shared copy of *value* (a shape or a layout)."""
-    shared = _INTERNED.get(value)
+    shared = INTERNED.get(value)
     if shared is not None:
         return shared  # type: ignore[no-any-return]
-    if len(_INTERNED) < _MAX_INTERNED:
-        _INTERNED[value] = value
+    if len(INTERNED) < _MAX_INTERNED:
+        INTERNED[value] = value
     return value
 
 
