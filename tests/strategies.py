@@ -18,8 +18,7 @@ import attrs
 from hypothesis import strategies as st
 
 import newsfeed
-from newsfeed._compact import amp_cache_url
-from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format.schema import ARTICLE, IMAGE, PROVIDER, RELATED, Schema
 
 __all__ = [
     "SAMPLE_PATHS",
@@ -43,8 +42,10 @@ __all__ = [
     "urls",
 ]
 
-#: The reference files every byte-for-byte test starts from.
+#: The reference files every byte-for-byte test starts from: the seeds.
 SAMPLE_PATHS: Final = tuple(sorted((Path(__file__).parent / "fixtures").glob("*.md")))
+#: Files as published, copied byte for byte (CRLF kept).
+REAL_PATHS: Final = tuple(sorted((Path(__file__).parent / "fixtures" / "real").glob("*.md")))
 
 #: Characters a writer most easily gets wrong: YAML indicators, quotes and the
 #: backslash, curly quotes, emoji, CJK, and characters YAML must escape.
@@ -218,6 +219,9 @@ YAML_SNIPPETS: Final = (
 
 _TEXT_ALPHABET: Final = st.one_of(
     st.characters(codec="utf-8"),
+    # Unicode digits and spaces: what str.isdigit() and YAML's own notion of
+    # a digit or a space disagree about.
+    st.characters(categories=["Nd", "Zs"]),
     st.sampled_from(TRICKY_CHARACTERS),
 )
 
@@ -298,11 +302,11 @@ def json_values() -> st.SearchStrategy[Any]:
     )
 
 
-def extras(*, known: tuple[tuple[str, str], ...]) -> st.SearchStrategy[dict[str, Any]]:
-    """Unknown keys for a mapping whose known keys are *known* (as ``(attr, key)`` pairs)."""
-    taken = frozenset(key for _, key in known)
+def extras(*, known: Schema) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown keys for a mapping whose known keys are those of *known*."""
+    taken = frozenset(known.by_key)
     names = st.one_of(
-        st.sampled_from(("locale", "tags", "updatedDateTime", "images", "id", "score")),
+        st.sampled_from(("locale", "tags", "updated", "logo", "id", "score")),
         texts(max_size=12),
         # YAML's limit on an implicit key is 1024 characters.
         st.integers(min_value=1020, max_value=1030).map(lambda size: "k" * size),
@@ -324,19 +328,21 @@ def providers() -> st.SearchStrategy[newsfeed.Provider]:
         newsfeed.Provider,
         name=_optional(plain_texts()),
         domain=_optional(plain_texts()),
-        extra=extras(known=PROVIDER_KEYS),
+        images=st.lists(images(), max_size=1).map(tuple),
+        extra=extras(known=PROVIDER),
     )
 
 
 def images() -> st.SearchStrategy[newsfeed.Image]:
-    """Generate an image of a related article; only ``url`` is required."""
+    """Generate an image; only ``url`` is required."""
     return st.builds(
         newsfeed.Image,
         url=urls(),
         width=_optional(_small_ints()),
         height=_optional(_small_ints()),
+        title=_optional(titles()),
         is_cached=_optional(st.booleans()),
-        extra=extras(known=IMAGE_KEYS),
+        extra=extras(known=IMAGE),
     )
 
 
@@ -354,11 +360,20 @@ def related_articles() -> st.SearchStrategy[newsfeed.RelatedArticle]:
         provider=_optional(providers()),
         quality=_optional(_small_ints()),
         images=st.lists(images(), max_size=2).map(tuple),
-        extra=extras(known=RELATED_KEYS),
+        extra=extras(known=RELATED),
     ).flatmap(_often_cached)
 
 
 _Linked = TypeVar("_Linked", newsfeed.Article, newsfeed.RelatedArticle)
+
+
+def amp_cache_url(amp_web_url: str) -> str:
+    """The link under which Google's AMP cache serves *amp_web_url*, as real files have it."""
+    scheme, _, rest = amp_web_url.partition("://")
+    host, slash, path = rest.partition("/")
+    cache_host = host.replace("-", "--").replace(".", "-")
+    secure = "s/" if scheme == "https" else ""
+    return f"https://{cache_host}.cdn.ampproject.org/c/{secure}{host}{slash}{path}"
 
 
 def _often_cached(value: _Linked) -> st.SearchStrategy[_Linked]:
@@ -391,20 +406,31 @@ def articles() -> st.SearchStrategy[newsfeed.Article]:
         title=titles(),
         excerpt=_optional(titles()),
         published_at=aware_datetimes(),
-        web_url=urls(),
+        updated_at=_optional(aware_datetimes()),
+        original_url=_optional(urls()),
+        web_url=_optional(urls()),
         amp_web_url=_optional(urls()),
         cdn_amp_web_url=_optional(urls()),
         type=_optional(plain_texts()),
         quality=_optional(_small_ints()),
         heat=_optional(_small_ints()),
         published=_optional(st.booleans()),
+        featured_content=_optional(titles()),
         provider=_optional(providers()),
         topics=st.lists(plain_texts(), max_size=3).map(tuple),
+        images=st.lists(images(), max_size=1).map(tuple),
         related=st.lists(related_articles(), max_size=3).map(tuple),
         secured=_optional(texts(max_size=60)),
-        extra=extras(known=ARTICLE_KEYS),
+        extra=extras(known=ARTICLE),
         body=bodies(),
-    ).flatmap(_often_cached)
+    ).flatmap(_with_a_link).flatmap(_often_cached)
+
+
+def _with_a_link(article: newsfeed.Article) -> st.SearchStrategy[newsfeed.Article]:
+    """An article needs web_url or original_url: give it one when it has neither."""
+    if article.url is not None:
+        return st.just(article)
+    return urls().map(lambda url: attrs.evolve(article, web_url=url))
 
 
 def canonical_texts() -> st.SearchStrategy[str]:

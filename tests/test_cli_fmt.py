@@ -180,7 +180,7 @@ class TestFmtInProcess:
     ) -> None:
         """A file that cannot be written is named on stderr and the command exits 1."""
 
-        def refuse(*_args: object) -> None:
+        def refuse(*_args: object, **_kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 
         messy = make_folder(tmp_path)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import newsfeed
-from newsfeed._format.convert import _first_failure, format_field_path
+from newsfeed._format.convert import _failures, format_field_path
 
 NASDAQ = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 
@@ -384,7 +384,7 @@ class TestFieldPaths:
         error = ValueError("bad")
         error.add_note("a note from somewhere else")
 
-        assert _first_failure(error, ("related", 2)) == (("related", 2), error)
+        assert _failures(error, ("related", 2)) == [(("related", 2), error)]
 
     def test_format_field_path(self) -> None:
         """A key path is written with dots between keys and brackets around indexes."""

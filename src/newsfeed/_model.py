@@ -72,6 +72,7 @@ class FrozenDict(dict[str, Any]):
 #: it is safe, and it saves a dict per object.
 EMPTY: FrozenDict = FrozenDict()
 
+
 def freeze(mapping: Mapping[str, Any]) -> FrozenDict:
     """Return *mapping* as a :class:`FrozenDict`, reusing it if it is one.
 

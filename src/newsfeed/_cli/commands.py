@@ -6,6 +6,7 @@ and its diagnostics and summary to stderr, and returns the exit code.
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -75,11 +76,20 @@ def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
+def fmt(
+    paths: Sequence[Path],
+    *,
+    check_only: bool = False,
+    diff: bool = False,
+    drop_comments: bool = False,
+) -> int:
     """Rewrite every file in the canonical layout, or (*check_only*) list those that differ.
 
-    A file that fails to load is never written; it is reported and counted.
-    A file already canonical is not written either, so its mtime stays.
+    With *diff*, print a unified diff of each file that would change and
+    write nothing. A file that fails to load is never written; it is reported
+    and counted. Neither is a file with comments, which the canonical layout
+    cannot keep, unless *drop_comments*. A file already canonical is not
+    written either, so its mtime stays.
     """
     files = _files_or_warn(paths)
     changed = unchanged = failed = 0
@@ -87,28 +97,44 @@ def fmt(paths: Sequence[Path], *, check_only: bool = False) -> int:
         try:
             original = _read(path)
             article = loads(original, source=path)
-            formatted = dumps(article).encode("utf-8")
+            formatted = dumps(article, canonical=True, drop_comments=drop_comments)
         except (NewsfeedError, OSError) as error:
             failed += 1
             print(f"error: cannot format {problem_from(error, path).render()}", file=sys.stderr)
             continue
-        if formatted == original:
+        if formatted.encode("utf-8") == original:
             unchanged += 1
+            continue
+        if diff:
+            changed += 1
+            _print_diff(path, original, formatted)
             continue
         if check_only:
             changed += 1
             print(f"would reformat {path}")
             continue
         try:
-            dump(article, path)
+            dump(article, path, canonical=True, drop_comments=drop_comments)
         except OSError as error:
             failed += 1
             print(f"error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
             continue
         changed += 1
         print(f"reformatted {path}")
-    _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
+    preview = check_only or diff
+    _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=preview)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+def _print_diff(path: Path, original: bytes, formatted: str) -> None:
+    """Print what fmt would change in *path*, as a unified diff."""
+    # The original is shown as read; undecodable files never get here.
+    before = original.decode("utf-8").splitlines(keepends=True)
+    after = formatted.splitlines(keepends=True)
+    name = str(path)
+    sys.stdout.writelines(
+        difflib.unified_diff(before, after, fromfile=name, tofile=f"{name} (formatted)")
+    )
 
 
 def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:

@@ -126,11 +126,14 @@ def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
             Rewrite every file that is not in the canonical layout, and
             print "reformatted FILE" for each. Files already canonical are
             not written. A file that fails to load is never touched: it is
-            reported on stderr and the command exits 1.
+            reported on stderr and the command exits 1. Neither is a file
+            with comments, which the canonical layout has no place for,
+            unless --drop-comments is given.
         """,
         examples="""
             newsfeed fmt articles/
             newsfeed fmt --check articles/    # list what would change, exit 1 if any
+            newsfeed fmt --diff articles/     # show what would change, write nothing
         """,
     )
     command.add_argument(
@@ -140,11 +143,24 @@ def _add_fmt(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
         help='write nothing; print "would reformat FILE" for each file that would change '
         "and exit 1 if there is any",
     )
+    command.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff of each file that would change",
+    )
+    command.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="format files with comments too, dropping the comments (by default such a "
+        "file is reported and left untouched)",
+    )
     command.set_defaults(run=_run_fmt)
 
 
 def _run_fmt(args: argparse.Namespace) -> int:
-    return commands.fmt(args.paths, check_only=args.check_only)
+    return commands.fmt(
+        args.paths, check_only=args.check_only, diff=args.diff, drop_comments=args.drop_comments
+    )
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:

@@ -13,6 +13,8 @@ import attrs
 
 from newsfeed._errors import LoadFailure
 from newsfeed._feed.criteria import Instant, Predicate, compile_filter, sort_key
+from newsfeed._format import schema
+from newsfeed._format.schema import Kind
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -21,37 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["RECORD_COLUMNS", "Feed"]
 
-#: The keys of every record :meth:`Feed.to_records` returns, in order.
-RECORD_COLUMNS: Final = (
-    "published_at",
-    "title",
-    "provider_name",
-    "provider_domain",
-    "quality",
-    "heat",
-    "published",
-    "topics",
-    "related_count",
-    "category",
-    "type",
-    "excerpt",
-    "web_url",
-    "amp_web_url",
-    "cdn_amp_web_url",
-    "path",
-)
-_TEXT_COLUMNS: Final = (
-    "title",
-    "provider_name",
-    "provider_domain",
-    "category",
-    "type",
-    "excerpt",
-    "web_url",
-    "amp_web_url",
-    "cdn_amp_web_url",
-    "path",
-)
+#: The keys of every record :meth:`Feed.to_records` returns, in order
+#: (derived from the format's schema).
+RECORD_COLUMNS: Final = tuple(name for name, _ in schema.RECORD_COLUMNS)
+_TEXT_COLUMNS: Final = tuple(name for name, kind in schema.RECORD_COLUMNS if kind is Kind.STR)
 _HTML_COLUMNS: Final = ("published_at", "provider", "quality", "title", "topics")
 _REPR_ROWS: Final = 5
 _HTML_ROWS: Final = 20
@@ -73,25 +48,30 @@ def _as_failures(items: Iterable[LoadFailure]) -> tuple[LoadFailure, ...]:
 
 
 def _record(article: Article) -> dict[str, Any]:
-    provider = article.provider
-    return {
-        "published_at": format_timestamp(article.published_at),
-        "title": article.title,
-        "provider_name": None if provider is None else provider.name,
-        "provider_domain": None if provider is None else provider.domain,
-        "quality": article.quality,
-        "heat": article.heat,
-        "published": article.published,
-        "topics": list(article.topics),
-        "related_count": len(article.related),
-        "category": article.category,
-        "type": article.type,
-        "excerpt": article.excerpt,
-        "web_url": article.web_url,
-        "amp_web_url": article.amp_web_url,
-        "cdn_amp_web_url": article.cdn_amp_web_url,
-        "path": None if article.path is None else str(article.path),
-    }
+    record: dict[str, Any] = {}
+    for name in RECORD_COLUMNS:
+        getter = _RECORD_GETTERS.get(name)
+        record[name] = getattr(article, name) if getter is None else getter(article)
+    return record
+
+
+def _provider_field(name: str) -> Callable[[Article], object]:
+    def get(article: Article) -> object:
+        provider = article.provider
+        return None if provider is None else getattr(provider, name)
+
+    return get
+
+
+#: How the columns that are not an attribute of the article are computed.
+_RECORD_GETTERS: Final[dict[str, Callable[[Article], object]]] = {
+    "published_at": lambda article: format_timestamp(article.published_at),
+    "provider_name": _provider_field("name"),
+    "provider_domain": _provider_field("domain"),
+    "topics": lambda article: list(article.topics),
+    "related_count": lambda article: len(article.related),
+    "path": lambda article: None if article.path is None else str(article.path),
+}
 
 
 def _import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
@@ -234,12 +214,12 @@ class Feed(Sequence[Article]):
         return self._derive([*(article for _, article in present), *missing])
 
     def unique(self) -> Feed:
-        """Return the feed with one article per ``web_url``: the first one."""
+        """Return the feed with one article per link (:attr:`Article.url`): the first one."""
         seen: set[str] = set()
         kept = []
         for article in self._articles:
-            if article.web_url not in seen:
-                seen.add(article.web_url)
+            if article.url not in seen:
+                seen.add(article.url)  # type: ignore[arg-type]
                 kept.append(article)
         return self._derive(kept)
 
@@ -339,8 +319,9 @@ class Feed(Sequence[Article]):
             title = html.escape(_shorten(article.title, _TITLE_WIDTH))
             # Only web links become anchors: a javascript: URL in a file must
             # not turn into something clickable in a notebook.
-            if article.web_url.startswith(("https://", "http://")):
-                title = f'<a href="{html.escape(article.web_url)}">{title}</a>'
+            url = article.url or ""
+            if url.startswith(("https://", "http://")):
+                title = f'<a href="{html.escape(url)}">{title}</a>'
             cells = (
                 html.escape(format_timestamp(article.published_at)),
                 html.escape(_provider_label(article)),

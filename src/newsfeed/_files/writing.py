@@ -13,14 +13,23 @@ from newsfeed._model import Article
 __all__ = ["dump"]
 
 
-def dump(article: Article, path: str | os.PathLike[str]) -> None:
-    """Write *article* to *path* in the canonical layout, atomically.
+def dump(
+    article: Article,
+    path: str | os.PathLike[str],
+    *,
+    canonical: bool = False,
+    drop_comments: bool = False,
+) -> None:
+    """Write *article* to *path* as :func:`newsfeed.dumps` writes it, atomically.
+
+    An article read from a file keeps that file's layout; *canonical* and
+    *drop_comments* are those of :func:`newsfeed.dumps`.
 
     The text goes to a temporary file in the same folder, which then
     replaces *path* in one step: a crash or an error mid-write leaves the
     old file whole. An existing file keeps its permissions.
     """
-    data = dumps(article).encode("utf-8")
+    data = dumps(article, canonical=canonical, drop_comments=drop_comments).encode("utf-8")
     target = Path(path)
     _atomic_write(target, data)
 

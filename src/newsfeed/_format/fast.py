@@ -108,7 +108,16 @@ class _Reader:
     where the time of loading a folder goes.
     """
 
-    __slots__ = ("index", "lines", "list_offset", "nulls", "overrides", "pending", "step")
+    __slots__ = (
+        "comments",
+        "index",
+        "lines",
+        "list_offset",
+        "nulls",
+        "overrides",
+        "pending",
+        "step",
+    )
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -119,11 +128,14 @@ class _Reader:
         self.nulls: list[tuple[tuple[str | int, ...], int]] = []
         self.step = 0
         self.list_offset = -1
+        self.comments = False
 
     def _trivia(self, line: str, text: str) -> None:
         """Keep a blank or comment line for the key or item after it."""
         if (not text and line) or not line.isprintable():
             raise _DECLINED  # a line of spaces only, or characters YAML reads otherwise
+        if text:
+            self.comments = True
         self.pending.append(line)
 
     def _next_content(self) -> tuple[int, str] | None:
@@ -234,8 +246,10 @@ class _Reader:
             separator = rest[: len(rest) - len(value_text)]
             value, style, comment, sub = self._value(value_text, path, key)
             return value, (key, before, separator, style, comment, sub)
-        if value_text and (rest[0] != " " or not rest.isprintable()):
-            raise _DECLINED
+        if value_text:
+            if rest[0] != " " or not rest.isprintable():
+                raise _DECLINED
+            self.comments = True
         # A block value: a mapping or a list on the lines below.
         found = self._next_content()
         if found is None:
@@ -325,15 +339,16 @@ class _Reader:
             return self._flow(text)
         value, style, end = _scalar(text, 0, in_flow=False)
         comment = text[end:]
-        if comment and (_COMMENT.fullmatch(comment) is None or not comment.isprintable()):
-            raise _DECLINED
+        if comment:
+            if _COMMENT.fullmatch(comment) is None or not comment.isprintable():
+                raise _DECLINED
+            self.comments = True
         if style == DOUBLE and "\\" in text[:end] and double_quoted(value) != text[:end]:  # type: ignore[arg-type]
             # Escapes the writer would not use: keep them, for this article only.
             self.overrides.append(((*path, key), value, text[:end]))
         return value, style, comment, None
 
-    @staticmethod
-    def _flow(text: str) -> tuple[object, str, str, tuple[Any, ...] | None]:
+    def _flow(self, text: str) -> tuple[object, str, str, tuple[Any, ...] | None]:
         """Read a flow list of scalars, ``[a, "b"]``, items separated by ``", "``."""
         values: list[object] = []
         styles: list[str] = []
@@ -352,8 +367,10 @@ class _Reader:
             else:
                 raise _DECLINED
         comment = text[position:]
-        if comment and (_COMMENT.fullmatch(comment) is None or not comment.isprintable()):
-            raise _DECLINED
+        if comment:
+            if _COMMENT.fullmatch(comment) is None or not comment.isprintable():
+                raise _DECLINED
+            self.comments = True
         same = styles[0] if len(set(styles)) == 1 else None
         shape = ("flow", same, () if same is not None else tuple(styles))
         return values, FLOW, comment, intern(shape)
@@ -665,6 +682,7 @@ def fast_loads(text: str) -> FastResult | None:
         step=reader.step or 2,
         list_offset=reader.list_offset if reader.list_offset >= 0 else reader.step or 2,
         overrides=tuple(reader.overrides),
+        comments=reader.comments,
     )
     if not reader.overrides:
         layout = intern(layout)

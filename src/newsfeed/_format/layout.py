@@ -45,6 +45,7 @@ import attrs
 
 __all__ = [
     "BLOCK",
+    "COMMENTED_CANONICAL",
     "FLOW",
     "INTERNED",
     "MAP",
@@ -89,8 +90,9 @@ class Layout:
     reads it. Articles read from files that share a layout share one object.
     """
 
-    #: The shape of the top-level mapping.
-    shape: tuple[Any, ...]
+    #: The shape of the top-level mapping; None for a file the fast reader
+    #: did not read, which is written in the canonical layout.
+    shape: tuple[Any, ...] | None
     #: The line end: ``"\\n"`` or ``"\\r\\n"``.
     newline: str = "\n"
     #: Whether the file starts with a byte-order mark.
@@ -107,6 +109,8 @@ class Layout:
     #: own), as ``(key path, value, text)``: the text is written again while
     #: the value is unchanged.
     overrides: tuple[tuple[tuple[str | int, ...], object, str], ...] = ()
+    #: Whether the file has comments, which the canonical layout cannot keep.
+    comments: bool = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Unpickled layouts are interned again, so that a feed loaded by
@@ -129,13 +133,14 @@ def layout_to_data(layout: Layout) -> dict[str, Any]:
         "step": layout.step,
         "list_offset": layout.list_offset,
         "overrides": [[list(path), value, text] for path, value, text in layout.overrides],
+        "comments": layout.comments,
     }
 
 
 def layout_from_data(data: dict[str, Any]) -> Layout:
     """Rebuild a :class:`Layout` from :func:`layout_to_data`'s form."""
     layout = Layout(
-        shape=_interned_shape(data["shape"]),
+        shape=None if data["shape"] is None else _interned_shape(data["shape"]),
         newline=data["newline"],
         bom=data["bom"],
         fence_end=data["fence_end"],
@@ -145,6 +150,7 @@ def layout_from_data(data: dict[str, Any]) -> Layout:
         overrides=tuple(
             (tuple(path), value, text) for path, value, text in data.get("overrides", ())
         ),
+        comments=data.get("comments", False),
     )
     return layout if layout.overrides else intern(layout)
 
@@ -159,3 +165,8 @@ def _interned_shape(value: object) -> Any:  # noqa: ANN401 -- a shape, any of it
     if isinstance(value, list):
         return intern(tuple(_interned_shape(item) for item in value))
     return value
+
+
+#: The layout of an article whose file had comments but which the fast reader
+#: did not read: written in the canonical layout, which would drop them.
+COMMENTED_CANONICAL: Final = Layout(shape=None, comments=True)

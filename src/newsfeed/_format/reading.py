@@ -12,8 +12,10 @@ from typing import Final
 import attrs
 
 from newsfeed._errors import NewsfeedWarning, ParseError
+from newsfeed._format.comments import has_comments
 from newsfeed._format.convert import drop_null_items, format_field_path, structure_article
 from newsfeed._format.fast import fast_loads
+from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import Article
 
@@ -44,9 +46,7 @@ def split_front_matter(
         raise ParseError("the file must start with a '---' line", source=source, line=1)
     closing = _CLOSING_FENCE.search(text, opening.end())
     if closing is None:
-        raise ParseError(
-            "the front matter is not closed by a '---' line", source=source, line=1
-        )
+        raise ParseError("the front matter is not closed by a '---' line", source=source, line=1)
     body_start = closing.end()
     if text.startswith("\n", body_start):
         body_start += 1
@@ -121,6 +121,9 @@ def _parse_reference(text: str, source: str | os.PathLike[str] | None) -> Articl
     article = structure_article(data, source=source, line_of=line_of)
     if dropped:
         _warn_null_items([(format_field_path(path), line_of(path)) for path in dropped], source)
+    if has_comments(front_matter):
+        # Written in the canonical layout, which has no place for them: say so.
+        return attrs.evolve(article, body=body, _layout=COMMENTED_CANONICAL)
     return attrs.evolve(article, body=body) if body else article
 
 

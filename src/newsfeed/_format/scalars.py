@@ -276,4 +276,3 @@ def read_plain(text: str) -> object:
 def write_timestamp(value: datetime) -> str:
     """Write an aware timestamp (the writer checks the value first)."""
     return format_timestamp(value)
-

@@ -27,6 +27,7 @@ __all__ = [
     "ARTICLE",
     "IMAGE",
     "PROVIDER",
+    "RECORD_COLUMNS",
     "RELATED",
     "SCHEMAS",
     "Field",
@@ -78,6 +79,8 @@ class Field:
     #: A null item of the list is left out (with a warning) instead of
     #: refusing the file, as real files have them.
     drop_null_items: bool = False
+    #: A column of :meth:`newsfeed.Feed.to_records` (top level and provider).
+    record: bool = False
 
 
 _TOP_HEAD, _FEATURED, _PROVIDER, _TOPICS, _IMAGES, _RELATED, _TAIL = range(7)
@@ -96,8 +99,8 @@ IMAGE_FIELDS: Final = (
     Field("is_cached", "isCached", Kind.BOOL),
 )
 PROVIDER_FIELDS: Final = (
-    _str("name", "name", quoted=False, shared=True),
-    _str("domain", "domain", quoted=False, shared=True),
+    _str("name", "name", quoted=False, shared=True, record=True),
+    _str("domain", "domain", quoted=False, shared=True, record=True),
     Field("images", "images", Kind.OBJECTS, item=Image),
 )
 RELATED_FIELDS: Final = (
@@ -113,24 +116,32 @@ RELATED_FIELDS: Final = (
     Field("images", "images", Kind.OBJECTS, item=Image),
 )
 ARTICLE_FIELDS: Final = (
-    _str("category", "category", quoted=False, shared=True),
-    _str("title", "title", required=True),
-    _str("excerpt", "excerpt"),
-    Field("published_at", "publishedDateTime", Kind.TIMESTAMP, required=True),
+    _str("category", "category", quoted=False, shared=True, record=True),
+    _str("title", "title", required=True, record=True),
+    _str("excerpt", "excerpt", record=True),
+    Field("published_at", "publishedDateTime", Kind.TIMESTAMP, required=True, record=True),
     Field("updated_at", "updatedDateTime", Kind.TIMESTAMP),
-    _str("original_url", "originalUrl"),
-    _str("web_url", "webUrl"),
-    _str("amp_web_url", "ampWebUrl"),
-    _str("cdn_amp_web_url", "cdnAmpWebUrl"),
-    _str("type", "type", quoted=False, shared=True),
-    Field("quality", "quality", Kind.INT),
-    Field("heat", "heat", Kind.INT),
-    Field("published", "published", Kind.BOOL),
+    _str("original_url", "originalUrl", record=True),
+    _str("web_url", "webUrl", record=True),
+    _str("amp_web_url", "ampWebUrl", record=True),
+    _str("cdn_amp_web_url", "cdnAmpWebUrl", record=True),
+    _str("type", "type", quoted=False, shared=True, record=True),
+    Field("quality", "quality", Kind.INT, record=True),
+    Field("heat", "heat", Kind.INT, record=True),
+    Field("published", "published", Kind.BOOL, record=True),
     _str("featured_content", "featuredContent", group=_FEATURED),
-    Field("provider", "provider", Kind.OBJECT, item=Provider, group=_PROVIDER),
-    Field("topics", "topics", Kind.STRS, group=_TOPICS, shared=True, drop_null_items=True),
+    Field("provider", "provider", Kind.OBJECT, item=Provider, group=_PROVIDER, record=True),
+    Field(
+        "topics",
+        "topics",
+        Kind.STRS,
+        group=_TOPICS,
+        shared=True,
+        drop_null_items=True,
+        record=True,
+    ),
     Field("images", "images", Kind.OBJECTS, item=Image, group=_IMAGES),
-    Field("related", "related", Kind.OBJECTS, item=RelatedArticle, group=_RELATED),
+    Field("related", "related", Kind.OBJECTS, item=RelatedArticle, group=_RELATED, record=True),
     _str("secured", "secured", group=_TAIL),
 )
 #: The group the keys the model does not know go into, at the top level.
@@ -171,6 +182,32 @@ SCHEMAS: Final[Mapping[type, Schema]] = {
 }
 #: Attributes of the model that are not keys of the front matter.
 NOT_IN_FRONT_MATTER: Final = frozenset(("extra", "body", "path", "_layout"))
+
+
+def _record_columns() -> tuple[tuple[str, Kind], ...]:
+    """The columns of a record: the article's recorded fields in canonical order.
+
+    A mapping gives a column per recorded field of its own (``provider_name``),
+    a list of mappings its length (``related_count``); then come the
+    article's link (:attr:`~newsfeed.Article.url`) and its file (``path``).
+    """
+    columns: list[tuple[str, Kind]] = []
+    for field in ARTICLE.fields:
+        if not field.record:
+            continue
+        if field.kind is Kind.OBJECT:
+            inner = SCHEMAS[field.item].fields  # type: ignore[index]
+            columns.extend((f"{field.attr}_{sub.attr}", sub.kind) for sub in inner if sub.record)
+        elif field.kind is Kind.OBJECTS:
+            columns.append((f"{field.attr}_count", Kind.INT))
+        else:
+            columns.append((field.attr, field.kind))
+    columns.extend((("url", Kind.STR), ("path", Kind.STR)))
+    return tuple(columns)
+
+
+#: The columns of :meth:`newsfeed.Feed.to_records`, each with its kind.
+RECORD_COLUMNS: Final = _record_columns()
 
 
 def _check() -> None:

@@ -367,8 +367,12 @@ class _Writer:
             if self._fits_flow(value, field):
                 same, styles = sub[1], sub[2]
                 texts = [
-                    _scalar(item, _flow_field(field), same or styles[min(i, len(styles) - 1)],
-                            (*path, i))
+                    _scalar(
+                        item,
+                        _flow_field(field),
+                        same or styles[min(i, len(styles) - 1)],
+                        (*path, i),
+                    )
                     for i, item in enumerate(value)  # type: ignore[arg-type]
                 ]
                 self.lines.append(f"{head}{separator}[{', '.join(texts)}]{comment}")
@@ -479,7 +483,7 @@ def _body(article: Article) -> str:
     return _text(article.body, ("body",))
 
 
-def dumps(article: Article, *, canonical: bool = False) -> str:
+def dumps(article: Article, *, canonical: bool = False, drop_comments: bool = False) -> str:
     """Return *article* as file text.
 
     An article read from a file is written in that file's layout:
@@ -488,11 +492,23 @@ def dumps(article: Article, *, canonical: bool = False) -> str:
     lines of the edited field. Other articles, and any article with
     *canonical* true, are written in the canonical layout.
 
+    The canonical layout has no place for comments: for an article read from
+    a file with comments, it is refused unless *drop_comments* is true.
+
     Raises :class:`~newsfeed.ValidationError` when a field holds a value
     the format cannot carry (a naive ``published_at``, a str where an int
-    belongs, a lone surrogate, neither ``web_url`` nor ``original_url``).
+    belongs, a lone surrogate, neither ``web_url`` nor ``original_url``),
+    and when comments would be dropped.
     """
-    layout: Layout | None = None if canonical else article._layout  # noqa: SLF001 -- the writer reads what the reader kept
+    layout: Layout | None = article._layout  # noqa: SLF001 -- the writer reads what the reader kept
+    if layout is not None and (canonical or layout.shape is None):
+        if layout.comments and not drop_comments:
+            raise ValidationError(
+                "the file has comments, which the canonical layout cannot keep "
+                "(drop them explicitly to write it anyway)",
+                source=article.path,
+            )
+        layout = None
     if layout is None:
         writer = _Writer(overrides={})
         writer.mapping(article, ARTICLE, 0, (), top=True)
@@ -500,7 +516,7 @@ def dumps(article: Article, *, canonical: bool = False) -> str:
         return "---\n" + "".join(line + "\n" for line in writer.lines) + "---\n\n" + body
     overrides = {path: (value, text) for path, value, text in layout.overrides}
     writer = _Writer(step=layout.step, offset=layout.list_offset, overrides=overrides)
-    writer.shaped_mapping(article, ARTICLE, layout.shape, 0, ())
+    writer.shaped_mapping(article, ARTICLE, layout.shape, 0, ())  # type: ignore[arg-type]
     body = _body(article)
     newline = layout.newline
     fence_end, gap = layout.fence_end, layout.gap
@@ -519,4 +535,3 @@ def dumps(article: Article, *, canonical: bool = False) -> str:
             body,
         )
     )
-
