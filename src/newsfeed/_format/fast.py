@@ -32,6 +32,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
+from newsfeed._format.convert import format_field_path
 from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, Layout, intern
 from newsfeed._format.scalars import (
     DOUBLE,
@@ -641,13 +642,6 @@ def _lines(front_matter: str, newline: str) -> list[str] | None:
     return lines
 
 
-def _field_name(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
 def fast_loads(text: str) -> FastResult | None:
     """Read *text* if it is in the subset this module reads; otherwise return None.
 
@@ -692,7 +686,7 @@ def fast_loads(text: str) -> FastResult | None:
         _DECLINED.__traceback__ = None
         return None
     # The first front-matter line is the file's second.
-    nulls = [(_field_name(path), line + 2) for path, line in reader.nulls]
+    nulls = [(format_field_path(path), line + 2) for path, line in reader.nulls]
     return FastResult(article, nulls)
 
 

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
 from newsfeed._errors import ValidationError
+from newsfeed._format.convert import format_field_path
 from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout
 from newsfeed._format.scalars import (
     DOUBLE,
@@ -45,15 +46,13 @@ _MAX_IMPLICIT_KEY: Final = 1024
 _NOT_PLACED: Final = 1 << 30
 
 
-def _field_name(path: _Path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+def _key_path(path: _Path, key: object) -> _Path:
+    """The path of a mapping's key: an int key is a key, not a list index."""
+    return (*path, key if type(key) is str else str(key))
 
 
 def _fail(path: _Path, reason: str) -> ValidationError:
-    return ValidationError(reason, field=_field_name(path))
+    return ValidationError(reason, field=format_field_path(path))
 
 
 def _require(kind: type[_T], value: object, path: _Path) -> _T:
@@ -156,6 +155,7 @@ def _instance(cls: type[_T], value: object, path: _Path) -> _T:
 def _present(value: object, schema: Schema | None, path: _Path) -> list[_Item]:
     """Return the keys to write for a model object or a plain mapping, in canonical order."""
     if schema is None:
+        # A key that is not a string (refused when written) is named as written.
         return [(key, item, None) for key, item in value.items()]  # type: ignore[attr-defined]
     items: list[_Item] = []
     for field in schema.fields:
@@ -224,7 +224,7 @@ class _Writer:
                 group = this
             if first < 0:
                 first = len(self.lines)
-            self.entry(key, item, field, indent, (*path, key))
+            self.entry(key, item, field, indent, _key_path(path, key))
         if top and 0 <= group != EXTRA_GROUP:
             self.lines.append("")  # the empty line after the last group, but the tail
         return first
@@ -314,7 +314,7 @@ class _Writer:
             if len(element) == 3:  # a key the layout does not have: the canonical way
                 if first < 0:
                     first = len(self.lines)
-                self.entry(element[0], element[1], element[2], indent, (*path, element[0]))
+                self.entry(element[0], element[1], element[2], indent, _key_path(path, element[0]))
                 continue
             self.lines.extend(element[1])  # blank lines and comments: always kept
             item = by_key.get(element[0])
