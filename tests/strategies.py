@@ -561,3 +561,235 @@ def near_canonical_texts(draw: st.DrawFn) -> str:
         if not lines:
             lines.append("")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Files in the subset of YAML the fast reader reads, in random layouts.
+
+#: What the subset's generator writes: front matter in block style with one-line
+#: scalars, in any key order, with unknown keys, comments and blank lines, two-
+#: or four-space indentation, list items indented or not, every quoting style,
+#: CRLF or LF, a BOM or not, and each way of closing the front matter.
+_COMMENTS: Final = st.one_of(
+    st.sampled_from(("# a note", "#", "# ---", "# key: value", '# "quoted"', "# 中文")),
+    # Letters, digits, punctuation and symbols are printable; Unicode spaces
+    # other than " " are not, and YAML may read some of them as line breaks.
+    st.text(st.one_of(st.characters(categories=["L", "N", "P", "S"]), st.just(" ")), max_size=12)
+    .filter(str.isprintable)
+    .map("# {}".format),
+)
+_UNKNOWN_KEYS: Final = st.from_regex(r"[a-z][A-Za-z0-9_-]{0,8}", fullmatch=True)
+_SHARED_TEXTS: Final = st.sampled_from(("AI", "AWS AI", "Power Apps", "news", "video", "x.com"))
+
+
+def _one_line_texts() -> st.SearchStrategy[str]:
+    return st.one_of(_SHARED_TEXTS, texts(max_size=30))
+
+
+class _Emitter:
+    """Writes plain data as block YAML, each choice of layout drawn at random."""
+
+    def __init__(self, draw: st.DrawFn, *, step: int, offset: int) -> None:
+        self.draw = draw
+        self.step = step
+        self.offset = offset
+        self.lines: list[str] = []
+
+    def trivia(self, indent: int) -> None:
+        for _ in range(self.draw(st.integers(0, 2))):
+            if self.draw(st.integers(0, 3)) == 0:
+                pad = " " * self.draw(st.sampled_from((0, indent)))
+                self.lines.append(pad + self.draw(_COMMENTS))
+            elif self.draw(st.integers(0, 3)) == 0:
+                self.lines.append("")
+
+    def comment(self) -> str:
+        if self.draw(st.integers(0, 5)):
+            return ""
+        return " " * self.draw(st.integers(1, 3)) + self.draw(_COMMENTS)
+
+    def scalar(self, value: object, *, in_flow: bool = False) -> str:
+        from newsfeed._format import scalars  # noqa: PLC0415 -- the module under test
+
+        if value is True or value is False:
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, datetime):
+            return scalars.write_timestamp(value)
+        assert isinstance(value, str)
+        styles = ["double"]
+        if scalars.is_plain_safe(value):
+            styles.append("plain")
+        if scalars.single_allows(value):
+            styles.append("single")
+        if in_flow:
+            # Escapes in flow lists are left to the safe path: not in the subset.
+            styles = [style for style in styles if style != "double"] or styles
+        return scalars.write_str(value, self.draw(st.sampled_from(styles)))
+
+    def mapping(self, data: dict[str, Any], indent: int, *, first_prefix: str = "") -> None:
+        """Write *data*'s entries at *indent*; the first one after *first_prefix* (a dash)."""
+        keys = self.draw(st.permutations(list(data)))
+        for index, key in enumerate(keys):
+            value = data[key]
+            if index or not first_prefix:
+                self.trivia(indent)
+                head = " " * indent + key + ":"
+            else:
+                head = first_prefix + key + ":"
+            if isinstance(value, dict):
+                self.lines.append(head + self.comment())
+                self.mapping(value, indent + self.step)
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                self.lines.append(head + self.comment())
+                self.sequence(value, indent + self.offset)
+            elif isinstance(value, list):
+                if self.draw(st.booleans()) and all(
+                    "\\" not in self.scalar(item, in_flow=True) for item in value
+                ):
+                    items = ", ".join(self.scalar(item, in_flow=True) for item in value)
+                    self.lines.append(f"{head} [{items}]{self.comment()}")
+                else:
+                    self.lines.append(head + self.comment())
+                    self.sequence(value, indent + self.offset)
+            else:
+                separator = self.draw(st.sampled_from((" ", " ", " ", "  ")))
+                self.lines.append(f"{head}{separator}{self.scalar(value)}{self.comment()}")
+
+    def sequence(self, items: list[Any], dash: int) -> None:
+        for item in items:
+            self.trivia(dash)
+            if isinstance(item, dict):
+                self.mapping(item, dash + 2, first_prefix=" " * dash + "- ")
+            else:
+                self.lines.append(f"{' ' * dash}- {self.scalar(item)}{self.comment()}")
+
+
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
+    return draw(strategy) if draw(st.booleans()) else None
+
+
+#: Integers of up to 18 digits: longer ones are the safe path's to read.
+_SUBSET_INTS: Final = st.integers(-(10**18) + 1, 10**18 - 1)
+
+
+def _subset_image(draw: st.DrawFn) -> dict[str, Any]:
+    image: dict[str, Any] = {"url": draw(urls())}
+    for key, strategy in (
+        ("width", _SUBSET_INTS),
+        ("height", _SUBSET_INTS),
+        ("title", titles()),
+        ("isCached", st.booleans()),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            image[key] = value
+    return image
+
+
+def _subset_provider(draw: st.DrawFn) -> dict[str, Any]:
+    provider: dict[str, Any] = {"name": draw(_one_line_texts())}
+    if draw(st.booleans()):
+        provider["domain"] = draw(_one_line_texts())
+    if draw(st.integers(0, 3)) == 0:
+        provider["images"] = [_subset_image(draw)]
+    return provider
+
+
+def _subset_extras(draw: st.DrawFn, known: Schema) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for _ in range(draw(st.integers(0, 2))):
+        key = draw(_UNKNOWN_KEYS)
+        from newsfeed._format.scalars import is_plain_safe  # noqa: PLC0415
+
+        if key in known.by_key or key in extra or not is_plain_safe(key):
+            continue
+        extra[key] = draw(
+            st.one_of(
+                _one_line_texts(),
+                _SUBSET_INTS,
+                st.booleans(),
+                aware_datetimes().map(lambda value: value.replace(microsecond=0)),
+                st.lists(_one_line_texts(), min_size=1, max_size=3),
+                st.dictionaries(
+                    st.sampled_from(("a", "b", "c")), _one_line_texts(), min_size=1, max_size=2
+                ),
+            )
+        )
+    return extra
+
+
+def _subset_related(draw: st.DrawFn) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "title": draw(titles()),
+        "publishedDateTime": draw(aware_datetimes()),
+        "webUrl": draw(urls()),
+    }
+    for key, strategy in (
+        ("excerpt", titles()),
+        ("ampWebUrl", urls()),
+        ("type", _one_line_texts()),
+        ("quality", _SUBSET_INTS),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            item[key] = value
+    if draw(st.booleans()):
+        item["provider"] = _subset_provider(draw)
+    if draw(st.booleans()):
+        item["images"] = [_subset_image(draw) for _ in range(draw(st.integers(1, 2)))]
+    item.update(_subset_extras(draw, RELATED))
+    return item
+
+
+def _subset_data(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": draw(titles()),
+        "publishedDateTime": draw(aware_datetimes()),
+    }
+    links = draw(st.sampled_from((("webUrl",), ("originalUrl",), ("originalUrl", "webUrl"))))
+    data.update((key, draw(urls())) for key in links)
+    for key, strategy in (
+        ("category", _one_line_texts()),
+        ("excerpt", titles()),
+        ("updatedDateTime", aware_datetimes()),
+        ("ampWebUrl", urls()),
+        ("type", _one_line_texts()),
+        ("quality", _SUBSET_INTS),
+        ("heat", _SUBSET_INTS),
+        ("published", st.booleans()),
+        ("featuredContent", titles()),
+        ("secured", texts(max_size=40)),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            data[key] = value
+    if draw(st.booleans()):
+        data["provider"] = _subset_provider(draw)
+    if draw(st.booleans()):
+        data["topics"] = draw(st.lists(_one_line_texts(), min_size=1, max_size=4))
+    if draw(st.integers(0, 2)) == 0:
+        data["images"] = [_subset_image(draw)]
+    if draw(st.booleans()):
+        data["related"] = [_subset_related(draw) for _ in range(draw(st.integers(1, 3)))]
+    data.update(_subset_extras(draw, ARTICLE))
+    return data
+
+
+@st.composite
+def subset_texts(draw: st.DrawFn) -> str:
+    """A valid article file in the subset the fast reader reads, in a random layout."""
+    step = draw(st.sampled_from((2, 4)))
+    emitter = _Emitter(draw, step=step, offset=draw(st.sampled_from((0, step))))
+    emitter.mapping(_subset_data(draw), 0)
+    emitter.trivia(0)
+    newline = draw(st.sampled_from(("\n", "\r\n")))
+    bom = "\ufeff" if draw(st.integers(0, 4)) == 0 else ""
+    body = draw(st.sampled_from(("", "", "Body.\n", "# Heading\n\ntext\n")))
+    if body:
+        ending = draw(st.sampled_from(("---\n\n", "---\n"))) + body
+    else:
+        ending = draw(st.sampled_from(("---\n\n", "---\n", "---")))
+    front = "".join(line + "\n" for line in emitter.lines)
+    return bom + ("---\n" + front + ending).replace("\n", newline)

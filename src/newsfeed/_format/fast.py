@@ -41,6 +41,7 @@ from newsfeed._format.scalars import (
     SINGLE,
     double_quoted,
     is_plain_safe,
+    needs_escape,
     read_double,
     read_plain,
     read_single,
@@ -204,10 +205,10 @@ class _Reader:
             if rest[:1] == " " and rest[1:2] not in _NOT_A_VALUE:
                 value_text = rest[1:]
                 first_char = value_text[0]
-                if first_char == '"' and value_text[-1] == '"':
+                if first_char == '"' and value_text[-1] == '"' and len(value_text) > 1:
                     # Most values: a double-quoted string with nothing to unescape.
                     inner = value_text[1:-1]
-                    if '"' not in inner and "\\" not in inner and inner.isprintable():
+                    if '"' not in inner and "\\" not in inner and _writes_as_is(inner):
                         data[key] = inner
                         entry: tuple[Any, ...] = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
@@ -387,6 +388,13 @@ _ITEM_KEY_ENDS: Final = frozenset(("", " "))
 #: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
 _PLAIN_VALUES: dict[str, object] = {}
 _MAX_PLAIN_VALUES: Final = 20_000
+
+
+def _writes_as_is(inner: str) -> bool:
+    """Whether a double-quoted string without escapes is one the writer writes so."""
+    # isprintable() is quick and almost always true; unassigned code points,
+    # which it refuses, are fine for YAML and the writer alike.
+    return inner.isprintable() or not needs_escape(inner)
 
 
 def _read_plain(text: str) -> object:
@@ -691,3 +699,21 @@ def fast_loads(text: str) -> FastResult | None:
 
 
 _NO_FIELD: Final = ARTICLE.by_key["title"]
+
+
+def read_front_matter(front_matter: str) -> dict[str, Any] | None:
+    """Return the plain data of *front_matter* (LF line ends), or None if not in the subset.
+
+    What the reader reads before building an article: the differential
+    tests hold it against :func:`newsfeed._format.safe_yaml.load_mapping`.
+    """
+    lines = _lines(front_matter, "\n")
+    if lines is None or not front_matter.endswith("\n"):
+        return None
+    reader = _Reader(lines)
+    try:
+        data, _ = reader.mapping(0, None, (), 0)
+    except _Declined:
+        _DECLINED.__traceback__ = None
+        return None
+    return data if data and reader.index == len(lines) else None

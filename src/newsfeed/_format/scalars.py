@@ -32,6 +32,7 @@ __all__ = [
     "double_quoted",
     "is_plain_safe",
     "lone_surrogate",
+    "needs_escape",
     "read_double",
     "read_int",
     "read_plain",
@@ -127,17 +128,22 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(int(byte or code, 16))
 
 
+def needs_escape(text: str) -> bool:
+    """Whether *text* holds a character the writer escapes inside double quotes."""
+    return _NEEDS_ESCAPE.search(text) is not None
+
+
 def read_double(inner: str) -> str | _NotRecognised:
     """Read the text between the double quotes of a one-line scalar."""
     if "\\" not in inner:
-        # Raw control characters, YAML's line breaks, BOMs, surrogates and
-        # unassigned code points are all non-printable; libyaml reads some of
-        # them differently, so they are left to it.
-        return inner if '"' not in inner and inner.isprintable() else NOT_RECOGNISED
+        # Raw control characters, YAML's line breaks, BOMs and surrogates are
+        # what the writer escapes; libyaml reads some of them differently, so
+        # they are left to it.
+        return NOT_RECOGNISED if needs_escape(inner) else inner
     # What is left once the known escapes are gone must hold no quote or
     # backslash: either would end the scalar early or be an unknown escape.
     rest = _ESCAPE.sub("", inner)
-    if '"' in rest or "\\" in rest or not rest.isprintable():
+    if needs_escape(rest):
         return NOT_RECOGNISED
     text = _ESCAPE.sub(_unescape, inner)
     if lone_surrogate(text) is not None:
