@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from newsfeed._format.convert import format_field_path
-from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, Layout, intern
+from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, Layout, intern, quiet
 from newsfeed._format.scalars import (
     DOUBLE,
     NOT_RECOGNISED,
@@ -444,7 +444,7 @@ def _merge(items: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...] | None, tuple[
     if not items:
         raise _DECLINED  # unreachable: a sequence starts with an item
     first = items[0]
-    if all(item == first for item in items):
+    if all(item == first for item in items) and quiet(first):
         return intern(first), ()
     if first[1] == MAP and all(item[1] == MAP and not item[0] for item in items):
         merged = _merge_mappings([item[3] for item in items])

@@ -54,6 +54,7 @@ __all__ = [
     "intern",
     "layout_from_data",
     "layout_to_data",
+    "quiet",
 ]
 
 #: Styles of an entry or item, besides the scalar ones of
@@ -116,6 +117,28 @@ class Layout:
         # Unpickled layouts are interned again, so that a feed loaded by
         # worker processes shares them as one loaded in-process does.
         return (layout_from_data, (layout_to_data(self),))
+
+
+def quiet(item: tuple[Any, ...]) -> bool:
+    """Whether a list item's shape has no blank line or comment anywhere in it.
+
+    Only such a shape may stand for several items, or for items added later:
+    a comment belongs to the one item it was written with.
+    """
+    before, _, comment, sub, _ = item
+    return not before and not comment and (sub is None or _quiet_shape(sub))
+
+
+def _quiet_shape(shape: tuple[Any, ...]) -> bool:
+    kind = shape[0]
+    if kind == MAP:
+        return not shape[3] and all(
+            not entry[1] and not entry[4] and (entry[5] is None or _quiet_shape(entry[5]))
+            for entry in shape[2]
+        )
+    if kind == "list":
+        return (shape[2] is None or quiet(shape[2])) and all(quiet(item) for item in shape[3])
+    return True  # a flow list: one line, its comment is its key's
 
 
 def layout_to_data(layout: Layout) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any, Final, TypeVar
 
 from newsfeed._errors import ValidationError
 from newsfeed._format.convert import format_field_path
-from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout
+from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, Layout, quiet
 from newsfeed._format.scalars import (
     DOUBLE,
     PLAIN,
@@ -432,7 +432,7 @@ class _Writer:
             if index < len(values):
                 self.shaped_item(values[index], field, item, dash, (*path, index))
                 index += 1
-                last = item
+                last = item if quiet(item) else None
             else:
                 self.lines.extend(item[0])  # the item is gone; its comments are not
         for extra_index in range(index, len(values)):
