@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ import attrs
 from newsfeed._cli.files import Problem, article_files, load_feed, problem_from
 from newsfeed._cli.render import write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
-from newsfeed._errors import NewsfeedError
+from newsfeed._errors import NewsfeedError, NewsfeedWarning
 from newsfeed._feed.feed import Feed
 from newsfeed._files.writing import dump
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
@@ -60,12 +61,18 @@ def check(paths: Sequence[Path], *, output_format: str = "text") -> int:
     problems: list[Problem] = []
     for path in files:
         try:
-            loads(_read(path), source=path)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", NewsfeedWarning)
+                loads(_read(path), source=path)
         except (NewsfeedError, OSError) as error:
             problem = problem_from(error, path)
             problems.append(problem)
             if output_format == "text":
                 print(problem.render())
+            continue
+        # What was read but left out (a null topic) is named, and is no problem.
+        for warning in caught:
+            print(f"warning: {warning.message}", file=sys.stderr)
     if output_format == "json":
         print(json.dumps([problem.to_json() for problem in problems], indent=2))
     if problems:
