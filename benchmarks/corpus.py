@@ -406,7 +406,7 @@ class _Story:
         return extra
 
     def extra_and_update(self) -> dict[str, Any]:
-        """The unknown keys, and ``updatedDateTime``, a field of the model since issue 10."""
+        """Return the unknown keys, and ``updatedDateTime``: a field of the model since issue 10."""
         extra = self.extra()
         return {"extra": extra, "updated_at": extra.pop("updatedDateTime", None)}
 

@@ -368,7 +368,7 @@ _Linked = TypeVar("_Linked", newsfeed.Article, newsfeed.RelatedArticle)
 
 
 def amp_cache_url(amp_web_url: str) -> str:
-    """The link under which Google's AMP cache serves *amp_web_url*, as real files have it."""
+    """Return the link under which Google's AMP cache serves *amp_web_url*, as files have it."""
     scheme, _, rest = amp_web_url.partition("://")
     host, slash, path = rest.partition("/")
     cache_host = host.replace("-", "--").replace(".", "-")
@@ -400,34 +400,38 @@ def bodies() -> st.SearchStrategy[str]:
 
 def articles() -> st.SearchStrategy[newsfeed.Article]:
     """Generate an article as built in code: optional keys absent or present, lists maybe empty."""
-    return st.builds(
-        newsfeed.Article,
-        category=_optional(plain_texts()),
-        title=titles(),
-        excerpt=_optional(titles()),
-        published_at=aware_datetimes(),
-        updated_at=_optional(aware_datetimes()),
-        original_url=_optional(urls()),
-        web_url=_optional(urls()),
-        amp_web_url=_optional(urls()),
-        cdn_amp_web_url=_optional(urls()),
-        type=_optional(plain_texts()),
-        quality=_optional(_small_ints()),
-        heat=_optional(_small_ints()),
-        published=_optional(st.booleans()),
-        featured_content=_optional(titles()),
-        provider=_optional(providers()),
-        topics=st.lists(plain_texts(), max_size=3).map(tuple),
-        images=st.lists(images(), max_size=1).map(tuple),
-        related=st.lists(related_articles(), max_size=3).map(tuple),
-        secured=_optional(texts(max_size=60)),
-        extra=extras(known=ARTICLE),
-        body=bodies(),
-    ).flatmap(_with_a_link).flatmap(_often_cached)
+    return (
+        st.builds(
+            newsfeed.Article,
+            category=_optional(plain_texts()),
+            title=titles(),
+            excerpt=_optional(titles()),
+            published_at=aware_datetimes(),
+            updated_at=_optional(aware_datetimes()),
+            original_url=_optional(urls()),
+            web_url=_optional(urls()),
+            amp_web_url=_optional(urls()),
+            cdn_amp_web_url=_optional(urls()),
+            type=_optional(plain_texts()),
+            quality=_optional(_small_ints()),
+            heat=_optional(_small_ints()),
+            published=_optional(st.booleans()),
+            featured_content=_optional(titles()),
+            provider=_optional(providers()),
+            topics=st.lists(plain_texts(), max_size=3).map(tuple),
+            images=st.lists(images(), max_size=1).map(tuple),
+            related=st.lists(related_articles(), max_size=3).map(tuple),
+            secured=_optional(texts(max_size=60)),
+            extra=extras(known=ARTICLE),
+            body=bodies(),
+        )
+        .flatmap(_with_a_link)
+        .flatmap(_often_cached)
+    )
 
 
 def _with_a_link(article: newsfeed.Article) -> st.SearchStrategy[newsfeed.Article]:
-    """An article needs web_url or original_url: give it one when it has neither."""
+    """Give an article a web_url when it has no link: it needs web_url or original_url."""
     if article.url is not None:
         return st.just(article)
     return urls().map(lambda url: attrs.evolve(article, web_url=url))
@@ -779,7 +783,7 @@ def _subset_data(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def subset_texts(draw: st.DrawFn) -> str:
-    """A valid article file in the subset the fast reader reads, in a random layout."""
+    """Generate a valid article file in the subset the fast reader reads, in a random layout."""
     step = draw(st.sampled_from((2, 4)))
     emitter = _Emitter(draw, step=step, offset=draw(st.sampled_from((0, step))))
     emitter.mapping(_subset_data(draw), 0)

@@ -54,7 +54,7 @@ def same(left: object, right: object) -> bool:
         # Fields outside equality (the path, the layout) are not data.
         return all(
             same(getattr(left, field.name), getattr(right, field.name))
-            for field in attrs.fields(type(left))
+            for field in attrs.fields(type(left))  # type: ignore[arg-type]
             if field.eq
         )
     if isinstance(left, dict):
@@ -80,7 +80,7 @@ def reference(text: str) -> newsfeed.Article | Exception:
 
 
 def fast_article(text: str) -> newsfeed.Article | None:
-    """What the fast reader reads *text* as, or None when it declines."""
+    """Return what the fast reader reads *text* as, or None when it declines."""
     result = _fast.fast_loads(text)
     return None if result is None else result.article
 
@@ -295,7 +295,6 @@ class TestDifferential:
         event(f"fast path read {read} of {len(batch)}, {intended} from the subset's generator")
         assert read >= intended
         assert all(fast_article(text) is not None for text, in_subset in batch if in_subset)
-
 
 
 class TestSharing:

@@ -115,7 +115,9 @@ class TestSubsetRoundTrip:
         article = newsfeed.loads(text)
         assert article._layout is not None
         assert newsfeed.dumps(article) == text
-        assert newsfeed.loads(newsfeed.dumps(article, canonical=True, drop_comments=True)) == article
+        assert (
+            newsfeed.loads(newsfeed.dumps(article, canonical=True, drop_comments=True)) == article
+        )
 
 
 #: New values for the scalar fields of an article, by attribute.
@@ -131,7 +133,9 @@ _NEW_VALUES: Final[dict[str, st.SearchStrategy[Any]]] = {
     "published": st.booleans(),
     "secured": texts(max_size=30),
     "featured_content": titles(),
-    "updated_at": st.datetimes(timezones=st.just(UTC)).map(lambda value: value.replace(microsecond=0)),
+    "updated_at": st.datetimes(timezones=st.just(UTC)).map(
+        lambda value: value.replace(microsecond=0)
+    ),
 }
 
 
@@ -141,7 +145,7 @@ class TestEdits:
     @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(subset_texts(), st.sampled_from(sorted(_NEW_VALUES)), st.data())
     def test_single_field_edit(self, text: str, attr: str, data: st.DataObject) -> None:
-        """A changed scalar is its one line; a new one is one added line, in the file's line ends."""
+        """A changed scalar is its one line; a new one an added line, in the file's line ends."""
         article = newsfeed.loads(text)
         value = data.draw(_NEW_VALUES[attr])
         assume(value != getattr(article, attr))
@@ -219,8 +223,8 @@ class TestEdits:
         """A related item added to a file indented four spaces is written with four spaces."""
         text = (
             '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
-            "provider:\n    name: P\nrelated:\n    - title: \"R\"\n"
-            "      publishedDateTime: 2020-01-01T00:00:00Z\n      webUrl: \"r\"\n---\n"
+            'provider:\n    name: P\nrelated:\n    - title: "R"\n'
+            '      publishedDateTime: 2020-01-01T00:00:00Z\n      webUrl: "r"\n---\n'
         )
         article = newsfeed.loads(text)
         item = newsfeed.RelatedArticle(
@@ -240,13 +244,19 @@ class TestEdits:
 
     def test_removed_key_keeps_the_comment_above_it(self) -> None:
         """A field set to None loses its line, never the comment above it."""
-        text = '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n# why\nheat: 5\n---\n'
+        text = (
+            '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
+            "# why\nheat: 5\n---\n"
+        )
         written = newsfeed.dumps(attrs.evolve(newsfeed.loads(text), heat=None))
         assert written == text.replace("heat: 5\n", "")
 
     def test_escapes_as_written_are_kept(self) -> None:
         """A scalar written with escapes of its own comes back so while unchanged."""
-        text = '---\ntitle: "caf\\u00e9 \\x41"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n---\n'
+        text = (
+            '---\ntitle: "caf\\u00e9 \\x41"\n'
+            'publishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n---\n'
+        )
         article = newsfeed.loads(text)
         assert article.title == "café A"
         assert newsfeed.dumps(article) == text
@@ -296,8 +306,13 @@ class TestNullTopics:
     def test_warning_pickles(self) -> None:
         """The warning crosses processes with its attributes."""
         warning = newsfeed.NewsfeedWarning("r", source="a.md", field="topics[1]", line=7)
-        again = pickle.loads(pickle.dumps(warning))
-        assert (again.reason, again.source, again.field, again.line) == ("r", "a.md", "topics[1]", 7)
+        again = pickle.loads(pickle.dumps(warning))  # noqa: S301 -- our own pickle
+        assert (again.reason, again.source, again.field, again.line) == (
+            "r",
+            "a.md",
+            "topics[1]",
+            7,
+        )
 
 
 class TestLayoutObject:
@@ -312,10 +327,10 @@ class TestLayoutObject:
         assert "layout" not in repr(article)
 
     def test_survives_evolve_and_pickle(self) -> None:
-        """evolve keeps the layout; a pickled article unpickles onto the shared layout."""
+        """Evolve keeps the layout; a pickled article unpickles onto the shared layout."""
         article = newsfeed.load(VIDEO)
         assert attrs.evolve(article, quality=1)._layout is article._layout
-        again = pickle.loads(pickle.dumps(article))
+        again = pickle.loads(pickle.dumps(article))  # noqa: S301 -- our own pickle
         assert again._layout is article._layout
         assert newsfeed.dumps(again).encode("utf-8") == VIDEO.read_bytes()
 
@@ -376,7 +391,10 @@ class TestComments:
 
     def test_hash_inside_strings_is_not_a_comment(self) -> None:
         """A '#' inside a value, on the safe path, is no comment."""
-        text = "---\ntitle: 'C# #1'\nexcerpt: |\n  a # b\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: u#x\n---\n"
+        text = (
+            "---\ntitle: 'C# #1'\nexcerpt: |\n  a # b\n"
+            "publishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: u#x\n---\n"
+        )
         article = newsfeed.loads(text)
         assert newsfeed.dumps(article, canonical=True).startswith('---\ntitle: "C# #1"\n')
 

@@ -378,7 +378,7 @@ class TestOtherLayouts:
         assert _data_roundtrips(text).title == 'It\'s "a" title: #1'
 
     def test_plain_title(self) -> None:
-        """A plain title reads as the string; it is kept plain, and quoted in the canonical layout."""
+        """A plain title reads as the string; kept plain, it is quoted in the canonical layout."""
         text = FULL.replace('title: "A title"', "title: A plain title")
 
         assert _data_roundtrips(text).title == "A plain title"

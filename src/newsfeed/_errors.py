@@ -146,7 +146,7 @@ class ValidationError(_LocatedError):
             return message
         count = len(self._others)
         lines = [f"{message} (and {count} more {'problem' if count == 1 else 'problems'})"]
-        lines.extend(f"  {other._message(source)}" for other in self._others)
+        lines.extend(f"  {other._message(source)}" for other in self._others)  # noqa: SLF001 -- same class
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -156,7 +156,7 @@ class ValidationError(_LocatedError):
         )
 
 
-def _rebuild_validation(  # noqa: PLR0913 -- the error's attributes, as pickled
+def _rebuild_validation(  # noqa: PLR0913, PLR0917 -- the error's attributes, as pickled
     cls: type[ValidationError],
     reason: str,
     source: str | None,

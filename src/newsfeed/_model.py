@@ -47,7 +47,7 @@ class FrozenDict(dict[str, Any]):
 
     __slots__ = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 -- dict's own signature
         super().__init__(*args, **kwargs)
         if not all(type(value) in _PLAIN_TYPES for value in self.values()):
             # Normalized once, here, so that every way of building one is covered.

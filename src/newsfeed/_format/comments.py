@@ -27,7 +27,7 @@ def has_comments(front_matter: str) -> bool:
     if "#" not in front_matter:
         return False
     spans = [
-        (event.start_mark.index, event.end_mark.index)
+        (event.start_mark.index, event.end_mark.index)  # type: ignore[union-attr]
         for event in yaml.parse(front_matter, Loader=_Loader)
         if isinstance(event, ScalarEvent)
     ]

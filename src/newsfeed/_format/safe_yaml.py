@@ -18,9 +18,8 @@ Scalars are resolved and constructed exactly as PyYAML's SafeLoader does.
 
 from __future__ import annotations
 
-from typing import Any, Final
-
 import os
+from typing import Any, Final
 
 import yaml
 from yaml.events import (
@@ -85,8 +84,9 @@ def load_mapping(
     """Parse *text* as one YAML mapping of safe, plain values.
 
     *first_line* is the file line *text* starts on, so errors point into the
-    whole file, and *source* names it in errors. When *lines* is given, the line of every key and sequence
-    item is recorded in it by key path (used to place validation errors).
+    whole file, and *source* names it in errors. When *lines* is given, the
+    line of every key and sequence item is recorded in it by key path (used
+    to place validation errors).
     Raises :class:`ParseError` for anything this module refuses.
     """
     try:

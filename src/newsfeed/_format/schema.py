@@ -185,7 +185,7 @@ NOT_IN_FRONT_MATTER: Final = frozenset(("extra", "body", "path", "_layout"))
 
 
 def _record_columns() -> tuple[tuple[str, Kind], ...]:
-    """The columns of a record: the article's recorded fields in canonical order.
+    """Return the columns of a record: the article's recorded fields in canonical order.
 
     A mapping gives a column per recorded field of its own (``provider_name``),
     a list of mappings its length (``related_count``); then come the

@@ -47,7 +47,7 @@ _NOT_PLACED: Final = 1 << 30
 
 
 def _key_path(path: _Path, key: object) -> _Path:
-    """The path of a mapping's key: an int key is a key, not a list index."""
+    """Return the path of a mapping's key: an int key is a key, not a list index."""
     return (*path, key if type(key) is str else str(key))
 
 
@@ -59,7 +59,7 @@ def _require(kind: type[_T], value: object, path: _Path) -> _T:
     # Exact types: a bool is not an int, a str subclass may not write back alike.
     if type(value) is not kind:
         raise _fail(path, f"expected {kind.__name__}, got {type(value).__name__}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _text(value: object, path: _Path) -> str:
@@ -256,13 +256,13 @@ class _Writer:
             self.lines.append(head)
             self.mapping(value, None, indent + self.step, path)
             return
-        items = self.sequence_of(value, field, path)
+        items = self.sequence_of(value, path)
         self.lines.append(head)
         for index, item in enumerate(items):
             self.item(item, field, indent + self.offset, (*path, index))
 
     @staticmethod
-    def sequence_of(value: object, field: Field | None, path: _Path) -> Sequence[Any]:
+    def sequence_of(value: object, path: _Path) -> Sequence[Any]:
         if not isinstance(value, list | tuple):
             raise _fail(path, f"expected a list, got {type(value).__name__}")
         return value
@@ -317,11 +317,13 @@ class _Writer:
                 self.entry(element[0], element[1], element[2], indent, _key_path(path, element[0]))
                 continue
             self.lines.extend(element[1])  # blank lines and comments: always kept
-            item = by_key.get(element[0])
-            if item is not None:
+            present_item = by_key.get(element[0])
+            if present_item is not None:
                 if first < 0:
                     first = len(self.lines)
-                self.shaped_entry(element, item[1], item[2], indent, (*path, item[0]))
+                self.shaped_entry(
+                    element, present_item[1], present_item[2], indent, (*path, present_item[0])
+                )
         self.lines.extend(shape[3])
         return first
 
@@ -358,22 +360,26 @@ class _Writer:
                     self.lines.append(head + comment)
                     self.shaped_mapping(value, schema, sub, indent + sub[1], path)
                     return
-            elif sub[0] == "list" and isinstance(value, list | tuple) and value:
-                if field is None or field.kind in _LISTS:
-                    self.lines.append(head + comment)
-                    self.shaped_list(value, field, sub, indent + sub[1], path)
-                    return
+            elif (
+                sub[0] == "list"
+                and isinstance(value, list | tuple)
+                and value
+                and (field is None or field.kind in _LISTS)
+            ):
+                self.lines.append(head + comment)
+                self.shaped_list(value, field, sub, indent + sub[1], path)
+                return
         elif style == FLOW:
-            if self._fits_flow(value, field):
+            if isinstance(value, list | tuple) and self._fits_flow(value, field):
                 same, styles = sub[1], sub[2]
                 texts = [
                     _scalar(
-                        item,
+                        flow_item,
                         _flow_field(field),
                         same or styles[min(i, len(styles) - 1)],
                         (*path, i),
                     )
-                    for i, item in enumerate(value)  # type: ignore[arg-type]
+                    for i, flow_item in enumerate(value)
                 ]
                 self.lines.append(f"{head}{separator}[{', '.join(texts)}]{comment}")
                 return
