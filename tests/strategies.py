@@ -18,6 +18,7 @@ import attrs
 from hypothesis import strategies as st
 
 import newsfeed
+from newsfeed._format import scalars
 from newsfeed._format.schema import ARTICLE, IMAGE, PROVIDER, RELATED, Schema
 
 __all__ = [
@@ -613,8 +614,6 @@ class _Emitter:
         return " " * self.draw(st.integers(1, 3)) + self.draw(_COMMENTS)
 
     def scalar(self, value: object, *, in_flow: bool = False) -> str:
-        from newsfeed._format import scalars  # noqa: PLC0415 -- the module under test
-
         if value is True or value is False:
             return "true" if value else "false"
         if isinstance(value, int):
@@ -705,9 +704,7 @@ def _subset_extras(draw: st.DrawFn, known: Schema) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     for _ in range(draw(st.integers(0, 2))):
         key = draw(_UNKNOWN_KEYS)
-        from newsfeed._format.scalars import is_plain_safe  # noqa: PLC0415
-
-        if key in known.by_key or key in extra or not is_plain_safe(key):
+        if key in known.by_key or key in extra or not scalars.is_plain_safe(key):
             continue
         extra[key] = draw(
             st.one_of(

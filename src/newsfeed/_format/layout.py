@@ -54,6 +54,7 @@ __all__ = [
     "intern",
     "layout_from_data",
     "layout_to_data",
+    "merge_items",
     "quiet",
 ]
 
@@ -139,6 +140,50 @@ def _quiet_shape(shape: tuple[Any, ...]) -> bool:
     if kind == "list":
         return (shape[2] is None or quiet(shape[2])) and all(quiet(item) for item in shape[3])
     return True  # a flow list: one line, its comment is its key's
+
+
+def merge_items(
+    items: list[tuple[Any, ...]], *, declined: Exception
+) -> tuple[tuple[Any, ...] | None, tuple[Any, ...]]:
+    """Return (the one item shape all items follow, ()) or (None, one shape per item).
+
+    *declined* is raised for an empty list, which a reader never gives.
+    """
+    if not items:
+        raise declined
+    first = items[0]
+    if all(item == first for item in items) and quiet(first):
+        return intern(first), ()
+    if first[1] == MAP and all(item[1] == MAP and not item[0] for item in items):
+        merged = _merge_mappings([item[3] for item in items])
+        if merged is not None:
+            return intern(((), MAP, "", merged, None)), ()
+    return None, intern(tuple(intern(item) for item in items))
+
+
+def _merge_mappings(shapes: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """Merge the key orders of list items into one that writes each of them back.
+
+    Works when each item's keys come in one common order and each key is
+    written alike (same entry) in every item; None otherwise.
+    """
+    order: list[tuple[Any, ...]] = []
+    position: dict[str, int] = {}
+    for shape in shapes:
+        last = -1
+        for entry in shape[2]:
+            key = entry[0]
+            if entry[1]:
+                return None  # lines above a key: keep the items apart
+            at = position.get(key)
+            if at is None:
+                at = last + 1
+                order.insert(at, entry)
+                position = {item[0]: index for index, item in enumerate(order)}
+            elif order[at] != entry or at <= last:
+                return None
+            last = at
+    return intern((MAP, 0, tuple(order), ()))
 
 
 def layout_to_data(layout: Layout) -> dict[str, Any]:
