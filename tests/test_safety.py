@@ -494,8 +494,14 @@ class TestFuzz:
             assert failure.reason
             assert failure.line is None or failure.line >= 1
             return
-        # What loads can be written, and reads back as the same data.
-        text = newsfeed.dumps(article)
+        # What loads can be written, and reads back as the same data. The
+        # comments of a file outside the fast reader's subset are dropped
+        # only when asked.
+        try:
+            text = newsfeed.dumps(article)
+        except newsfeed.ValidationError as error:
+            assert "comments" in error.reason
+            text = newsfeed.dumps(article, drop_comments=True)
         assert newsfeed.loads(text) == article
         assert newsfeed.dumps(newsfeed.loads(text)) == text
 

@@ -56,6 +56,21 @@ _MAX_KEYS: Final = 4096
 _SHAPES: Final = INTERNED
 
 
+#: Heads of "key: value" lines (the text before ": ", indentation included)
+#: seen, as (indentation, key), or None for a head that is not a key.
+_HEADS: dict[str, tuple[int, str] | None] = {}
+
+
+def _head(head: str) -> tuple[int, str] | None:
+    """Return the indentation and key of *head*, and remember them."""
+    text = head.lstrip(" ")
+    key = _key(text) if text else None
+    known = None if key is None else (len(head) - len(text), key)
+    if len(_HEADS) < _MAX_KEYS:
+        _HEADS[head] = known
+    return known
+
+
 def _key(text: str) -> str | None:
     """Return *text* if it is a key this reader reads (interned), else None."""
     known = _KEYS.get(text, "")
@@ -142,6 +157,42 @@ class BlockReader:
                 if index >= count:
                     break
                 line = lines[index]
+                head, separator, value_text = line.partition(": ")
+                known = _HEADS.get(head) if separator else None
+                if known is None and separator and head not in _HEADS:
+                    known = _head(head)
+                if known is not None and known[0] == indent and not pending:
+                    # The common line, "key: value", on a path of its own.
+                    key = known[1]
+                    first_char = value_text[:1]
+                    if first_char == '"':
+                        inner = value_text[1:-1]
+                        if (
+                            value_text[-1] == '"'
+                            and len(value_text) > 1
+                            and '"' not in inner
+                            and "\\" not in inner
+                            and (inner.isprintable() or _writes_as_is(inner))
+                            and key not in data
+                        ):
+                            index += 1
+                            data[key] = inner
+                            entry = (key, (), " ", DOUBLE, "", None)
+                            entries.append(_SHAPES.get(entry) or intern(entry))
+                            continue
+                    elif (
+                        first_char not in _NOT_PLAIN_START
+                        and " #" not in value_text
+                        and key not in data
+                    ):
+                        value = _PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
+                        if value is NOT_RECOGNISED:
+                            value = _read_plain(value_text)
+                        index += 1
+                        data[key] = value
+                        entry = (key, (), " ", PLAIN, "", None)
+                        entries.append(_SHAPES.get(entry) or intern(entry))
+                        continue
                 text = line.lstrip(" ")
                 if not text or text[0] == "#":
                     self._trivia(line, text)
@@ -350,6 +401,9 @@ class BlockReader:
 #: spaces, a comment.
 _NOT_A_VALUE: Final = frozenset(("", " ", "#"))
 _QUOTES_OR_FLOW: Final = frozenset("\"'[")
+#: First characters of a value that the common path leaves to the general one:
+#: quotes, a flow list, more spaces, a comment, nothing at all.
+_NOT_PLAIN_START: Final = frozenset(("", " ", "#", '"', "'", "["))
 #: What follows the colon of a key beside a list item's dash.
 _ITEM_KEY_ENDS: Final = frozenset(("", " "))
 #: Plain scalars seen, by their text: a folder repeats the same types,

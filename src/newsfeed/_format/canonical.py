@@ -161,17 +161,15 @@ def present_items(value: object, schema: Schema | None, path: KeyPath) -> list[I
     if schema is None:
         # A key that is not a string (refused when written) is named as written.
         return [(key, item, None) for key, item in value.items()]  # type: ignore[attr-defined]
-    items: list[Item] = []
-    for field in schema.fields:
-        item = getattr(value, field.attr)
-        if item is None or (item == () and field.kind in LIST_KINDS):
-            if field.required:
-                raise _fail((*path, field.key), "required field is missing")
-            continue
-        items.append((field.key, item, field))
-    for keys in schema.one_of:
-        if not any(key in (item[0] for item in items) for key in keys):
-            raise _fail((*path, keys[0]), f"needs {' or '.join(keys)}")
+    items: list[Item] = [
+        (field.key, item, field)
+        for field, item in zip(schema.fields, schema.values_of(value), strict=True)
+        # An empty tuple is an absent list; compared by type, not with ==,
+        # which would call each model object's __eq__.
+        if item is not None and (type(item) is not tuple or item)
+    ]
+    if len(items) < len(schema.fields):
+        _check_required(items, schema, path)
     extra: Mapping[str, Any] = value.extra  # type: ignore[attr-defined]
     for key, item in extra.items():
         if key in schema.by_key:
@@ -181,6 +179,16 @@ def present_items(value: object, schema: Schema | None, path: KeyPath) -> list[I
             )
         items.append((key, item, None))
     return items
+
+
+def _check_required(items: list[Item], schema: Schema, path: KeyPath) -> None:
+    present = {item[0] for item in items}
+    for field in schema.required:
+        if field.key not in present:
+            raise _fail((*path, field.key), "required field is missing")
+    for keys in schema.one_of:
+        if not present.intersection(keys):
+            raise _fail((*path, keys[0]), f"needs {' or '.join(keys)}")
 
 
 LIST_KINDS: Final = frozenset((Kind.STRS, Kind.OBJECTS))

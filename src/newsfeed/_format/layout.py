@@ -151,14 +151,33 @@ def merge_items(
     """
     if not items:
         raise declined
+    # Items are interned first, so that a list laid out as one seen before is
+    # recognised by the identities of its items, without merging it again.
+    items = [intern(item) for item in items]
+    key = tuple(map(id, items))
+    cached = _MERGED.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], items, strict=True)):
+        return cached[1]
+    merged = _merge_items(items)
+    if len(_MERGED) < _MAX_INTERNED:
+        _MERGED[key] = (tuple(items), merged)
+    return merged
+
+
+#: Merges done, by the identities of the items (kept with them, so that an id
+#: is never taken for a later object's).
+_MERGED: Final[dict[tuple[int, ...], tuple[tuple[Any, ...], Any]]] = {}
+
+
+def _merge_items(items: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...] | None, tuple[Any, ...]]:
     first = items[0]
-    if all(item == first for item in items) and quiet(first):
-        return intern(first), ()
+    if all(item is first for item in items) and quiet(first):
+        return first, ()
     if first[1] == MAP and all(item[1] == MAP and not item[0] for item in items):
         merged = _merge_mappings([item[3] for item in items])
         if merged is not None:
             return intern(((), MAP, "", merged, None)), ()
-    return None, intern(tuple(intern(item) for item in items))
+    return None, intern(tuple(items))
 
 
 def _merge_mappings(shapes: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:

@@ -27,6 +27,7 @@ from newsfeed._format.canonical import (
     sub_schema,
 )
 from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, quiet
+from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape
 from newsfeed._format.schema import Field, Kind, Schema
 
 __all__ = ["LayoutWriter"]
@@ -37,40 +38,59 @@ class LayoutWriter(Writer):
 
     __slots__ = ()
 
-    def shaped_mapping(
+    def shaped_mapping(  # noqa: C901, PLR0912, PLR0913 -- the hot loop, common lines written out
         self,
         value: object,
         schema: Schema | None,
         shape: tuple[Any, ...],
         indent: int,
         path: KeyPath,
+        *,
+        present: list[Item] | None = None,
     ) -> int:
         """Write a mapping in *shape*; return the index of its first key line (-1: none)."""
-        present = present_items(value, schema, path)
+        if present is None:
+            present = present_items(value, schema, path)
         entries: tuple[tuple[Any, ...], ...] = shape[2]
         by_key = {item[0]: item for item in present}
-        known = {entry[0] for entry in entries}
-        order: list[tuple[Any, ...] | Item] = list(entries)
-        positions = {} if schema is None else schema.position
-        for item in present:
-            if item[0] not in known:
-                order.insert(self._place(item[0], order, by_key, positions), item)
+        order: Sequence[tuple[Any, ...] | Item] = entries
+        if not by_key.keys() <= _keys_of(shape):
+            order = list(entries)
+            positions = {} if schema is None else schema.position
+            known = _keys_of(shape)
+            for item in present:
+                if item[0] not in known:
+                    order.insert(self._place(item[0], order, by_key, positions), item)
+        lines = self.lines
+        pad = " " * indent
+        plain_strings = not self.overrides
         first = -1
         for element in order:
             if len(element) == 3:  # a key the layout does not have: the canonical way
                 if first < 0:
-                    first = len(self.lines)
+                    first = len(lines)
                 self.entry(element[0], element[1], element[2], indent, key_path(path, element[0]))
                 continue
-            self.lines.extend(element[1])  # blank lines and comments: always kept
+            if element[1]:
+                lines.extend(element[1])  # blank lines and comments: always kept
             present_item = by_key.get(element[0])
-            if present_item is not None:
-                if first < 0:
-                    first = len(self.lines)
-                self.shaped_entry(
-                    element, present_item[1], present_item[2], indent, (*path, present_item[0])
-                )
-        self.lines.extend(shape[3])
+            if present_item is None:
+                continue
+            if first < 0:
+                first = len(lines)
+            item, field = present_item[1], present_item[2]
+            style = element[3]
+            if plain_strings and type(item) is str and (field is None or field.kind is Kind.STR):
+                # Most lines: a string that needs no escape, in its style.
+                if style == DOUBLE and not needs_escape(item):
+                    lines.append(f'{pad}{element[0]}:{element[2]}"{item}"{element[4]}')
+                    continue
+                if style == PLAIN and is_plain_safe(item):
+                    lines.append(f"{pad}{element[0]}:{element[2]}{item}{element[4]}")
+                    continue
+            self.shaped_entry(element, item, field, indent, (*path, element[0]))
+        if shape[3]:
+            lines.extend(shape[3])
         return first
 
     @staticmethod
@@ -102,9 +122,10 @@ class LayoutWriter(Writer):
                 schema = sub_schema(field)
                 if schema is not None:
                     value = instance_of(schema.cls, value, path)
-                if present_items(value, schema, path):
+                present = present_items(value, schema, path)
+                if present:
                     self.lines.append(head + comment)
-                    self.shaped_mapping(value, schema, sub, indent + sub[1], path)
+                    self.shaped_mapping(value, schema, sub, indent + sub[1], path, present=present)
                     return
             elif (
                 sub[0] == "list"
@@ -184,9 +205,11 @@ class LayoutWriter(Writer):
             if index < len(values):
                 self.shaped_item(values[index], field, item, dash, (*path, index))
                 index += 1
-                last = item if quiet(item) else None
+                last = item
             else:
                 self.lines.extend(item[0])  # the item is gone; its comments are not
+        if last is not None and not quiet(last):
+            last = None  # its comments are its own: new items are written canonically
         for extra_index in range(index, len(values)):
             item_path = (*path, extra_index)
             if last is None:
@@ -217,6 +240,24 @@ class LayoutWriter(Writer):
             self.lines.append(f"{' ' * dash}- {text}{comment}")
             return
         self.item(value, field, dash, path)
+
+
+#: Keys of each mapping shape, by the shape's id (the shape is kept with them,
+#: so that an id is never taken for a later shape's).
+_KEYS: dict[int, tuple[tuple[Any, ...], frozenset[str]]] = {}
+
+
+def _keys_of(shape: tuple[Any, ...]) -> frozenset[str]:
+    found = _KEYS.get(id(shape))
+    if found is not None and found[0] is shape:
+        return found[1]
+    keys = frozenset(entry[0] for entry in shape[2])
+    if len(_KEYS) < _MAX_KEYS:
+        _KEYS[id(shape)] = (shape, keys)
+    return keys
+
+
+_MAX_KEYS: Final = 50_000
 
 
 def _flow_field(field: Field | None) -> Field | None:

@@ -16,7 +16,8 @@ one line here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import attrs
@@ -161,8 +162,12 @@ class Schema:
     #: The canonical position of each key.
     position: Mapping[str, int] = attrs.field(init=False)
     required: tuple[Field, ...] = attrs.field(init=False)
+    #: Reads every field's value off an instance at once, in the fields' order.
+    values_of: Callable[[object], tuple[object, ...]] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        names = [field.attr for field in self.fields]
+        object.__setattr__(self, "values_of", operator.attrgetter(*names))
         object.__setattr__(self, "by_key", {field.key: field for field in self.fields})
         object.__setattr__(self, "by_attr", {field.attr: field for field in self.fields})
         positions = {field.key: index for index, field in enumerate(self.fields)}
