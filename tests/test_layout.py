@@ -296,6 +296,15 @@ class TestNullTopics:
         with pytest.warns(newsfeed.NewsfeedWarning, match=r"a\.md:8: topics\[1\]"):
             assert newsfeed.loads(text, source="a.md").topics == ("AI", "ML")
 
+    def test_read_from_a_file(self, tmp_path: Path) -> None:
+        """Loaded from disk, the article knows its path and the warning names the file."""
+        path = tmp_path / "a.md"
+        path.write_text(self.TEXT, encoding="utf-8")
+        with pytest.warns(newsfeed.NewsfeedWarning, match=f"{path}:7: topics"):
+            article = newsfeed.load(path)
+        assert article.path == path
+        assert newsfeed.dumps(article) == self.TEXT
+
     def test_written_back_while_topics_unchanged(self) -> None:
         """The file comes back byte for byte, the empty item included."""
         article = loads_quietly(self.TEXT)

@@ -497,11 +497,12 @@ class TestFuzz:
         # What loads can be written, and reads back as the same data. The
         # comments of a file outside the fast reader's subset are dropped
         # only when asked.
-        try:
-            text = newsfeed.dumps(article)
-        except newsfeed.ValidationError as error:
-            assert "comments" in error.reason
-            text = newsfeed.dumps(article, drop_comments=True)
+        layout = article._layout
+        drop_comments = layout is not None and layout.comments and layout.shape is None
+        if drop_comments:
+            with pytest.raises(newsfeed.ValidationError, match="comments"):
+                newsfeed.dumps(article)
+        text = newsfeed.dumps(article, drop_comments=drop_comments)
         assert newsfeed.loads(text) == article
         assert newsfeed.dumps(newsfeed.loads(text)) == text
 

@@ -177,7 +177,7 @@ class BlockReader:
                         ):
                             index += 1
                             data[key] = inner
-                            entry = (key, (), " ", DOUBLE, "", None)
+                            entry: tuple[Any, ...] = (key, (), " ", DOUBLE, "", None)
                             entries.append(_SHAPES.get(entry) or intern(entry))
                             continue
                     elif (
@@ -213,11 +213,12 @@ class BlockReader:
                 else:
                     before = ()
             colon = text.find(":")
-            key = _KEYS.get(text[:colon]) if colon > 0 else None
-            if key is None:
-                key = _key(text[:colon]) if colon > 0 else None
-                if key is None:
+            found_key = _KEYS.get(text[:colon]) if colon > 0 else None
+            if found_key is None:
+                found_key = _key(text[:colon]) if colon > 0 else None
+                if found_key is None:
                     raise DECLINED
+            key = found_key
             if key in data:
                 raise DECLINED  # a duplicate key
             rest = text[colon + 1 :]
@@ -229,7 +230,7 @@ class BlockReader:
                     inner = value_text[1:-1]
                     if '"' not in inner and "\\" not in inner and _writes_as_is(inner):
                         data[key] = inner
-                        entry: tuple[Any, ...] = (key, before, " ", DOUBLE, "", None)
+                        entry = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
                         text = None
                         continue

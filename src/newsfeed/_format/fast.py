@@ -26,6 +26,7 @@ the safe path returns.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Final
 
 from newsfeed._format.block_reader import DECLINED, BlockReader, Declined
@@ -93,7 +94,9 @@ def _lines(front_matter: str, newline: str) -> list[str] | None:
     return lines
 
 
-def fast_loads(text: str) -> FastResult | None:  # noqa: PLR0911 -- one exit per way out of the subset
+def fast_loads(  # noqa: PLR0911 -- one exit per way out of the subset
+    text: str, *, path: Path | None = None
+) -> FastResult | None:
     """Read *text* if it is in the subset this module reads; otherwise return None.
 
     The article, when there is one, equals what the safe path returns for
@@ -112,8 +115,9 @@ def fast_loads(text: str) -> FastResult | None:  # noqa: PLR0911 -- one exit per
         data, shape = reader.mapping(0, None, (), 0)
         if reader.index != len(lines):
             return None  # a line the top-level mapping does not take
-        for path, _ in reader.nulls:
-            if len(path) != 2 or not ARTICLE.by_key.get(str(path[0]), _NO_FIELD).drop_null_items:
+        for key_path, _ in reader.nulls:
+            field = ARTICLE.by_key.get(str(key_path[0]), _NO_FIELD)
+            if len(key_path) != 2 or not field.drop_null_items:
                 return None  # a null item where the model has no place for one
     except Declined:
         DECLINED.__traceback__ = None  # or it would keep every frame it passed through
@@ -132,7 +136,7 @@ def fast_loads(text: str) -> FastResult | None:  # noqa: PLR0911 -- one exit per
     if not reader.overrides:
         layout = intern(layout)
     try:
-        article: Any = build_article(data, body=body, _layout=layout)
+        article: Any = build_article(data, body=body, _layout=layout, path=path)
     except Declined:
         DECLINED.__traceback__ = None
         return None

@@ -157,7 +157,8 @@ def merge_items(
     key = tuple(map(id, items))
     cached = _MERGED.get(key)
     if cached is not None and all(a is b for a, b in zip(cached[0], items, strict=True)):
-        return cached[1]
+        found: tuple[tuple[Any, ...] | None, tuple[Any, ...]] = cached[1]
+        return found
     merged = _merge_items(items)
     if len(_MERGED) < _MAX_INTERNED:
         _MERGED[key] = (tuple(items), merged)

@@ -143,13 +143,11 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     decoded = _checked_text(text, source)
     # Files in the subset the fast reader reads take it; anything it does not
     # fully recognise, errors included, takes the safe YAML path.
-    result = fast_loads(decoded)
+    path = None if source is None else Path(source)
+    result = fast_loads(decoded, path=path)
     if result is not None:
-        article = result.article
         if result.nulls:
             _warn_null_items(result.nulls, source)  # type: ignore[arg-type]
-    else:
-        article = _parse_reference(decoded, source)
-    if source is not None:
-        article = attrs.evolve(article, path=Path(source))
-    return article
+        return result.article
+    article = _parse_reference(decoded, source)
+    return article if path is None else attrs.evolve(article, path=path)
