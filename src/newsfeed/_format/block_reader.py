@@ -71,6 +71,20 @@ def _head(head: str) -> tuple[int, str] | None:
     return known
 
 
+#: The entries of "key: value" lines with nothing else on them, by key and style.
+_SIMPLE_ENTRIES: dict[tuple[str, str], tuple[Any, ...]] = {}
+
+
+def _simple_entry(key: str, style: str) -> tuple[Any, ...]:
+    """Return the shared entry of a plain "key: value" line in *style*."""
+    found = _SIMPLE_ENTRIES.get((key, style))
+    if found is None:
+        found = intern((key, (), " ", style, "", None))
+        if len(_SIMPLE_ENTRIES) < _MAX_KEYS:
+            _SIMPLE_ENTRIES[key, style] = found
+    return found
+
+
 def _key(text: str) -> str | None:
     """Return *text* if it is a key this reader reads (interned), else None."""
     known = _KEYS.get(text, "")
@@ -177,8 +191,7 @@ class BlockReader:
                         ):
                             index += 1
                             data[key] = inner
-                            entry: tuple[Any, ...] = (key, (), " ", DOUBLE, "", None)
-                            entries.append(_SHAPES.get(entry) or intern(entry))
+                            entries.append(_simple_entry(key, DOUBLE))
                             continue
                     elif (
                         first_char not in _NOT_PLAIN_START
@@ -190,8 +203,7 @@ class BlockReader:
                             value = _read_plain(value_text)
                         index += 1
                         data[key] = value
-                        entry = (key, (), " ", PLAIN, "", None)
-                        entries.append(_SHAPES.get(entry) or intern(entry))
+                        entries.append(_simple_entry(key, PLAIN))
                         continue
                 text = line.lstrip(" ")
                 if not text or text[0] == "#":
