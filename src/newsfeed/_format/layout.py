@@ -116,8 +116,48 @@ class Layout:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Unpickled layouts are interned again, so that a feed loaded by
-        # worker processes shares them as one loaded in-process does.
-        return (layout_from_data, (layout_to_data(self),))
+        # worker processes shares them as one loaded in-process does. The
+        # shape goes as the tuples it is: pickle keeps the parts a chunk of
+        # articles shares once, and hashing it again on arrival is C's work.
+        return (
+            _unpickle,
+            (
+                self.shape,
+                self.newline,
+                self.bom,
+                self.fence_end,
+                self.gap,
+                self.step,
+                self.list_offset,
+                self.overrides,
+                self.comments,
+            ),
+        )
+
+
+def _unpickle(  # noqa: PLR0913, PLR0917 -- the layout's attributes, as pickled
+    shape: tuple[Any, ...] | None,
+    newline: str,
+    bom: bool,
+    fence_end: str,
+    gap: str,
+    step: int,
+    list_offset: int,
+    overrides: tuple[tuple[tuple[str | int, ...], object, str], ...],
+    comments: bool,
+) -> Layout:
+    layout = Layout(
+        shape=None if shape is None else intern(shape),
+        newline=newline,
+        bom=bom,
+        fence_end=fence_end,
+        gap=gap,
+        step=step,
+        list_offset=list_offset,
+        overrides=overrides,
+        comments=comments,
+    )
+    return layout if overrides else intern(layout)
 
 
 def quiet(item: tuple[Any, ...]) -> bool:
