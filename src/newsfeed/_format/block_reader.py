@@ -175,7 +175,11 @@ class BlockReader:
                 known = _HEADS.get(head) if separator else None
                 if known is None and separator and head not in _HEADS:
                     known = _head(head)
-                if known is not None and known[0] == indent and not pending:
+                if known is not None and known[0] != indent:
+                    if known[0] > indent:
+                        raise DECLINED  # deeper than this mapping, under no key
+                    break  # a key of a mapping further out: this one ends here
+                if known is not None and not pending:
                     # The common line, "key: value", on a path of its own.
                     key = known[1]
                     first_char = value_text[:1]
