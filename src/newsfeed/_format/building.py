@@ -19,32 +19,6 @@ from newsfeed._model import EMPTY, FrozenDict, Provider
 __all__ = ["build_article"]
 
 
-def _str(value: object) -> object:
-    if type(value) is not str:
-        raise DECLINED
-    return value
-
-
-def _int(value: object) -> object:
-    if type(value) is not int:
-        raise DECLINED
-    return value
-
-
-def _bool(value: object) -> object:
-    if type(value) is not bool:
-        raise DECLINED
-    return value
-
-
-def _timestamp(value: object) -> object:
-    # The reader reads only aware timestamps; naive ones, dates and quoted
-    # strings are converted by the safe path.
-    if type(value) is not datetime:
-        raise DECLINED
-    return value
-
-
 _SHARED: dict[object, object] = {}
 _MAX_SHARED: Final = 100_000
 
@@ -59,35 +33,38 @@ def _shared(value: object) -> object:
     return value
 
 
-def _check(field: Field) -> Callable[[object], object]:
-    """Return the function that checks (and builds) a value of *field* as the cattrs hooks do."""
-    scalar = _SCALAR_CHECKS.get(field.kind)
+def _check(field: Field) -> tuple[type | None, Callable[[object], object] | None]:
+    """Return what a value of *field* must be: its exact type, or the function that builds it."""
+    scalar = _SCALAR_TYPES.get(field.kind)
     if scalar is not None:
-        return scalar
+        # The reader reads only aware timestamps; naive ones, dates and
+        # quoted strings are converted by the safe path.
+        return scalar, None
     if field.kind is Kind.STRS:
-        return _strings(drop_nulls=field.drop_null_items)
+        return None, _strings(drop_nulls=field.drop_null_items)
     if field.kind is Kind.OBJECT:
-        return _object(field.item)  # type: ignore[arg-type]
-    return _objects(field.item)  # type: ignore[arg-type]
+        return None, _object(field.item)  # type: ignore[arg-type]
+    return None, _objects(field.item)  # type: ignore[arg-type]
 
 
-_SCALAR_CHECKS: Final[dict[Kind, Callable[[object], object]]] = {
-    Kind.STR: _str,
-    Kind.INT: _int,
-    Kind.BOOL: _bool,
-    Kind.TIMESTAMP: _timestamp,
+#: Exact types, as the cattrs hooks want them: a bool is not an int.
+_SCALAR_TYPES: Final[dict[Kind, type]] = {
+    Kind.STR: str,
+    Kind.INT: int,
+    Kind.BOOL: bool,
+    Kind.TIMESTAMP: datetime,
 }
 
 
-def _builder(schema: Schema) -> Callable[..., object]:
+def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the builder is its closure
     """Return the function that builds *schema*'s class from a mapping the reader read."""
-    checks = {field.key: (field.attr, _check(field)) for field in schema.fields}
+    checks = {field.key: (field.attr, *_check(field)) for field in schema.fields}
     required = tuple(field.key for field in schema.required)
     one_of = schema.one_of
     cls = schema.cls
     share = cls is Provider
 
-    def build(data: object, **more: object) -> object:
+    def build(data: object, **more: object) -> object:  # noqa: C901 -- hot, kept whole for speed
         if type(data) is not dict or not data:
             raise DECLINED
         values: dict[str, object] = {}
@@ -98,8 +75,12 @@ def _builder(schema: Schema) -> Callable[..., object]:
                 if extra is None:
                     extra = {}
                 extra[key] = value
+            elif known[1] is not None:
+                if type(value) is not known[1]:
+                    raise DECLINED
+                values[known[0]] = value
             else:
-                values[known[0]] = known[1](value)
+                values[known[0]] = known[2](value)  # type: ignore[misc]
         for key in required:
             if key not in data:
                 raise DECLINED
@@ -138,7 +119,7 @@ def _objects(item: type) -> Callable[[object], object]:
         if type(value) is not list:
             raise DECLINED
         build = _BUILDERS[item]
-        return tuple(build(entry) for entry in value)
+        return tuple([build(entry) for entry in value])
 
     return check
 
