@@ -196,11 +196,10 @@ LIST_KINDS: Final = frozenset((Kind.STRS, Kind.OBJECTS))
 
 def is_block(value: object, field: Field | None) -> bool:
     if field is not None:
-        return field.kind in _BLOCK_KINDS
+        # Compared by identity: an Enum's hash is computed in Python.
+        kind = field.kind
+        return kind is Kind.OBJECT or kind is Kind.OBJECTS or kind is Kind.STRS
     return isinstance(value, Mapping | list | tuple) and bool(value)
-
-
-_BLOCK_KINDS: Final = frozenset((Kind.OBJECT, Kind.OBJECTS, Kind.STRS))
 
 
 def sub_schema(field: Field | None) -> Schema | None:

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from newsfeed._format.canonical import (
-    LIST_KINDS,
     NOT_PLACED,
     Item,
     KeyPath,
@@ -88,6 +87,14 @@ class LayoutWriter(Writer):
                 if style == PLAIN and is_plain_safe(item):
                     lines.append(f"{pad}{element[0]}:{element[2]}{item}{element[4]}")
                     continue
+            elif (
+                type(item) is int
+                and field is not None
+                and field.kind is Kind.INT
+                and -_SMALL < item < _SMALL  # longer ones may be too long to print
+            ):
+                lines.append(f"{pad}{element[0]}:{element[2]}{item}{element[4]}")
+                continue
             self.shaped_entry(element, item, field, indent, (*path, element[0]))
         if shape[3]:
             lines.extend(shape[3])
@@ -131,7 +138,7 @@ class LayoutWriter(Writer):
                 sub[0] == "list"
                 and isinstance(value, list | tuple)
                 and value
-                and (field is None or field.kind in LIST_KINDS)
+                and (field is None or field.kind is Kind.STRS or field.kind is Kind.OBJECTS)
             ):
                 self.lines.append(head + comment)
                 self.shaped_list(value, field, sub, indent + sub[1], path)
@@ -258,6 +265,7 @@ def _keys_of(shape: tuple[Any, ...]) -> frozenset[str]:
 
 
 _MAX_KEYS: Final = 50_000
+_SMALL: Final = 10**18
 
 
 def _flow_field(field: Field | None) -> Field | None:
