@@ -408,6 +408,11 @@ class _Story:
             extra["updatedDateTime"] = self.moment()
         return extra
 
+    def extra_and_update(self) -> dict[str, Any]:
+        """Return the unknown keys, and ``updatedDateTime``: a field of the model since issue 10."""
+        extra = self.extra()
+        return {"extra": extra, "updated_at": extra.pop("updatedDateTime", None)}
+
     def article(self) -> newsfeed.Article:
         title = self.title()
         provider, host = self.provider()
@@ -427,7 +432,7 @@ class _Story:
             topics=tuple(topics),
             related=tuple(self.related() for _ in range(count)),
             secured=self.secured() if self.chance(0.97) else None,
-            extra=self.extra(),
+            **self.extra_and_update(),
         )
 
 

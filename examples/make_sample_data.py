@@ -67,17 +67,16 @@ def _in_window(article: newsfeed.Article, rng: random.Random) -> newsfeed.Articl
         attrs.evolve(item, published_at=_near(moment, rng).astimezone(item.published_at.tzinfo))
         for item in article.related
     )
-    extra = dict(article.extra)
-    updated = extra.get("updatedDateTime")
-    if isinstance(updated, datetime):
+    updated = article.updated_at
+    if updated is not None:
         # An update comes after publication, within days.
         later = moment + timedelta(minutes=rng.randrange(30, 4 * 24 * 60))
-        extra["updatedDateTime"] = later.astimezone(updated.tzinfo)
+        updated = later.astimezone(updated.tzinfo)
     return attrs.evolve(
         article,
         published_at=moment.astimezone(article.published_at.tzinfo),
         related=related,
-        extra=extra,
+        updated_at=updated,
     )
 
 

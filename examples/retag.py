@@ -4,15 +4,17 @@ Usage::
 
     python examples/retag.py [--in-place FOLDER] [--rename OLD=NEW]... [--drop TOPIC]...
 
-Without ``--in-place``, the script works on a copy of the sample articles in a
-temporary folder, so it can be tried safely. Without rules, it renames ``AI``
-to ``Artificial Intelligence`` and drops ``AWS AI``.
+Without ``--in-place``, the script works on a copy of the sample articles
+(``examples/data``) and of two files as a news pipeline published them
+(``examples/real``: one with CRLF line ends) in a temporary folder, so it can
+be tried safely. Without rules, it renames ``AI`` to ``Artificial
+Intelligence`` and drops ``AWS AI``.
 
 Each file is loaded, its topics are rewritten, and the article is saved with
 :func:`newsfeed.dump` only if its topics changed. Because newsfeed writes a
-canonical file back byte for byte, the only lines that differ afterwards are
-topic lines: the script prints the diff of every changed file (with
-:mod:`difflib`) and checks exactly that, exiting 1 if any other line changed.
+file back in its own layout, byte for byte, the only lines that differ
+afterwards are topic lines: the script prints the diff of every changed file
+(with :mod:`difflib`) and checks exactly that, exiting 1 if any other line changed.
 Topic names match case-insensitively; a rename that produces a topic the
 article already has keeps one of them.
 
@@ -36,6 +38,8 @@ import attrs
 import newsfeed
 
 DATA = Path(__file__).resolve().parent / "data"
+#: Files as published, in their pipeline's layout (CRLF line ends in one).
+REAL = Path(__file__).resolve().parent / "real"
 DEFAULT_RENAMES = {"ai": "Artificial Intelligence"}
 DEFAULT_DROPS = frozenset({"aws ai"})
 
@@ -66,15 +70,15 @@ def _topic_lines(lines: Sequence[str]) -> set[int]:
     """
     indexes: set[int] = set()
     for start, line in enumerate(lines):
-        if line == "topics:\n":
+        if line.rstrip("\r\n") == "topics:":
             index = start
             indexes.add(index)
-            if index > 0 and lines[index - 1] == "\n":
+            if index > 0 and not lines[index - 1].strip():
                 indexes.add(index - 1)
             while index + 1 < len(lines) and lines[index + 1].startswith("  - "):
                 index += 1
                 indexes.add(index)
-            if index + 1 < len(lines) and lines[index + 1] == "\n":
+            if index + 1 < len(lines) and not lines[index + 1].strip():
                 indexes.add(index + 1)
             break
     return indexes
@@ -104,9 +108,10 @@ def retag_folder(
         topics = retag(article.topics, renames=renames, drops=drops)
         if topics == article.topics or article.path is None:
             continue
-        before = article.path.read_text(encoding="utf-8")
+        # Read as bytes, so that CRLF line ends show as they are in the diff.
+        before = article.path.read_bytes().decode("utf-8")
         newsfeed.dump(attrs.evolve(article, topics=topics), article.path)
-        changed.append((article.path, before, article.path.read_text(encoding="utf-8")))
+        changed.append((article.path, before, article.path.read_bytes().decode("utf-8")))
     return changed
 
 
@@ -163,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "data"
         shutil.copytree(DATA, folder)
-        print(f"Retagging a copy of {DATA} in {folder}\n")
+        shutil.copytree(REAL, folder / "real")
+        print(f"Retagging a copy of {DATA} and {REAL} in {folder}\n")
         return _run(folder, renames=renames, drops=drops)
 
 

@@ -65,7 +65,7 @@ def _item(article: newsfeed.Article) -> str:
     quality = "unscored" if article.quality is None else f"quality {article.quality}"
     coverage = f", also covered by {len(others)} other outlets" if others else ""
     return (
-        f"[{_escape(article.title)}]({article.web_url}) — *{_escape(outlet)}*, "
+        f"[{_escape(article.title)}]({article.url}) — *{_escape(outlet)}*, "
         f"{article.published_at:%a %d %b}, {quality}{coverage}"
     )
 

@@ -18,8 +18,8 @@ import attrs
 from hypothesis import strategies as st
 
 import newsfeed
-from newsfeed._compact import amp_cache_url
-from newsfeed._format.convert import ARTICLE_KEYS, IMAGE_KEYS, PROVIDER_KEYS, RELATED_KEYS
+from newsfeed._format import scalars
+from newsfeed._format.schema import ARTICLE, IMAGE, PROVIDER, RELATED, Schema
 
 __all__ = [
     "SAMPLE_PATHS",
@@ -46,8 +46,10 @@ __all__ = [
     "urls",
 ]
 
-#: The reference files every byte-for-byte test starts from.
+#: The reference files every byte-for-byte test starts from: the seeds.
 SAMPLE_PATHS: Final = tuple(sorted((Path(__file__).parent / "fixtures").glob("*.md")))
+#: Files as published, copied byte for byte (CRLF kept).
+REAL_PATHS: Final = tuple(sorted((Path(__file__).parent / "fixtures" / "real").glob("*.md")))
 
 #: Characters a writer most easily gets wrong: YAML indicators, quotes and the
 #: backslash, curly quotes, emoji, CJK, and characters YAML must escape.
@@ -221,6 +223,9 @@ YAML_SNIPPETS: Final = (
 
 _TEXT_ALPHABET: Final = st.one_of(
     st.characters(codec="utf-8"),
+    # Unicode digits and spaces: what str.isdigit() and YAML's own notion of
+    # a digit or a space disagree about.
+    st.characters(categories=["Nd", "Zs"]),
     st.sampled_from(TRICKY_CHARACTERS),
 )
 
@@ -301,11 +306,11 @@ def json_values() -> st.SearchStrategy[Any]:
     )
 
 
-def extras(*, known: tuple[tuple[str, str], ...]) -> st.SearchStrategy[dict[str, Any]]:
-    """Unknown keys for a mapping whose known keys are *known* (as ``(attr, key)`` pairs)."""
-    taken = frozenset(key for _, key in known)
+def extras(*, known: Schema) -> st.SearchStrategy[dict[str, Any]]:
+    """Unknown keys for a mapping whose known keys are those of *known*."""
+    taken = frozenset(known.by_key)
     names = st.one_of(
-        st.sampled_from(("locale", "tags", "updatedDateTime", "images", "id", "score")),
+        st.sampled_from(("locale", "tags", "updated", "logo", "id", "score")),
         texts(max_size=12),
         # YAML's limit on an implicit key is 1024 characters.
         st.integers(min_value=1020, max_value=1030).map(lambda size: "k" * size),
@@ -327,19 +332,21 @@ def providers() -> st.SearchStrategy[newsfeed.Provider]:
         newsfeed.Provider,
         name=_optional(plain_texts()),
         domain=_optional(plain_texts()),
-        extra=extras(known=PROVIDER_KEYS),
+        images=st.lists(images(), max_size=1).map(tuple),
+        extra=extras(known=PROVIDER),
     )
 
 
 def images() -> st.SearchStrategy[newsfeed.Image]:
-    """Generate an image of a related article; only ``url`` is required."""
+    """Generate an image; only ``url`` is required."""
     return st.builds(
         newsfeed.Image,
         url=urls(),
         width=_optional(_small_ints()),
         height=_optional(_small_ints()),
+        title=_optional(titles()),
         is_cached=_optional(st.booleans()),
-        extra=extras(known=IMAGE_KEYS),
+        extra=extras(known=IMAGE),
     )
 
 
@@ -357,11 +364,20 @@ def related_articles() -> st.SearchStrategy[newsfeed.RelatedArticle]:
         provider=_optional(providers()),
         quality=_optional(_small_ints()),
         images=st.lists(images(), max_size=2).map(tuple),
-        extra=extras(known=RELATED_KEYS),
+        extra=extras(known=RELATED),
     ).flatmap(_often_cached)
 
 
 _Linked = TypeVar("_Linked", newsfeed.Article, newsfeed.RelatedArticle)
+
+
+def amp_cache_url(amp_web_url: str) -> str:
+    """Return the link under which Google's AMP cache serves *amp_web_url*, as files have it."""
+    scheme, _, rest = amp_web_url.partition("://")
+    host, slash, path = rest.partition("/")
+    cache_host = host.replace("-", "--").replace(".", "-")
+    secure = "s/" if scheme == "https" else ""
+    return f"https://{cache_host}.cdn.ampproject.org/c/{secure}{host}{slash}{path}"
 
 
 def _often_cached(value: _Linked) -> st.SearchStrategy[_Linked]:
@@ -388,26 +404,41 @@ def bodies() -> st.SearchStrategy[str]:
 
 def articles() -> st.SearchStrategy[newsfeed.Article]:
     """Generate an article as built in code: optional keys absent or present, lists maybe empty."""
-    return st.builds(
-        newsfeed.Article,
-        category=_optional(plain_texts()),
-        title=titles(),
-        excerpt=_optional(titles()),
-        published_at=aware_datetimes(),
-        web_url=urls(),
-        amp_web_url=_optional(urls()),
-        cdn_amp_web_url=_optional(urls()),
-        type=_optional(plain_texts()),
-        quality=_optional(_small_ints()),
-        heat=_optional(_small_ints()),
-        published=_optional(st.booleans()),
-        provider=_optional(providers()),
-        topics=st.lists(plain_texts(), max_size=3).map(tuple),
-        related=st.lists(related_articles(), max_size=3).map(tuple),
-        secured=_optional(texts(max_size=60)),
-        extra=extras(known=ARTICLE_KEYS),
-        body=bodies(),
-    ).flatmap(_often_cached)
+    return (
+        st.builds(
+            newsfeed.Article,
+            category=_optional(plain_texts()),
+            title=titles(),
+            excerpt=_optional(titles()),
+            published_at=aware_datetimes(),
+            updated_at=_optional(aware_datetimes()),
+            original_url=_optional(urls()),
+            web_url=_optional(urls()),
+            amp_web_url=_optional(urls()),
+            cdn_amp_web_url=_optional(urls()),
+            type=_optional(plain_texts()),
+            quality=_optional(_small_ints()),
+            heat=_optional(_small_ints()),
+            published=_optional(st.booleans()),
+            featured_content=_optional(titles()),
+            provider=_optional(providers()),
+            topics=st.lists(plain_texts(), max_size=3).map(tuple),
+            images=st.lists(images(), max_size=1).map(tuple),
+            related=st.lists(related_articles(), max_size=3).map(tuple),
+            secured=_optional(texts(max_size=60)),
+            extra=extras(known=ARTICLE),
+            body=bodies(),
+        )
+        .flatmap(_with_a_link)
+        .flatmap(_often_cached)
+    )
+
+
+def _with_a_link(article: newsfeed.Article) -> st.SearchStrategy[newsfeed.Article]:
+    """Give an article a web_url when it has no link: it needs web_url or original_url."""
+    if article.url is not None:
+        return st.just(article)
+    return urls().map(lambda url: attrs.evolve(article, web_url=url))
 
 
 def beyond_json_values() -> st.SearchStrategy[Any]:
@@ -695,3 +726,231 @@ def filter_criteria(draw: st.DrawFn, articles: list[newsfeed.Article]) -> dict[s
         if draw(st.booleans()):
             criteria[name] = draw(strategy)
     return criteria
+
+
+# ---------------------------------------------------------------------------
+# Files in the subset of YAML the fast reader reads, in random layouts.
+
+#: What the subset's generator writes: front matter in block style with one-line
+#: scalars, in any key order, with unknown keys, comments and blank lines, two-
+#: or four-space indentation, list items indented or not, every quoting style,
+#: CRLF or LF, a BOM or not, and each way of closing the front matter.
+_COMMENTS: Final = st.one_of(
+    st.sampled_from(("# a note", "#", "# ---", "# key: value", '# "quoted"', "# 中文")),
+    # Letters, digits, punctuation and symbols are printable; Unicode spaces
+    # other than " " are not, and YAML may read some of them as line breaks.
+    st.text(st.one_of(st.characters(categories=["L", "N", "P", "S"]), st.just(" ")), max_size=12)
+    .filter(str.isprintable)
+    .map("# {}".format),
+)
+_UNKNOWN_KEYS: Final = st.from_regex(r"[a-z][A-Za-z0-9_-]{0,8}", fullmatch=True)
+_SHARED_TEXTS: Final = st.sampled_from(("AI", "AWS AI", "Power Apps", "news", "video", "x.com"))
+
+
+def _one_line_texts() -> st.SearchStrategy[str]:
+    return st.one_of(_SHARED_TEXTS, texts(max_size=30))
+
+
+class _Emitter:
+    """Writes plain data as block YAML, each choice of layout drawn at random."""
+
+    def __init__(self, draw: st.DrawFn, *, step: int, offset: int) -> None:
+        self.draw = draw
+        self.step = step
+        self.offset = offset
+        self.lines: list[str] = []
+
+    def trivia(self, indent: int) -> None:
+        for _ in range(self.draw(st.integers(0, 2))):
+            if self.draw(st.integers(0, 3)) == 0:
+                pad = " " * self.draw(st.sampled_from((0, indent)))
+                self.lines.append(pad + self.draw(_COMMENTS))
+            elif self.draw(st.integers(0, 3)) == 0:
+                self.lines.append("")
+
+    def comment(self) -> str:
+        if self.draw(st.integers(0, 5)):
+            return ""
+        return " " * self.draw(st.integers(1, 3)) + self.draw(_COMMENTS)
+
+    def scalar(self, value: object, *, in_flow: bool = False) -> str:
+        if value is True or value is False:
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, datetime):
+            return scalars.write_timestamp(value)
+        assert isinstance(value, str)
+        styles = ["double"]
+        if scalars.is_plain_safe(value):
+            styles.append("plain")
+        if scalars.single_allows(value):
+            styles.append("single")
+        if in_flow:
+            # Escapes in flow lists are left to the safe path: not in the subset.
+            styles = [style for style in styles if style != "double"] or styles
+        return scalars.write_str(value, self.draw(st.sampled_from(styles)))
+
+    def mapping(self, data: dict[str, Any], indent: int, *, first_prefix: str = "") -> None:
+        """Write *data*'s entries at *indent*; the first one after *first_prefix* (a dash)."""
+        keys = self.draw(st.permutations(list(data)))
+        for index, key in enumerate(keys):
+            value = data[key]
+            if index or not first_prefix:
+                self.trivia(indent)
+                head = " " * indent + key + ":"
+            else:
+                head = first_prefix + key + ":"
+            if isinstance(value, dict):
+                self.lines.append(head + self.comment())
+                self.mapping(value, indent + self.step)
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                self.lines.append(head + self.comment())
+                self.sequence(value, indent + self.offset)
+            elif isinstance(value, list):
+                if self.draw(st.booleans()) and all(
+                    "\\" not in self.scalar(item, in_flow=True) for item in value
+                ):
+                    items = ", ".join(self.scalar(item, in_flow=True) for item in value)
+                    self.lines.append(f"{head} [{items}]{self.comment()}")
+                else:
+                    self.lines.append(head + self.comment())
+                    self.sequence(value, indent + self.offset)
+            else:
+                separator = self.draw(st.sampled_from((" ", " ", " ", "  ")))
+                self.lines.append(f"{head}{separator}{self.scalar(value)}{self.comment()}")
+
+    def sequence(self, items: list[Any], dash: int) -> None:
+        for item in items:
+            self.trivia(dash)
+            if isinstance(item, dict):
+                self.mapping(item, dash + 2, first_prefix=" " * dash + "- ")
+            else:
+                self.lines.append(f"{' ' * dash}- {self.scalar(item)}{self.comment()}")
+
+
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
+    return draw(strategy) if draw(st.booleans()) else None
+
+
+#: Integers of up to 18 digits: longer ones are the safe path's to read.
+_SUBSET_INTS: Final = st.integers(-(10**18) + 1, 10**18 - 1)
+
+
+def _subset_image(draw: st.DrawFn) -> dict[str, Any]:
+    image: dict[str, Any] = {"url": draw(urls())}
+    for key, strategy in (
+        ("width", _SUBSET_INTS),
+        ("height", _SUBSET_INTS),
+        ("title", titles()),
+        ("isCached", st.booleans()),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            image[key] = value
+    return image
+
+
+def _subset_provider(draw: st.DrawFn) -> dict[str, Any]:
+    provider: dict[str, Any] = {"name": draw(_one_line_texts())}
+    if draw(st.booleans()):
+        provider["domain"] = draw(_one_line_texts())
+    if draw(st.integers(0, 3)) == 0:
+        provider["images"] = [_subset_image(draw)]
+    return provider
+
+
+def _subset_extras(draw: st.DrawFn, known: Schema) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for _ in range(draw(st.integers(0, 2))):
+        key = draw(_UNKNOWN_KEYS)
+        if key in known.by_key or key in extra or not scalars.is_plain_safe(key):
+            continue
+        extra[key] = draw(
+            st.one_of(
+                _one_line_texts(),
+                _SUBSET_INTS,
+                st.booleans(),
+                aware_datetimes().map(lambda value: value.replace(microsecond=0)),
+                st.lists(_one_line_texts(), min_size=1, max_size=3),
+                st.dictionaries(
+                    st.sampled_from(("a", "b", "c")), _one_line_texts(), min_size=1, max_size=2
+                ),
+            )
+        )
+    return extra
+
+
+def _subset_related(draw: st.DrawFn) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "title": draw(titles()),
+        "publishedDateTime": draw(aware_datetimes()),
+        "webUrl": draw(urls()),
+    }
+    for key, strategy in (
+        ("excerpt", titles()),
+        ("ampWebUrl", urls()),
+        ("type", _one_line_texts()),
+        ("quality", _SUBSET_INTS),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            item[key] = value
+    if draw(st.booleans()):
+        item["provider"] = _subset_provider(draw)
+    if draw(st.booleans()):
+        item["images"] = [_subset_image(draw) for _ in range(draw(st.integers(1, 2)))]
+    item.update(_subset_extras(draw, RELATED))
+    return item
+
+
+def _subset_data(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": draw(titles()),
+        "publishedDateTime": draw(aware_datetimes()),
+    }
+    links = draw(st.sampled_from((("webUrl",), ("originalUrl",), ("originalUrl", "webUrl"))))
+    data.update((key, draw(urls())) for key in links)
+    for key, strategy in (
+        ("category", _one_line_texts()),
+        ("excerpt", titles()),
+        ("updatedDateTime", aware_datetimes()),
+        ("ampWebUrl", urls()),
+        ("type", _one_line_texts()),
+        ("quality", _SUBSET_INTS),
+        ("heat", _SUBSET_INTS),
+        ("published", st.booleans()),
+        ("featuredContent", titles()),
+        ("secured", texts(max_size=40)),
+    ):
+        value = _maybe(draw, strategy)
+        if value is not None:
+            data[key] = value
+    if draw(st.booleans()):
+        data["provider"] = _subset_provider(draw)
+    if draw(st.booleans()):
+        data["topics"] = draw(st.lists(_one_line_texts(), min_size=1, max_size=4))
+    if draw(st.integers(0, 2)) == 0:
+        data["images"] = [_subset_image(draw)]
+    if draw(st.booleans()):
+        data["related"] = [_subset_related(draw) for _ in range(draw(st.integers(1, 3)))]
+    data.update(_subset_extras(draw, ARTICLE))
+    return data
+
+
+@st.composite
+def subset_texts(draw: st.DrawFn) -> str:
+    """Generate a valid article file in the subset the fast reader reads, in a random layout."""
+    step = draw(st.sampled_from((2, 4)))
+    emitter = _Emitter(draw, step=step, offset=draw(st.sampled_from((0, step))))
+    emitter.mapping(_subset_data(draw), 0)
+    emitter.trivia(0)
+    newline = draw(st.sampled_from(("\n", "\r\n")))
+    bom = "\ufeff" if draw(st.integers(0, 4)) == 0 else ""
+    body = draw(st.sampled_from(("", "", "Body.\n", "# Heading\n\ntext\n")))
+    if body:
+        ending = draw(st.sampled_from(("---\n\n", "---\n"))) + body
+    else:
+        ending = draw(st.sampled_from(("---\n\n", "---\n", "---")))
+    front = "".join(line + "\n" for line in emitter.lines)
+    return bom + ("---\n" + front + ending).replace("\n", newline)

@@ -269,3 +269,27 @@ class TestProblemRendering:
         problem = problem_from(RuntimeError("boom"), Path("a.md"))
 
         assert problem.render() == "a.md: RuntimeError: boom"
+
+
+class TestCheckWarnings:
+    """check names what a file had that the model leaves out, without counting it a problem."""
+
+    def test_null_topic_is_named_with_its_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A bare '-' in topics is a warning, file:line, and the file passes."""
+        path = tmp_path / "a.md"
+        path.write_text(
+            '---\ntitle: "T"\npublishedDateTime: 2020-06-11T12:02:00Z\nwebUrl: "u"\n'
+            "topics:\n  - AI\n  - \n---\n",
+            encoding="utf-8",
+        )
+
+        assert main(["check", str(path)]) == 0
+
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.splitlines() == [
+            f"warning: {path}:7: topics[1]: a null list item is left out (an empty '-' line)",
+            "1 file checked, no problems",
+        ]

@@ -190,7 +190,7 @@ class TestFmtInProcess:
     ) -> None:
         """A file that cannot be written is named on stderr and the command exits 1."""
 
-        def refuse(*_args: object) -> None:
+        def refuse(*_args: object, **_kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 
         messy = make_folder(tmp_path)
@@ -320,3 +320,76 @@ class TestFmtStdin:
         assert main(["fmt", "--check", "-"]) == code
 
         assert capsys.readouterr() == (out, err)
+
+
+COMMENTED = (
+    '---\n# checked by hand\ntitle: "T"  # the outlet\'s own\n'
+    'publishedDateTime: 2020-06-11T12:02:00Z\nwebUrl: "https://example.com/a"\n---\n'
+)
+
+
+class TestFmtComments:
+    """fmt never drops a comment silently (issue 11, item 12)."""
+
+    def test_issue_11_item_12_fmt_refuses_a_file_with_comments(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file with comments is reported and left byte for byte, exit 1."""
+        path = tmp_path / "a.md"
+        path.write_text(COMMENTED, encoding="utf-8")
+        age(path)
+
+        assert main(["fmt", str(path)]) == 1
+
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert lines(err)[0].startswith(f"error: cannot format {path}: the file has comments")
+        assert path.read_text(encoding="utf-8") == COMMENTED
+        assert path.stat().st_mtime_ns == OLD
+
+    def test_drop_comments_formats_it(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With --drop-comments, the file is formatted and its comments are gone."""
+        path = tmp_path / "a.md"
+        path.write_text(COMMENTED, encoding="utf-8")
+
+        assert main(["fmt", "--drop-comments", str(path)]) == 0
+
+        assert capsys.readouterr().out == f"reformatted {path}\n"
+        assert path.read_text(encoding="utf-8") == (
+            '---\ntitle: "T"\npublishedDateTime: 2020-06-11T12:02:00Z\n'
+            'webUrl: "https://example.com/a"\n\n---\n\n'
+        )
+
+
+class TestFmtDiff:
+    """fmt --diff shows what would change, as a unified diff, and writes nothing."""
+
+    def test_diff_of_a_real_layout_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A real file's CRLF and missing empty line show in the diff; the file is untouched."""
+        source = next((FIXTURES / "real").glob("coronavirus-stats*.md"))
+        path = tmp_path / "stats.md"
+        path.write_bytes(source.read_bytes())
+        age(path)
+
+        assert main(["fmt", "--diff", str(path)]) == 0
+
+        out, err = capsys.readouterr()
+        assert out.startswith(f"--- {path}\n+++ {path} (formatted)\n")
+        assert "\n ---\n+\n <div" in out
+        assert err == "1 file would be reformatted\n"
+        assert path.read_bytes() == source.read_bytes()
+        assert path.stat().st_mtime_ns == OLD
+
+    def test_diff_of_canonical_files_is_empty(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Canonical files give no diff."""
+        copy_fixtures(tmp_path)
+
+        assert main(["fmt", "--diff", str(tmp_path)]) == 0
+
+        assert capsys.readouterr() == ("", "2 files would be left unchanged\n")

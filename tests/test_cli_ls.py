@@ -324,6 +324,8 @@ class TestFormats:
             "web_url": "https://www.charlotteobserver.com/news/business/national-business/article243441421.html",
             "amp_web_url": "https://amp.charlotteobserver.com/news/business/national-business/article243441421.html",
             "cdn_amp_web_url": "https://amp-charlotteobserver-com.cdn.ampproject.org/c/s/amp.charlotteobserver.com/news/business/national-business/article243441421.html",
+            "original_url": None,
+            "url": "https://www.charlotteobserver.com/news/business/national-business/article243441421.html",
             "path": OBSERVER,
         }
         assert records[1]["excerpt"].startswith("Amazon says it will pause police use")

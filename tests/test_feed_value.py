@@ -112,6 +112,8 @@ class TestRecords:
             "web_url": article.web_url,
             "amp_web_url": article.amp_web_url,
             "cdn_amp_web_url": article.cdn_amp_web_url,
+            "original_url": None,
+            "url": article.web_url,
             "path": str(SAMPLE),
         }
 

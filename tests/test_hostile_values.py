@@ -207,9 +207,9 @@ class TestFractionsOfASecond:
 
     def test_quoted_fraction_past_microseconds_in_extra_is_kept_as_text(self) -> None:
         """Quoted in an unknown key, the timestamp is text, kept whole and written back."""
-        article = newsfeed.loads(_file('updatedDateTime: "2020-01-01T00:00:00.1234567Z"\n'))
+        article = newsfeed.loads(_file('lastSeen: "2020-01-01T00:00:00.1234567Z"\n'))
 
-        assert article.extra["updatedDateTime"] == "2020-01-01T00:00:00.1234567Z"
+        assert article.extra["lastSeen"] == "2020-01-01T00:00:00.1234567Z"
         assert "2020-01-01T00:00:00.1234567Z" in newsfeed.dumps(article)
 
     def test_quoted_fraction_past_microseconds_in_publish_time_is_refused(self) -> None:
@@ -224,9 +224,9 @@ class TestFractionsOfASecond:
 
     def test_six_digits_are_kept(self) -> None:
         """Microseconds, the most a datetime holds, are read and written back unchanged."""
-        article = newsfeed.loads(_file("updatedDateTime: 2020-01-01T00:00:00.123456Z\n"))
+        article = newsfeed.loads(_file("lastSeen: 2020-01-01T00:00:00.123456Z\n"))
 
-        assert article.extra["updatedDateTime"] == datetime(2020, 1, 1, 0, 0, 0, 123456, tzinfo=UTC)
+        assert article.extra["lastSeen"] == datetime(2020, 1, 1, 0, 0, 0, 123456, tzinfo=UTC)
         assert newsfeed.loads(newsfeed.dumps(article)) == article
 
 

@@ -133,6 +133,8 @@ class TestModel:
             "title",
             "excerpt",
             "published_at",
+            "updated_at",
+            "original_url",
             "web_url",
             "amp_web_url",
             "cdn_amp_web_url",
@@ -140,13 +142,16 @@ class TestModel:
             "quality",
             "heat",
             "published",
+            "featured_content",
             "provider",
             "topics",
+            "images",
             "related",
             "secured",
             "extra",
             "body",
             "path",
+            "_layout",
         ]
 
     def test_related_field_names(self) -> None:

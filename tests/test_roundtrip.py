@@ -277,7 +277,7 @@ class TestCanonicalByteForByte:
     def test_unknown_keys_in_canonical_places(self) -> None:
         """Unknown keys, written after the known keys of their mapping, come back in order."""
         text = (
-            FULL.replace("  domain: example.com\n", "  domain: example.com\n  images: []\n")
+            FULL.replace("  domain: example.com\n", "  domain: example.com\n  logos: []\n")
             .replace("        isCached: true\n", "        isCached: true\n        alt: a photo\n")
             .replace(
                 'secured: "abc/DEF+123=;tail=="\n',
@@ -288,15 +288,15 @@ class TestCanonicalByteForByte:
                 "    weight: 0.5\n"
                 "  - - nested\n"
                 "    - list\n"
-                "updatedDateTime: 2020-06-12T00:00:00Z\n"
+                "updated: 2020-06-12T00:00:00Z\n"
                 "empty: {}\n",
             )
         )
         article = newsfeed.loads(text)
 
-        assert list(article.extra) == ["locale", "tags", "updatedDateTime", "empty"]
+        assert list(article.extra) == ["locale", "tags", "updated", "empty"]
         assert article.provider is not None
-        assert article.provider.extra == {"images": []}
+        assert article.provider.extra == {"logos": []}
         assert article.related[0].images[0].extra == {"alt": "a photo"}
         assert _roundtrips(text)
 
@@ -354,7 +354,8 @@ class TestOtherLayouts:
         text = _front_matter(record, **options)
 
         assert _data_roundtrips(text) == expected
-        assert newsfeed.dumps(newsfeed.loads(text)) == NASDAQ.read_text(encoding="utf-8")
+        canonical = newsfeed.dumps(newsfeed.loads(text), canonical=True)
+        assert canonical == NASDAQ.read_text(encoding="utf-8")
 
     def test_flow_lists(self) -> None:
         """Flow lists (topics, images) read as block lists do."""
@@ -375,11 +376,13 @@ class TestOtherLayouts:
         assert _data_roundtrips(text).title == 'It\'s "a" title: #1'
 
     def test_plain_title(self) -> None:
-        """A plain, unquoted title reads as the string and is written back quoted."""
+        """A plain title reads as the string; kept plain, it is quoted in the canonical layout."""
         text = FULL.replace('title: "A title"', "title: A plain title")
 
         assert _data_roundtrips(text).title == "A plain title"
-        assert 'title: "A plain title"\n' in newsfeed.dumps(newsfeed.loads(text))
+        assert newsfeed.dumps(newsfeed.loads(text)) == text
+        canonical = newsfeed.dumps(newsfeed.loads(text), canonical=True)
+        assert 'title: "A plain title"\n' in canonical
 
     def test_block_scalars(self) -> None:
         """Literal and folded block scalars read as their strings."""
@@ -434,7 +437,7 @@ class TestOtherLayouts:
             "images:\n"
             "  - {url: 'https://example.com/i.jpg', width: 10}\n"
             'title: "T"\n'
-            "provider: {images: [{url: p.png}], name: P}\n"
+            "provider: {logos: [{url: p.png}], name: P}\n"
             "publishedDateTime: 2020-01-01T00:00:00Z\n"
             "webUrl: u\n"
             "related:\n"
@@ -447,20 +450,20 @@ class TestOtherLayouts:
         )
         article = _data_roundtrips(text)
 
-        assert list(article.extra) == ["locale", "tags", "updatedDateTime", "images"]
-        assert article.extra["updatedDateTime"] == datetime(
-            2020, 6, 12, 1, tzinfo=timezone(timedelta(hours=-7))
-        )
-        assert article.provider == newsfeed.Provider(name="P", extra={"images": [{"url": "p.png"}]})
+        assert list(article.extra) == ["locale", "tags"]
+        assert article.updated_at == datetime(2020, 6, 12, 1, tzinfo=timezone(timedelta(hours=-7)))
+        assert article.images == (newsfeed.Image("https://example.com/i.jpg", 10),)
+        assert article.provider == newsfeed.Provider(name="P", extra={"logos": [{"url": "p.png"}]})
         assert article.related[0].extra == {"score": 0.5}
         assert article.related[0].images[0].extra == {"alt": None}
 
     def test_body_without_empty_line(self) -> None:
-        """A body right after the closing fence is kept; the canonical empty line is added."""
+        """A body right after the closing fence is kept so; the canonical layout adds the line."""
         text = MINIMAL.removesuffix("\n") + "Body.\n"
 
         assert _data_roundtrips(text).body == "Body.\n"
-        assert newsfeed.dumps(newsfeed.loads(text)) == MINIMAL + "Body.\n"
+        assert newsfeed.dumps(newsfeed.loads(text)) == text
+        assert newsfeed.dumps(newsfeed.loads(text), canonical=True) == MINIMAL + "Body.\n"
 
     def test_no_newline_after_closing_fence(self) -> None:
         """A file ending right after its closing fence loads with an empty body."""

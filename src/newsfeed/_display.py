@@ -101,7 +101,7 @@ def _article_lines(article: Article) -> list[str]:
     lines = [
         f"Article: {_printable(article.title)}",
         f"  {_when(article.published_at)}  {source}  quality {quality}",
-        f"  {_printable(article.web_url)}",
+        f"  {_printable(article.url or '')}",
     ]
     if article.topics:
         lines.append("  topics: " + ", ".join(_printable(topic) for topic in article.topics))

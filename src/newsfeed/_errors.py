@@ -14,7 +14,16 @@ either::
 Each carries its context as attributes -- ``source`` (the file, when known),
 ``field`` (the path in the file's own key names, such as
 ``related[2].publishedDateTime``) and ``line`` (1-based, where YAML gives one) --
-and repeats them in its message as ``source:line: field: reason``.
+and repeats them in its message as ``source:line: field: reason``. Errors are
+built once, where all of that is known, and never changed afterwards.
+
+A :class:`ValidationError` reports every problem of a file: its attributes
+and the first line of its message are the first problem's, and ``errors``
+holds them all (the message lists the others on the lines below).
+
+:class:`NewsfeedWarning` is not an error: the file was read, but something in
+it was left out (a null item in ``topics``). It is issued through
+:mod:`warnings`, with the same attributes.
 
 :class:`FeedLoadError` is not about one place: it gathers every file of a folder
 that failed, each as a :class:`LoadFailure` (the path and its error), so one
@@ -47,8 +56,6 @@ class _LocatedError(NewsfeedError, ValueError):
     source: str | None
     field: str | None
     line: int | None
-    #: The field as raw keys and indexes, for the loader to find its line.
-    _key_path: tuple[str | int, ...] = ()
 
     def __init__(
         self,
@@ -66,16 +73,7 @@ class _LocatedError(NewsfeedError, ValueError):
 
     def _message(self, source: str | None = None) -> str:
         """Format the error; *source* names the file when the error itself does not."""
-        where = self.source if self.source is not None else source
-        where = "<string>" if where is None else where
-        if self.line is not None:
-            where = f"{where}:{self.line}"
-        field = "" if self.field is None else f" {self.field}:"
-        return f"{where}:{field} {self.reason}"
-
-    def __str__(self) -> str:
-        # Recomputed, because the loader fills in source and line after the fact.
-        return self._message()
+        return _locate(self.reason, self.source or source, self.field, self.line)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only constructors do not survive the default pickling, and
@@ -85,21 +83,13 @@ class _LocatedError(NewsfeedError, ValueError):
             (type(self), self.reason, self.source, self.field, self.line),
         )
 
-    def _located(
-        self,
-        *,
-        source: str | os.PathLike[str] | None,
-        line: int | None,
-        field: str | None = None,
-    ) -> None:
-        """Fill in what the raiser could not know (the file, the line, the field)."""
-        if self.source is None and source is not None:
-            self.source = os.fspath(source)
-        if self.line is None:
-            self.line = line
-        if self.field is None:
-            self.field = field
-        self.args = (self._message(),)
+
+def _locate(reason: str, source: str | None, field: str | None, line: int | None) -> str:
+    where = "<string>" if source is None else source
+    if line is not None:
+        where = f"{where}:{line}"
+    field_text = "" if field is None else f" {field}:"
+    return f"{where}:{field_text} {reason}"
 
 
 def _rebuild(
@@ -126,7 +116,95 @@ class ValidationError(_LocatedError):
     """The front matter parsed, but is not a valid article.
 
     Raised for a missing required field or a field of the wrong type.
+    ``errors`` holds every problem found in the file, each a
+    :class:`ValidationError` of its own, the first being this one's
+    ``reason``, ``field`` and ``line``.
     """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | os.PathLike[str] | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        others: Sequence[ValidationError] = (),
+    ) -> None:
+        self._others = tuple(others)
+        super().__init__(reason, source=source, field=field, line=line)
+
+    @property
+    def errors(self) -> tuple[ValidationError, ...]:
+        """Every problem of the file, this one first."""
+        return (self, *self._others)
+
+    @classmethod
+    def of(cls, problems: Sequence[ValidationError]) -> Self:
+        """Gather *problems* (at least one) into one error: the first, with the others."""
+        first, *others = problems
+        return cls(
+            first.reason, source=first.source, field=first.field, line=first.line, others=others
+        )
+
+    def _message(self, source: str | None = None) -> str:
+        message = super()._message(source)
+        if not self._others:
+            return message
+        count = len(self._others)
+        lines = [f"{message} (and {count} more {'problem' if count == 1 else 'problems'})"]
+        lines.extend(f"  {other._message(source)}" for other in self._others)  # noqa: SLF001 -- same class
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_validation,
+            (type(self), self.reason, self.source, self.field, self.line, self._others),
+        )
+
+
+def _rebuild_validation(  # noqa: PLR0913, PLR0917 -- the error's attributes, as pickled
+    cls: type[ValidationError],
+    reason: str,
+    source: str | None,
+    field: str | None,
+    line: int | None,
+    others: tuple[ValidationError, ...],
+) -> ValidationError:
+    return cls(reason, source=source, field=field, line=line, others=others)
+
+
+class NewsfeedWarning(UserWarning):
+    """A file was read, but something in it was left out: a null item in ``topics``.
+
+    Issued through :mod:`warnings` by :func:`newsfeed.loads` and
+    :func:`newsfeed.load`; ``newsfeed check`` prints each as
+    ``file:line: field: reason``. Carries ``reason``, ``source``, ``field`` and
+    ``line`` like the errors. Turn it into an error, or silence it, with the
+    :mod:`warnings` filters.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | os.PathLike[str] | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.reason = reason
+        self.source = None if source is None else os.fspath(source)
+        self.field = field
+        self.line = line
+        super().__init__(_locate(reason, self.source, field, line))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_warning, (self.reason, self.source, self.field, self.line))
+
+
+def _rebuild_warning(
+    reason: str, source: str | None, field: str | None, line: int | None
+) -> NewsfeedWarning:
+    return NewsfeedWarning(reason, source=source, field=field, line=line)
 
 
 def _error_key(error: Exception) -> tuple[type[Exception], str]:

@@ -6,9 +6,11 @@ and its diagnostics and summary to stderr, and returns the exit code.
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from newsfeed._cli.files import (
 from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
 from newsfeed._cli.terminal import printable, terminal_width
-from newsfeed._errors import NewsfeedError
+from newsfeed._errors import NewsfeedError, NewsfeedWarning
 from newsfeed._feed.feed import Feed
 from newsfeed._files.reading import read_file
 from newsfeed._files.writing import dump
@@ -104,12 +106,18 @@ def check(
             print(problem.render())
     for path in files:
         try:
-            loads(_read(path), source=_name(path))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", NewsfeedWarning)
+                loads(_read(path), source=_name(path))
         except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
             problem = problem_from(error, _name(path))
             problems.append(problem)
             if output_format == "text":
                 print(problem.render())
+            continue
+        # What was read but left out (a null topic) is named, and is no problem.
+        for warning in caught:
+            print(f"warning: {printable(str(warning.message))}", file=sys.stderr)
     if output_format == "json":
         print(json.dumps([problem.to_json() for problem in problems], indent=2))
     if problems:
@@ -121,12 +129,20 @@ def check(
 
 
 def fmt(
-    paths: Sequence[Path], *, check_only: bool = False, selection: Selection = DEFAULT_SELECTION
+    paths: Sequence[Path],
+    *,
+    check_only: bool = False,
+    diff: bool = False,
+    drop_comments: bool = False,
+    selection: Selection = DEFAULT_SELECTION,
 ) -> int:
     """Rewrite every file in the canonical layout, or (*check_only*) list those that differ.
 
-    A file that fails to load is never written; it is reported and counted.
-    A file already canonical is not written either, so its mtime stays.
+    With *diff*, print a unified diff of each file that would change and
+    write nothing. A file that fails to load is never written; it is reported
+    and counted. Neither is a file with comments, which the canonical layout
+    cannot keep, unless *drop_comments*. A file already canonical is not
+    written either, so its mtime stays.
     """
     files, refused = _files_or_warn(paths, selection)
     changed = unchanged = 0
@@ -136,7 +152,7 @@ def fmt(
     for path in files:
         try:
             original = _read(path)
-            article, formatted = formatted_text(original, source=path)
+            article, formatted = formatted_text(original, source=path, drop_comments=drop_comments)
         except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
             failed += 1
             print(f"error: cannot format {problem_from(error, path).render()}", file=sys.stderr)
@@ -144,12 +160,16 @@ def fmt(
         if formatted == original:
             unchanged += 1
             continue
+        if diff:
+            changed += 1
+            _print_diff(path, original, formatted)
+            continue
         if check_only:
             changed += 1
             print(f"would reformat {printable(str(path))}")
             continue
         try:
-            dump(article, path)
+            dump(article, path, canonical=True, drop_comments=drop_comments)
         except OSError as error:
             failed += 1
             print(
@@ -159,45 +179,54 @@ def fmt(
             continue
         changed += 1
         print(f"reformatted {printable(str(path))}")
-    _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=check_only)
+    preview = check_only or diff
+    _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=preview)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
 
 
-def formatted_text(original: bytes, *, source: str | Path) -> tuple[Article, bytes]:
+def formatted_text(
+    original: bytes, *, source: str | Path, drop_comments: bool = False
+) -> tuple[Article, bytes]:
     """Return the article *original* holds and its text in the canonical layout.
 
     What ``fmt`` writes for a file, and to stdout for ``fmt -``. Raises
-    :class:`~newsfeed.NewsfeedError` when *original* is not an article.
+    :class:`~newsfeed.NewsfeedError` when *original* is not an article, or
+    has comments and not *drop_comments*.
     """
     article = loads(original, source=source)
-    return article, dumps(article).encode("utf-8")
+    return article, dumps(article, canonical=True, drop_comments=drop_comments).encode("utf-8")
 
 
-def fmt_stdin(*, check_only: bool = False) -> int:
-    """Format the article on stdin to stdout, or (*check_only*) say whether it would change.
+def fmt_stdin(*, check_only: bool = False, diff: bool = False, drop_comments: bool = False) -> int:
+    """Format the article on stdin to stdout, or (*check_only*, *diff*) say what would change.
 
-    Input that fails to load goes to stdout unchanged (unless *check_only*),
-    so that an editor filtering its buffer through ``newsfeed fmt -`` never
-    loses it; the error goes to stderr and the exit code is 1.
+    Input that fails to load goes to stdout unchanged (unless *check_only*
+    or *diff*), so that an editor filtering its buffer through
+    ``newsfeed fmt -`` never loses it; the error goes to stderr and the exit
+    code is 1.
     """
     original = _read(STDIN)
+    preview = check_only or diff
     try:
-        _, formatted = formatted_text(original, source=STDIN_NAME)
+        _, formatted = formatted_text(original, source=STDIN_NAME, drop_comments=drop_comments)
     except NewsfeedError as error:
         print(f"error: cannot format {problem_from(error, STDIN_NAME).render()}", file=sys.stderr)
-        if not check_only:
+        if not preview:
             _write_bytes(original)
             # Past the size limit, loads stopped reading: pass the rest on too.
             shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
-        _fmt_summary(changed=0, unchanged=0, failed=1, check_only=check_only)
+        _fmt_summary(changed=0, unchanged=0, failed=1, check_only=preview)
         return EXIT_PROBLEMS
     changed = formatted != original
-    if check_only:
+    if diff:
+        if changed:
+            _print_diff(Path(STDIN_NAME), original, formatted)
+    elif check_only:
         if changed:
             print(f"would reformat {STDIN_NAME}")
     else:
         _write_bytes(formatted)
-    _fmt_summary(changed=int(changed), unchanged=int(not changed), failed=0, check_only=check_only)
+    _fmt_summary(changed=int(changed), unchanged=int(not changed), failed=0, check_only=preview)
     return EXIT_PROBLEMS if check_only and changed else EXIT_OK
 
 
@@ -207,6 +236,17 @@ def _write_bytes(data: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def _print_diff(path: Path, original: bytes, formatted: bytes) -> None:
+    """Print what fmt would change in *path*, as a unified diff."""
+    # The original is shown as read; undecodable files never get here.
+    before = original.decode("utf-8").splitlines(keepends=True)
+    after = formatted.decode("utf-8").splitlines(keepends=True)
+    name = str(path)
+    sys.stdout.writelines(
+        difflib.unified_diff(before, after, fromfile=name, tofile=f"{name} (formatted)")
+    )
 
 
 def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:

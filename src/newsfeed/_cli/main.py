@@ -70,7 +70,9 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             Rewrite every file that is not in the canonical layout, and
             print "reformatted FILE" for each. Files already canonical are
             not written. A file that fails to load is never touched: it is
-            reported on stderr and the command exits 1.
+            reported on stderr and the command exits 1. Neither is a file
+            with comments, which the canonical layout has no place for,
+            unless --drop-comments is given.
 
             With - as the path, the article is read from stdin and its
             canonical text written to stdout (the input unchanged, and exit
@@ -80,6 +82,7 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
             newsfeed fmt articles/
             newsfeed fmt --check articles/    # list what would change, exit 1 if any
             newsfeed fmt - < draft.md > article.md
+            newsfeed fmt --diff articles/     # show what would change, write nothing
         """,
         stdin=True,
     )
@@ -90,13 +93,32 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
         help='write nothing; print "would reformat FILE" for each file that would change '
         "and exit 1 if there is any",
     )
+    command.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff of each file that would change",
+    )
+    command.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="format files with comments too, dropping the comments (by default such a "
+        "file is reported and left untouched)",
+    )
     command.set_defaults(run=_run_fmt)
 
 
 def _run_fmt(args: argparse.Namespace) -> int:
     if options.only_stdin(args):
-        return commands.fmt_stdin(check_only=args.check_only)
-    return commands.fmt(args.paths, check_only=args.check_only, selection=options.selection(args))
+        return commands.fmt_stdin(
+            check_only=args.check_only, diff=args.diff, drop_comments=args.drop_comments
+        )
+    return commands.fmt(
+        args.paths,
+        check_only=args.check_only,
+        diff=args.diff,
+        drop_comments=args.drop_comments,
+        selection=options.selection(args),
+    )
 
 
 def _add_ls(subparsers: SubParsers[argparse.ArgumentParser]) -> None:

@@ -70,7 +70,7 @@ def _published_key(article: Article) -> int:
 
 
 #: Attributes that hold collections, not one sortable value.
-_NOT_SORTABLE: Final = frozenset({"provider", "topics", "related", "extra"})
+_NOT_SORTABLE: Final = frozenset({"provider", "topics", "images", "related", "extra", "_layout"})
 
 #: The names :meth:`Feed.sort` accepts: the article's scalar attributes (read
 #: off the model, so a new field is sortable without a second list to keep)

@@ -23,7 +23,7 @@ from newsfeed._feed.criteria import (
     epoch_us,
     sort_key,
 )
-from newsfeed._feed.frame import RECORD_COLUMNS, articles_to_frame
+from newsfeed._feed.frame import COLUMN_GETTERS, RECORD_COLUMNS, articles_to_frame
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -57,25 +57,11 @@ def _as_failures(items: Iterable[LoadFailure]) -> tuple[LoadFailure, ...]:
 
 
 def _record(article: Article) -> dict[str, Any]:
-    provider = article.provider
-    return {
-        "published_at": format_timestamp(article.published_at),
-        "title": article.title,
-        "provider_name": None if provider is None else provider.name,
-        "provider_domain": None if provider is None else provider.domain,
-        "quality": article.quality,
-        "heat": article.heat,
-        "published": article.published,
-        "topics": list(article.topics),
-        "related_count": len(article.related),
-        "category": article.category,
-        "type": article.type,
-        "excerpt": article.excerpt,
-        "web_url": article.web_url,
-        "amp_web_url": article.amp_web_url,
-        "cdn_amp_web_url": article.cdn_amp_web_url,
-        "path": None if article.path is None else str(article.path),
-    }
+    record = {name: read(article) for name, read in COLUMN_GETTERS.items()}
+    # JSON-ready: a timestamp as the file writes it, lists as lists.
+    record["published_at"] = format_timestamp(article.published_at)
+    record["topics"] = list(article.topics)
+    return record
 
 
 def _shorten(text: str, width: int) -> str:
@@ -262,12 +248,12 @@ class Feed(Sequence[Article]):
         return self._derive([*(article for _, article in present), *missing])
 
     def unique(self) -> Feed:
-        """Return the feed with one article per ``web_url``: the first one."""
+        """Return the feed with one article per link (:attr:`Article.url`): the first one."""
         seen: set[str] = set()
         kept = []
         for article in self._articles:
-            if article.web_url not in seen:
-                seen.add(article.web_url)
+            if article.url not in seen:
+                seen.add(article.url)  # type: ignore[arg-type]
                 kept.append(article)
         return self._derive(kept)
 
@@ -407,8 +393,9 @@ class Feed(Sequence[Article]):
             title = html.escape(_shorten(article.title, _TITLE_WIDTH))
             # Only web links become anchors: a javascript: URL in a file must
             # not turn into something clickable in a notebook.
-            if article.web_url.startswith(("https://", "http://")):
-                title = f'<a href="{html.escape(article.web_url)}">{title}</a>'
+            url = article.url or ""
+            if url.startswith(("https://", "http://")):
+                title = f'<a href="{html.escape(url)}">{title}</a>'
             cells = (
                 html.escape(format_timestamp(article.published_at)),
                 html.escape(_provider_label(article)),

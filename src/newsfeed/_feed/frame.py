@@ -6,97 +6,75 @@ their frames here, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
 from newsfeed._feed.criteria import epoch_us
+from newsfeed._format import schema
+from newsfeed._format.schema import Kind
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMN_DTYPES", "RECORD_COLUMNS", "articles_to_frame", "import_pandas"]
+__all__ = [
+    "COLUMN_DTYPES",
+    "COLUMN_GETTERS",
+    "RECORD_COLUMNS",
+    "articles_to_frame",
+    "import_pandas",
+]
 
 #: The keys of every record :meth:`Feed.to_records` returns, and the columns
-#: of :meth:`Feed.to_dataframe`, in order.
-RECORD_COLUMNS: Final = (
-    "published_at",
-    "title",
-    "provider_name",
-    "provider_domain",
-    "quality",
-    "heat",
-    "published",
-    "topics",
-    "related_count",
-    "category",
-    "type",
-    "excerpt",
-    "web_url",
-    "amp_web_url",
-    "cdn_amp_web_url",
-    "path",
-)
+#: of :meth:`Feed.to_dataframe`, in order (derived from the format's schema).
+RECORD_COLUMNS: Final = tuple(column.name for column in schema.RECORD_COLUMNS)
+
+_DTYPE_OF_KIND: Final = {
+    Kind.STR: "string",
+    Kind.INT: "Int64",
+    Kind.BOOL: "boolean",
+    Kind.TIMESTAMP: "datetime64[us, UTC]",
+    Kind.STRS: "object",
+}
 
 #: The pandas dtype of each column. Values that repeat across many articles
 #: (outlets, types, categories) are categoricals: a small table of codes
 #: rather than one string object per row.
 COLUMN_DTYPES: Final[dict[str, str]] = {
-    "published_at": "datetime64[us, UTC]",
-    "title": "string",
-    "provider_name": "category",
-    "provider_domain": "category",
-    "quality": "Int64",
-    "heat": "Int64",
-    "published": "boolean",
-    "topics": "object",
-    "related_count": "Int64",
-    "category": "category",
-    "type": "category",
-    "excerpt": "string",
-    "web_url": "string",
-    "amp_web_url": "string",
-    "cdn_amp_web_url": "string",
-    "path": "string",
+    column.name: "category"
+    if column.shared and column.kind is Kind.STR
+    else _DTYPE_OF_KIND[column.kind]
+    for column in schema.RECORD_COLUMNS
+}
+
+
+def _getter(name: str) -> Callable[[Article], object]:
+    """Return how the column *name* is read off an article."""
+    if name == "path":
+        return lambda article: None if article.path is None else str(article.path)
+    if name.endswith("_count"):
+        counted = operator.attrgetter(name.removesuffix("_count"))
+        return lambda article: len(counted(article))
+    holder, _, inner = name.partition("_")
+    field = schema.ARTICLE.by_attr.get(holder)
+    if field is not None and field.kind is Kind.OBJECT:
+        read = operator.attrgetter(inner)
+        own = operator.attrgetter(holder)
+        return lambda article: None if (item := own(article)) is None else read(item)
+    return operator.attrgetter(name)
+
+
+#: How each column's value is read off an article.
+COLUMN_GETTERS: Final[dict[str, Callable[[Article], object]]] = {
+    name: _getter(name) for name in RECORD_COLUMNS
 }
 
 
 def import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
     """Return the pandas module, or raise an ImportError naming the extra to install."""
     return require("pandas", extra="pandas", feature="Feed.to_dataframe()")
-
-
-def _provider_name(article: Article) -> str | None:
-    return None if article.provider is None else article.provider.name
-
-
-def _provider_domain(article: Article) -> str | None:
-    return None if article.provider is None else article.provider.domain
-
-
-def _path(article: Article) -> str | None:
-    return None if article.path is None else str(article.path)
-
-
-#: How each column's values are read off an article (published_at and
-#: topics are built apart, with their own types).
-_VALUES: Final[dict[str, Callable[[Article], object]]] = {
-    "title": lambda article: article.title,
-    "provider_name": _provider_name,
-    "provider_domain": _provider_domain,
-    "quality": lambda article: article.quality,
-    "heat": lambda article: article.heat,
-    "published": lambda article: article.published,
-    "related_count": lambda article: len(article.related),
-    "category": lambda article: article.category,
-    "type": lambda article: article.type,
-    "excerpt": lambda article: article.excerpt,
-    "web_url": lambda article: article.web_url,
-    "amp_web_url": lambda article: article.amp_web_url,
-    "cdn_amp_web_url": lambda article: article.cdn_amp_web_url,
-    "path": _path,
-}
 
 
 def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
@@ -110,17 +88,23 @@ def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
     import numpy as np  # noqa: PLC0415 -- comes with pandas
 
     columns: dict[str, Any] = {}
-    # One column has one zone: every offset becomes UTC, the same instant.
-    stamps = np.array([epoch_us(article.published_at) for article in articles], dtype="int64")
-    columns["published_at"] = pandas.array(
-        stamps.view("datetime64[us]"), dtype="datetime64[us]"
-    ).tz_localize("UTC")
-    columns["topics"] = pandas.Series(
-        [list(article.topics) for article in articles], dtype=object
-    ).array
-    for name, read in _VALUES.items():
-        values = [read(article) for article in articles]
+    for name, read in COLUMN_GETTERS.items():
         dtype = COLUMN_DTYPES[name]
+        if dtype.startswith("datetime64"):
+            # One column has one zone: every offset becomes UTC, the same
+            # instant. (Recorded timestamps are required fields: never None.)
+            stamps = np.array([epoch_us(read(article)) for article in articles], dtype="int64")  # type: ignore[arg-type]
+            columns[name] = pandas.array(
+                stamps.view("datetime64[us]"), dtype="datetime64[us]"
+            ).tz_localize("UTC")
+            continue
+        if dtype == "object":  # lists of strings, as lists
+            columns[name] = pandas.Series(
+                [list(read(article)) for article in articles],  # type: ignore[call-overload]
+                dtype=object,
+            ).array
+            continue
+        values = [read(article) for article in articles]
         if dtype == "category":
             columns[name] = pandas.Categorical(values)
         else:

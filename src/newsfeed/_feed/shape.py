@@ -141,6 +141,10 @@ def record_shape(cls: type = Article) -> Record:
     hints = typing.get_type_hints(cls)
     fields = []
     for field in attrs.fields(cls):
+        if field.name.startswith("_"):
+            # Private state, not data: the file's layout is formatting, and an
+            # article read back from an export is written in the canonical one.
+            continue
         shape, optional = _shape(hints[field.name], f"{cls.__name__}.{field.name}")
         fields.append(Field(field.name, shape, optional))
     return Record(cls, tuple(fields))

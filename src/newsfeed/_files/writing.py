@@ -31,14 +31,19 @@ _cleaned_at: dict[str, float] = {}
 _CLEANED_FOLDERS_KEPT: Final = 1024
 
 
-def dump(
+def dump(  # noqa: PLR0913 -- the options of a public function, all keyword-only
     article: Article,
     path: str | os.PathLike[str] | None = None,
     *,
+    canonical: bool = False,
+    drop_comments: bool = False,
     overwrite_readonly: bool = False,
     hard_links: HardLinks = "refuse",
 ) -> None:
-    """Write *article* to *path* (by default, back to ``article.path``) in the canonical layout.
+    """Write *article* to *path* (by default ``article.path``), as :func:`newsfeed.dumps` does.
+
+    An article read from a file keeps that file's layout; *canonical* and
+    *drop_comments* are those of :func:`newsfeed.dumps`.
 
     The text goes to a temporary file in the target's folder, which then
     replaces the target in one step: a crash or an error mid-write leaves
@@ -76,7 +81,7 @@ def dump(
         path = article.path
     write_atomically(
         path,
-        dumps(article).encode("utf-8"),
+        dumps(article, canonical=canonical, drop_comments=drop_comments).encode("utf-8"),
         overwrite_readonly=overwrite_readonly,
         hard_links=hard_links,
     )

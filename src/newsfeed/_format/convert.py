@@ -10,6 +10,7 @@ could change data (``null`` to ``"None"``, ``"false"`` to True, ``true`` to
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Final, TypeVar
@@ -20,14 +21,13 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from newsfeed._errors import ValidationError
+from newsfeed._format.schema import ARTICLE, NOT_IN_FRONT_MATTER, SCHEMAS
 from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
-from newsfeed._model import Article, Image, Provider, RelatedArticle
+from newsfeed._model import Article
 
 __all__ = [
-    "ARTICLE_KEYS",
-    "IMAGE_KEYS",
-    "PROVIDER_KEYS",
-    "RELATED_KEYS",
+    "drop_null_items",
+    "format_field_path",
     "from_dict",
     "structure_article",
     "to_dict",
@@ -35,52 +35,11 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-#: (attribute, key) pairs, in the order the canonical layout writes them.
-ARTICLE_KEYS: Final = (
-    ("category", "category"),
-    ("title", "title"),
-    ("excerpt", "excerpt"),
-    ("published_at", "publishedDateTime"),
-    ("web_url", "webUrl"),
-    ("amp_web_url", "ampWebUrl"),
-    ("cdn_amp_web_url", "cdnAmpWebUrl"),
-    ("type", "type"),
-    ("quality", "quality"),
-    ("heat", "heat"),
-    ("published", "published"),
-    ("provider", "provider"),
-    ("topics", "topics"),
-    ("related", "related"),
-    ("secured", "secured"),
-)
-RELATED_KEYS: Final = (
-    ("title", "title"),
-    ("excerpt", "excerpt"),
-    ("published_at", "publishedDateTime"),
-    ("web_url", "webUrl"),
-    ("amp_web_url", "ampWebUrl"),
-    ("cdn_amp_web_url", "cdnAmpWebUrl"),
-    ("type", "type"),
-    ("provider", "provider"),
-    ("quality", "quality"),
-    ("images", "images"),
-)
-PROVIDER_KEYS: Final = (("name", "name"), ("domain", "domain"))
-IMAGE_KEYS: Final = (
-    ("url", "url"),
-    ("width", "width"),
-    ("height", "height"),
-    ("is_cached", "isCached"),
-)
-
+#: (attribute, key) pairs of each class, in the order the canonical layout writes them.
 _KEYS_OF: Final[dict[type, tuple[tuple[str, str], ...]]] = {
-    Article: ARTICLE_KEYS,
-    RelatedArticle: RELATED_KEYS,
-    Provider: PROVIDER_KEYS,
-    Image: IMAGE_KEYS,
+    cls: tuple((field.attr, field.key) for field in schema.fields)
+    for cls, schema in SCHEMAS.items()
 }
-#: Attributes that do not come from the front matter.
-_NOT_IN_FRONT_MATTER: Final = ("extra", "body", "path")
 
 
 class _InvalidValueError(ValueError):
@@ -173,7 +132,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
     converter.register_unstructure_hook(datetime, format_timestamp)
     # Leaves first: a class's generated function looks up its fields' hooks.
-    for cls in (Image, Provider, RelatedArticle, Article):
+    for cls in SCHEMAS:
         _register_class(converter, cls)
     return converter
 
@@ -185,7 +144,7 @@ def _register_class(converter: cattrs.Converter, cls: type[_T]) -> None:
     overrides.update(
         (attr.name, override(omit=True))
         for attr in attrs.fields(cls)  # type: ignore[arg-type]
-        if attr.name in _NOT_IN_FRONT_MATTER
+        if attr.name in NOT_IN_FRONT_MATTER
     )
     structure_known = make_dict_structure_fn(
         cls, converter, _cattrs_forbid_extra_keys=False, **overrides
@@ -223,10 +182,11 @@ _FIELD_KEY: Final[dict[tuple[type, str], str]] = {
 }
 
 
-def _first_failure(
-    error: BaseException, path: tuple[str | int, ...]
-) -> tuple[tuple[str | int, ...], BaseException]:
-    """Walk cattrs' exception groups down to the first leaf and its key path."""
+KeyPath = tuple[str | int, ...]
+
+
+def _failures(error: BaseException, path: KeyPath) -> list[tuple[KeyPath, BaseException]]:
+    """Walk cattrs' exception groups down to every leaf, each with its key path."""
     for note in getattr(error, "__notes__", ()):
         if isinstance(note, AttributeValidationNote):
             owner = _owner_of(note)
@@ -234,8 +194,11 @@ def _first_failure(
         elif isinstance(note, IterableValidationNote):
             path = (*path, note.index)
     if isinstance(error, BaseExceptionGroup) and error.exceptions:
-        return _first_failure(error.exceptions[0], path)
-    return path, error
+        found: list[tuple[KeyPath, BaseException]] = []
+        for inner in error.exceptions:
+            found.extend(_failures(inner, path))
+        return found
+    return [(path, error)]
 
 
 def _owner_of(note: AttributeValidationNote) -> type:
@@ -244,32 +207,78 @@ def _owner_of(note: AttributeValidationNote) -> type:
     return next((cls for cls in _KEYS_OF if cls.__qualname__ == qualname), object)
 
 
-def format_field_path(path: tuple[str | int, ...]) -> str:
+def format_field_path(path: KeyPath) -> str:
     """Write a key path as ``related[2].publishedDateTime``."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
 
-def structure_article(data: object) -> Article:
+def drop_null_items(data: object) -> list[KeyPath]:
+    """Leave out the null items of the lists that allow them; return their key paths.
+
+    Real files have a bare ``-`` line in ``topics`` now and then: the
+    article is still read, without it, and the reader warns.
+    """
+    if not isinstance(data, dict):
+        return []
+    dropped: list[KeyPath] = []
+    for field in ARTICLE.fields:
+        items = data.get(field.key)
+        if field.drop_null_items and isinstance(items, list) and None in items:
+            dropped.extend((field.key, index) for index, item in enumerate(items) if item is None)
+            data[field.key] = [item for item in items if item is not None]
+    return dropped
+
+
+def structure_article(
+    data: object,
+    *,
+    source: str | os.PathLike[str] | None = None,
+    line_of: Callable[[KeyPath], int | None] | None = None,
+) -> Article:
     """Build an :class:`Article` from plain data with the file's key names.
 
-    Raises :class:`ValidationError` with ``field`` set (but no ``source`` or
-    ``line``; the loader knows those). The exception's ``_key_path`` attribute
-    holds the raw path, for the loader to find the line.
+    Raises :class:`ValidationError` naming every field that is wrong: the
+    first one in its message and attributes, all of them in ``errors``.
+    *source* names the file, and *line_of* finds the line of a key path.
     """
     try:
-        return _converter.structure(data, Article)
+        article = _converter.structure(data, Article)
     except (cattrs.BaseValidationError, _InvalidValueError, KeyError) as error:
-        path, leaf = _first_failure(error, ())
-        reason = "required field is missing" if isinstance(leaf, KeyError) else str(leaf)
-        failure = ValidationError(reason, field=format_field_path(path) or None)
-        failure._key_path = path  # noqa: SLF001 -- the error module's own helper attribute
+        failures = _failures(error, ())
+    else:
+        _check_one_of(data, source, line_of)
+        return article
+    problems = [
+        ValidationError(
+            "required field is missing" if isinstance(leaf, KeyError) else str(leaf),
+            source=source,
+            field=format_field_path(path) or None,
+            line=None if line_of is None else line_of(path),
+        )
+        for path, leaf in failures
+    ]
     # Raised outside the except block, so that cattrs' exception group is not
     # kept as __context__: pickling that carries the chain (tblib, which dask
     # distributed installs) cannot rebuild a cattrs group on the other side.
-    raise failure
+    raise ValidationError.of(problems)
+
+
+def _check_one_of(
+    data: object,
+    source: str | os.PathLike[str] | None,
+    line_of: Callable[[KeyPath], int | None] | None,
+) -> None:
+    for keys in ARTICLE.one_of:
+        if not any(key in data and data[key] is not None for key in keys):  # type: ignore[operator, index]
+            raise ValidationError(
+                f"needs {' or '.join(keys)}",
+                source=source,
+                field=keys[0],
+                line=None if line_of is None else line_of(()),
+            )
 
 
 def from_dict(data: Mapping[str, Any]) -> Article:

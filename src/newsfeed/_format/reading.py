@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 import attrs
 
-from newsfeed._errors import ParseError, ValidationError
-from newsfeed._format.convert import structure_article
+from newsfeed._errors import NewsfeedWarning, ParseError
+from newsfeed._format.comments import has_comments
+from newsfeed._format.convert import drop_null_items, format_field_path, structure_article
 from newsfeed._format.fast import fast_loads
+from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import Article
 
@@ -27,7 +31,9 @@ _OPENING_FENCE: Final = re.compile(r"---[ \t]*\r?\n")
 _CLOSING_FENCE: Final = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
-def split_front_matter(text: str) -> tuple[str, str]:
+def split_front_matter(
+    text: str, *, source: str | os.PathLike[str] | None = None
+) -> tuple[str, str]:
     """Split a file's text into its YAML front matter and its body.
 
     The body is everything after the closing fence and the one empty line
@@ -37,10 +43,10 @@ def split_front_matter(text: str) -> tuple[str, str]:
     text = text.removeprefix("\ufeff")
     opening = _OPENING_FENCE.match(text)
     if opening is None:
-        raise ParseError("the file must start with a '---' line", line=1)
+        raise ParseError("the file must start with a '---' line", source=source, line=1)
     closing = _CLOSING_FENCE.search(text, opening.end())
     if closing is None:
-        raise ParseError("the front matter is not closed by a '---' line", line=1)
+        raise ParseError("the front matter is not closed by a '---' line", source=source, line=1)
     body_start = closing.end()
     if text.startswith("\n", body_start):
         body_start += 1
@@ -49,55 +55,75 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return text[opening.end() : closing.start()], text[body_start:]
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, source: str | os.PathLike[str] | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ParseError(
-            f"not valid UTF-8: byte {data[error.start]:#04x} at offset {error.start}", line=line
+            f"not valid UTF-8: byte {data[error.start]:#04x} at offset {error.start}",
+            source=source,
+            line=line,
         ) from None
 
 
-def _checked_text(text: str | bytes) -> str:
+def _checked_text(text: str | bytes, source: str | os.PathLike[str] | None) -> str:
     if not isinstance(text, str | bytes):
         # A caller's mistake, not bad data: say so before len() or decode() does, obscurely.
         raise TypeError(f"loads() takes str or bytes, not {type(text).__name__}")
     if len(text) > MAX_FILE_BYTES:
         unit = "bytes" if isinstance(text, bytes) else "characters"
-        raise ParseError(f"text is longer than {MAX_FILE_BYTES} {unit}")
-    return _decode(text) if isinstance(text, bytes) else text
+        raise ParseError(f"text is longer than {MAX_FILE_BYTES} {unit}", source=source)
+    return _decode(text, source) if isinstance(text, bytes) else text
 
 
-def _line_of(front_matter: str, path: KeyPath) -> int:
-    """Find the line a validation error points at: the field, or what lacks it."""
+def _line_finder(front_matter: str) -> Callable[[KeyPath], int]:
+    """Return a function that finds the line of a key path: the field, or what lacks it.
+
+    The front matter is read again, for the lines, only when there is an error to place.
+    """
     lines: dict[KeyPath, int] = {}
-    load_mapping(front_matter, first_line=_FIRST_LINE, lines=lines)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    # A top-level field is missing: point at the opening fence.
-    return 1
+
+    def line_of(path: KeyPath) -> int:
+        if not lines:
+            load_mapping(front_matter, first_line=_FIRST_LINE, lines=lines)
+        while path:
+            if path in lines:
+                return lines[path]
+            path = path[:-1]
+        # A top-level field is missing: point at the opening fence.
+        return 1
+
+    return line_of
 
 
-def _parse(text: str) -> Article:
-    # Files in the canonical layout take the fast reader; anything it does
-    # not fully recognize, errors included, takes the safe YAML path below.
-    article = fast_loads(text)
-    if article is not None:
-        return article
-    return _parse_reference(text)
+def _warn_null_items(
+    nulls: list[tuple[str, int | None]], source: str | os.PathLike[str] | None
+) -> None:
+    for field, line in nulls:
+        warnings.warn(
+            NewsfeedWarning(
+                "a null list item is left out (an empty '-' line)",
+                source=source,
+                field=field,
+                line=line,
+            ),
+            # Point at the caller of newsfeed.loads or newsfeed.load.
+            stacklevel=4,
+        )
 
 
-def _parse_reference(text: str) -> Article:
-    front_matter, body = split_front_matter(text)
-    data = load_mapping(front_matter, first_line=_FIRST_LINE)
-    try:
-        article = structure_article(data)
-    except ValidationError as error:
-        error._located(source=None, line=_line_of(front_matter, error._key_path))  # noqa: SLF001 -- private to the package
-        raise
+def _parse_reference(text: str, source: str | os.PathLike[str] | None) -> Article:
+    front_matter, body = split_front_matter(text, source=source)
+    data = load_mapping(front_matter, first_line=_FIRST_LINE, source=source)
+    dropped = drop_null_items(data)
+    line_of = _line_finder(front_matter)
+    article = structure_article(data, source=source, line_of=line_of)
+    if dropped:
+        _warn_null_items([(format_field_path(path), line_of(path)) for path in dropped], source)
+    if has_comments(front_matter):
+        # Written in the canonical layout, which has no place for them: say so.
+        return attrs.evolve(article, body=body, _layout=COMMENTED_CANONICAL)
     return attrs.evolve(article, body=body) if body else article
 
 
@@ -105,18 +131,23 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     """Read one article from the text of a file.
 
     *text* may be bytes, which must be UTF-8. *source* names the file in
-    error messages and becomes the article's ``path``.
+    error messages and becomes the article's ``path``. The article keeps the
+    text's layout, so that :func:`newsfeed.dumps` writes it back as it was.
 
     Raises :class:`~newsfeed.ParseError` when the text is not a front-matter
     file newsfeed accepts, and :class:`~newsfeed.ValidationError` when the
-    front matter is not a valid article. Both name the source, the field and
-    the line.
+    front matter is not a valid article (naming every problem). Both name the
+    source, the field and the line. A null item in ``topics`` is left out with
+    a :class:`~newsfeed.NewsfeedWarning`.
     """
-    try:
-        article = _parse(_checked_text(text))
-    except (ParseError, ValidationError) as error:
-        error._located(source=source, line=error.line)  # noqa: SLF001 -- private to the package
-        raise
-    if source is not None:
-        article = attrs.evolve(article, path=Path(source))
-    return article
+    decoded = _checked_text(text, source)
+    # Files in the subset the fast reader reads take it; anything it does not
+    # fully recognise, errors included, takes the safe YAML path.
+    path = None if source is None else Path(source)
+    result = fast_loads(decoded, path=path)
+    if result is not None:
+        if result.nulls:
+            _warn_null_items(result.nulls, source)  # type: ignore[arg-type]
+        return result.article
+    article = _parse_reference(decoded, source)
+    return article if path is None else attrs.evolve(article, path=path)

@@ -35,6 +35,7 @@ plain scalar (``x: a<TAB>b``), which YAML and libyaml allow.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left
 from typing import Any, Final
@@ -117,7 +118,7 @@ def _loader_class() -> type[yaml.SafeLoader]:
     return yaml.SafeLoader if _force_pure_python else _C_LOADER
 
 
-def _check_characters(text: str, lines: _Lines) -> None:
+def _check_characters(text: str, lines: _Lines, source: str | os.PathLike[str] | None) -> None:
     # Both loaders would refuse these too, but in different words, and libyaml
     # only after failing to encode a lone surrogate.
     found = _NOT_ALLOWED.search(text)
@@ -128,7 +129,7 @@ def _check_characters(text: str, lines: _Lines) -> None:
         reason = "text is not valid Unicode (lone surrogate)"
     else:
         reason = f"invalid YAML: character U+{ord(char):04X} is not allowed (a control character)"
-    raise ParseError(reason, line=lines.at(found.start()))
+    raise ParseError(reason, source=source, line=lines.at(found.start()))
 
 
 def load_mapping(
@@ -136,42 +137,47 @@ def load_mapping(
     *,
     first_line: int = 1,
     lines: dict[KeyPath, int] | None = None,
+    source: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Parse *text* as one YAML mapping of safe, plain values.
 
     *first_line* is the file line *text* starts on, so errors point into the
-    whole file. When *lines* is given, the line of every key and sequence
-    item is recorded in it by key path (used to place validation errors).
+    whole file, and *source* names it in errors. When *lines* is given, the
+    line of every key and sequence item is recorded in it by key path (used
+    to place validation errors).
     Raises :class:`ParseError` for anything this module refuses.
     """
     file_lines = _Lines(text, first_line)
-    _check_characters(text, file_lines)
+    _check_characters(text, file_lines, source)
     loader = _loader_class()(text)
     try:
-        return _build(loader, file_lines, lines)
+        return _build(loader, file_lines, lines, source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else file_lines.at(mark.index)
         problem = error.problem or error.context or "invalid YAML"
-        raise ParseError(f"invalid YAML: {problem}", line=line) from None
+        raise ParseError(f"invalid YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as error:  # pragma: no cover -- _check_characters finds these first
-        raise ParseError(f"invalid YAML: {error}") from None
+        raise ParseError(f"invalid YAML: {error}", source=source) from None
     finally:
         loader.dispose()
 
 
 def _build(
-    loader: yaml.SafeLoader, file_lines: _Lines, lines: dict[KeyPath, int] | None
+    loader: yaml.SafeLoader,
+    file_lines: _Lines,
+    lines: dict[KeyPath, int] | None,
+    source: str | os.PathLike[str] | None,
 ) -> dict[str, Any]:
     stack: list[_Collection] = []
     path: list[str | int] = []
     try:
         return _read(loader, file_lines, lines, stack, path)
     except ParseError as error:
-        # Say where in the data the refused thing stands, in the file's key names.
-        field = format_field_path(_where(stack, path)) or None
-        error._located(source=None, line=None, field=field)  # noqa: SLF001
-        raise
+        # The refusal, told once with all its context: the file, and where in
+        # the data the refused thing stands, in the file's key names.
+        field = error.field or format_field_path(_where(stack, path)) or None
+        raise ParseError(error.reason, source=source, field=field, line=error.line) from None
 
 
 def _next_event(loader: yaml.SafeLoader) -> Event:

@@ -26,14 +26,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from newsfeed._errors import LoadFailure, ParseError, ValidationError
-from newsfeed._format.convert import (
-    ARTICLE_KEYS,
-    IMAGE_KEYS,
-    PROVIDER_KEYS,
-    RELATED_KEYS,
-    to_dict,
-)
-from newsfeed._model import Article, Image, Provider, RelatedArticle
+from newsfeed._format import schema
+from newsfeed._format.convert import to_dict
+from newsfeed._format.layout import layout_from_data, layout_to_data
+from newsfeed._format.schema import Kind, Schema
+from newsfeed._model import Article
 
 __all__ = ["decode", "decode_failure", "encode", "encode_failure"]
 
@@ -41,14 +38,10 @@ _DATETIME: Final = "\x00datetime"
 _DATE: Final = "\x00date"
 _MAPPING: Final = "\x00mapping"
 _TAGS: Final = frozenset({_DATETIME, _DATE, _MAPPING})
-_ARTICLE_KEYS: Final = frozenset(key for _, key in ARTICLE_KEYS)
-_RELATED_KEYS: Final = frozenset(key for _, key in RELATED_KEYS)
-_PROVIDER_KEYS: Final = frozenset(key for _, key in PROVIDER_KEYS)
-_IMAGE_KEYS: Final = frozenset(key for _, key in IMAGE_KEYS)
-_ARTICLE_ATTRIBUTES: Final = {key: attribute for attribute, key in ARTICLE_KEYS}
-_RELATED_ATTRIBUTES: Final = {key: attribute for attribute, key in RELATED_KEYS}
-_PROVIDER_ATTRIBUTES: Final = {key: attribute for attribute, key in PROVIDER_KEYS}
-_IMAGE_ATTRIBUTES: Final = {key: attribute for attribute, key in IMAGE_KEYS}
+_ARTICLE_KEYS: Final = frozenset(schema.ARTICLE.by_key)
+_RELATED_KEYS: Final = frozenset(schema.RELATED.by_key)
+_PROVIDER_KEYS: Final = frozenset(schema.PROVIDER.by_key)
+_IMAGE_KEYS: Final = frozenset(schema.IMAGE.by_key)
 
 
 def _tag(value: object) -> object:
@@ -83,110 +76,94 @@ def _untag(value: object) -> object:
     return value
 
 
-def _has_extra(article: Article) -> bool:
-    if article.extra:
+def _has_extra(value: object, kind: Schema) -> bool:
+    """Say whether *value* (of the class *kind* describes) or anything in it has unknown keys."""
+    if value.extra:  # type: ignore[attr-defined]
         return True
-    if article.provider is not None and article.provider.extra:
-        return True
-    return any(_related_has_extra(item) for item in article.related)
+    for field in kind.fields:
+        if field.kind is Kind.OBJECT:
+            inner = getattr(value, field.attr)
+            if inner is not None and _has_extra(inner, schema.SCHEMAS[field.item]):  # type: ignore[index]
+                return True
+        elif field.kind is Kind.OBJECTS:
+            item_kind = schema.SCHEMAS[field.item]  # type: ignore[index]
+            if any(_has_extra(item, item_kind) for item in getattr(value, field.attr)):
+                return True
+    return False
 
 
-def _related_has_extra(item: RelatedArticle) -> bool:
-    return bool(
-        item.extra
-        or (item.provider is not None and item.provider.extra)
-        or any(image.extra for image in item.images)
-    )
-
-
-def _tag_extra(record: dict[str, Any], extra: Mapping[str, Any]) -> None:
+def _tag_extras(record: dict[str, Any], value: object, kind: Schema) -> None:
+    """Replace the unknown values of *record* (to_dict's, for *value*) by their tagged forms."""
     # The keys stay where to_dict put them; only their values change.
-    for key, value in extra.items():
-        record[key] = _tag(value)
+    for key, extra in value.extra.items():  # type: ignore[attr-defined]
+        record[key] = _tag(extra)
+    for field in kind.fields:
+        if field.kind is Kind.OBJECT:
+            inner = getattr(value, field.attr)
+            if inner is not None:
+                _tag_extras(record[field.key], inner, schema.SCHEMAS[field.item])  # type: ignore[index]
+        elif field.kind is Kind.OBJECTS:
+            item_kind = schema.SCHEMAS[field.item]  # type: ignore[index]
+            items = getattr(value, field.attr)
+            for item, item_record in zip(items, record.get(field.key, ()), strict=True):
+                _tag_extras(item_record, item, item_kind)
 
 
-def _with_tagged_extras(record: dict[str, Any], article: Article) -> dict[str, Any]:
-    """Replace the unknown values of *record* (from to_dict) by their tagged forms."""
-    _tag_extra(record, article.extra)
-    if article.provider is not None:
-        _tag_extra(record["provider"], article.provider.extra)
-    for item, item_record in zip(article.related, record.get("related", ()), strict=True):
-        _tag_extra(item_record, item.extra)
-        if item.provider is not None:
-            _tag_extra(item_record["provider"], item.provider.extra)
-        for image, image_record in zip(item.images, item_record.get("images", ()), strict=True):
-            _tag_extra(image_record, image.extra)
-    return record
-
-
-def _untag_extra(record: dict[str, Any], known: frozenset[str]) -> None:
+def _untag_extras(record: dict[str, Any], kind: Schema) -> None:
+    """Undo :func:`_tag_extras`, walking only where unknown keys can be."""
     for key, value in record.items():
-        if key not in known:
+        field = kind.by_key.get(key)
+        if field is None:
             record[key] = _untag(value)
-
-
-def _untag_record(record: dict[str, Any]) -> dict[str, Any]:
-    """Undo :func:`_with_tagged_extras`, walking only where unknown keys can be."""
-    _untag_extra(record, _ARTICLE_KEYS)
-    if isinstance(record.get("provider"), dict):
-        _untag_extra(record["provider"], _PROVIDER_KEYS)
-    for item in record.get("related", ()):
-        _untag_extra(item, _RELATED_KEYS)
-        if isinstance(item.get("provider"), dict):
-            _untag_extra(item["provider"], _PROVIDER_KEYS)
-        for image in item.get("images", ()):
-            _untag_extra(image, _IMAGE_KEYS)
-    return record
+        elif field.kind is Kind.OBJECT and isinstance(value, dict):
+            _untag_extras(value, schema.SCHEMAS[field.item])  # type: ignore[index]
+        elif field.kind is Kind.OBJECTS:
+            for item in value:
+                _untag_extras(item, schema.SCHEMAS[field.item])  # type: ignore[index]
 
 
 def encode(article: Article) -> str:
-    """Return *article* (all but its path) as JSON text that :func:`decode` reads back."""
+    """Return *article* (all but its path) as JSON text that :func:`decode` reads back.
+
+    The file's layout goes with it, so that an article read back from the
+    index is written back as its file was.
+    """
     record = to_dict(article)
     data: dict[str, object] = {"front": record, "body": article.body}
-    if _has_extra(article):
+    if _has_extra(article, schema.ARTICLE):
         # Only then is there anything to untag: decoding skips the walk otherwise.
-        data["front"] = _with_tagged_extras(record, article)
+        _tag_extras(record, article, schema.ARTICLE)
         data["tagged"] = True
+    layout = article._layout  # noqa: SLF001 -- the package's own private field
+    if layout is not None:
+        data["layout"] = layout_to_data(layout)
     return json.dumps(data, ensure_ascii=False)
 
 
-def _split(
-    record: dict[str, Any], attributes: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the known fields of *record* by attribute name, and its unknown keys."""
-    if attributes.keys() >= record.keys():
-        # The usual case, and the quick one: no unknown keys.
-        return {attributes[key]: value for key, value in record.items()}, {}
+def _build(record: dict[str, Any], kind: Schema) -> dict[str, Any]:
+    """Return the constructor arguments of *kind*'s class from *record*, unknown keys in extra."""
     known: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in record.items():
-        attribute = attributes.get(key)
-        if attribute is None:
+        field = kind.by_key.get(key)
+        if field is None:
             extra[key] = value
-        else:
-            known[attribute] = value
-    return known, extra
-
-
-def _provider(record: dict[str, Any]) -> Provider:
-    known, extra = _split(record, _PROVIDER_ATTRIBUTES)
-    return Provider(**known, extra=extra)
-
-
-def _image(record: dict[str, Any]) -> Image:
-    known, extra = _split(record, _IMAGE_ATTRIBUTES)
-    return Image(**known, extra=extra)
-
-
-def _related(record: dict[str, Any]) -> RelatedArticle:
-    known, extra = _split(record, _RELATED_ATTRIBUTES)
-    # to_dict writes every timestamp with its offset: fromisoformat reads it.
-    known["published_at"] = datetime.fromisoformat(known["published_at"])
-    if "provider" in known:
-        known["provider"] = _provider(known["provider"])
-    if "images" in known:
-        known["images"] = tuple(map(_image, known["images"]))
-    return RelatedArticle(**known, extra=extra)
+            continue
+        field_kind = field.kind
+        if field_kind is Kind.TIMESTAMP:
+            # to_dict writes every timestamp with its offset: fromisoformat reads it.
+            value = datetime.fromisoformat(value)  # noqa: PLW2901 -- the field's value, converted
+        elif field_kind is Kind.OBJECT:
+            item = schema.SCHEMAS[field.item]  # type: ignore[index]
+            value = item.cls(**_build(value, item))  # noqa: PLW2901
+        elif field_kind is Kind.OBJECTS:
+            item = schema.SCHEMAS[field.item]  # type: ignore[index]
+            value = tuple(item.cls(**_build(entry, item)) for entry in value)  # noqa: PLW2901
+        elif field_kind is Kind.STRS:
+            value = tuple(value)  # noqa: PLW2901
+        known[field.attr] = value
+    known["extra"] = extra
+    return known
 
 
 def decode(text: str, path: Path | None) -> Article:
@@ -200,16 +177,15 @@ def decode(text: str, path: Path | None) -> Article:
     data = json.loads(text)
     front = data["front"]
     if data.get("tagged"):
-        front = _untag_record(front)
-    known, extra = _split(front, _ARTICLE_ATTRIBUTES)
-    known["published_at"] = datetime.fromisoformat(known["published_at"])
-    if "provider" in known:
-        known["provider"] = _provider(known["provider"])
-    if "topics" in known:
-        known["topics"] = tuple(known["topics"])
-    if "related" in known:
-        known["related"] = tuple(map(_related, known["related"]))
-    return Article(**known, extra=extra, body=data["body"], path=path)
+        _untag_extras(front, schema.ARTICLE)
+    known = _build(front, schema.ARTICLE)
+    layout = data.get("layout")
+    return Article(
+        **known,
+        body=data["body"],
+        path=path,
+        _layout=None if layout is None else layout_from_data(layout),
+    )
 
 
 def encode_failure(error: Exception) -> str:
