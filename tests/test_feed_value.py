@@ -89,15 +89,16 @@ class TestSequence:
 
 
 class TestRecords:
-    """to_records gives flat, JSON-ready dicts with documented columns."""
+    """to_records gives flat dicts with documented columns: datetimes, or JSON-ready on request."""
 
     def test_columns_and_values(self) -> None:
-        """Each column holds the article's value, flattened."""
+        """Each column holds the article's value, flattened; published_at is the datetime."""
         article = newsfeed.load(SAMPLE)
         (record,) = Feed([article]).to_records()
         assert tuple(record) == newsfeed._feed.feed.RECORD_COLUMNS
+        assert record["published_at"] is article.published_at
         assert record == {
-            "published_at": "2020-06-11T12:02:00Z",
+            "published_at": datetime(2020, 6, 11, 12, 2, tzinfo=UTC),
             "title": article.title,
             "provider_name": "Nasdaq",
             "provider_domain": "nasdaq.com",
@@ -117,17 +118,35 @@ class TestRecords:
             "path": str(SAMPLE),
         }
 
-    def test_json_ready_with_offsets_and_gaps(self, feed: Feed) -> None:
-        """Records go through json.dumps; offsets are kept and missing fields are None."""
+    def test_datetimes_keep_their_offset(self, feed: Feed) -> None:
+        """By default published_at is the article's aware datetime, in its own offset."""
         records = feed.to_records()
+
+        assert [record["published_at"] for record in records] == [
+            article.published_at for article in feed
+        ]
+        assert records[1]["published_at"].utcoffset() == timedelta(hours=-7)
+
+    def test_json_ready_with_offsets_and_gaps(self, feed: Feed) -> None:
+        """json_ready records go through json.dumps; offsets are kept, missing fields are None."""
+        records = feed.to_records(json_ready=True)
         assert json.loads(json.dumps(records)) == records
         assert records[1]["published_at"] == "2020-02-29T17:00:00-07:00"
+        default = feed.to_records()
+        assert [{**record, "published_at": None} for record in records] == [
+            {**record, "published_at": None} for record in default
+        ]
         bare = Article(title="t", published_at=datetime(2020, 1, 1, tzinfo=UTC), web_url="u")
-        (record,) = Feed([bare]).to_records()
+        (record,) = Feed([bare]).to_records(json_ready=True)
         assert record["provider_name"] is None
         assert record["quality"] is None
         assert record["topics"] == []
         assert record["path"] is None
+
+    def test_json_ready_is_keyword_only(self, feed: Feed) -> None:
+        """The option cannot be passed by position, where True would read as nothing."""
+        with pytest.raises(TypeError):
+            feed.to_records(True)  # type: ignore[call-arg] # the case under test
 
 
 class TestDataFrame:

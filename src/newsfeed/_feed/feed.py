@@ -24,6 +24,8 @@ from newsfeed._feed.criteria import (
     sort_key,
 )
 from newsfeed._feed.frame import COLUMN_GETTERS, RECORD_COLUMNS, articles_to_frame
+from newsfeed._format import schema
+from newsfeed._format.schema import Kind
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -58,10 +60,23 @@ def _as_failures(items: Iterable[LoadFailure]) -> tuple[LoadFailure, ...]:
 
 def _record(article: Article) -> dict[str, Any]:
     record = {name: read(article) for name, read in COLUMN_GETTERS.items()}
-    # JSON-ready: a timestamp as the file writes it, lists as lists.
-    record["published_at"] = format_timestamp(article.published_at)
+    # Lists as lists: a tuple is not JSON's, nor what a DataFrame cell expects.
     record["topics"] = list(article.topics)
     return record
+
+
+def _json_ready_record(article: Article) -> dict[str, Any]:
+    record = _record(article)
+    for name in _TIMESTAMP_COLUMNS:
+        # As the file writes it, offset kept. (Recorded timestamps are required: never None.)
+        record[name] = format_timestamp(record[name])
+    return record
+
+
+#: The record columns that hold a datetime, written as text by ``to_records(json_ready=True)``.
+_TIMESTAMP_COLUMNS: Final = tuple(
+    column.name for column in schema.RECORD_COLUMNS if column.kind is Kind.TIMESTAMP
+)
 
 
 def _shorten(text: str, width: int) -> str:
@@ -277,17 +292,22 @@ class Feed(Sequence[Article]):
 
     # -- export ---------------------------------------------------------------
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """Return one flat, JSON-ready dict per article, with the keys of ``RECORD_COLUMNS``.
+    def to_records(self, *, json_ready: bool = False) -> list[dict[str, Any]]:
+        """Return one flat dict per article, with the keys of ``RECORD_COLUMNS``.
 
-        ``published_at`` is an ISO-8601 string keeping the file's offset;
-        ``provider_name`` and ``provider_domain`` are the provider's fields;
-        ``topics`` is a list of strings; ``related_count`` is the number of
-        related articles; ``path`` is the file as a string. Absent fields are
-        None. The ``related`` items, ``secured``, the body and unknown keys are
-        left out: :func:`newsfeed.to_dict` gives the whole front matter.
+        ``published_at`` is a timezone-aware :class:`~datetime.datetime` in
+        the file's offset, so that pandas, polars and pyarrow build a datetime
+        column from the records; with ``json_ready=True`` it is the ISO-8601
+        string the file writes (offset kept), and every record goes through
+        :func:`json.dumps` as it is. ``provider_name`` and ``provider_domain``
+        are the provider's fields; ``topics`` is a list of strings;
+        ``related_count`` is the number of related articles; ``path`` is the
+        file as a string. Absent fields are None. The ``related`` items,
+        ``secured``, the body and unknown keys are left out:
+        :func:`newsfeed.to_dict` gives the whole article.
         """
-        return [_record(article) for article in self._articles]
+        make = _json_ready_record if json_ready else _record
+        return [make(article) for article in self._articles]
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return a pandas DataFrame with one row per article and the columns of :meth:`to_records`.
