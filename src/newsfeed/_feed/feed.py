@@ -299,7 +299,7 @@ class Feed(Sequence[Article]):
         the file's offset, so that pandas, polars and pyarrow build a datetime
         column from the records; with ``json_ready=True`` it is the ISO-8601
         string the file writes (offset kept), and every record goes through
-        :func:`json.dumps` as it is. ``provider_name`` and ``provider_domain``
+        ``json.dumps`` as it is. ``provider_name`` and ``provider_domain``
         are the provider's fields; ``topics`` is a list of strings;
         ``related_count`` is the number of related articles; ``path`` is the
         file as a string. Absent fields are None. The ``related`` items,
