@@ -23,7 +23,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 def feed() -> Feed:
     """Return a feed of forty generated articles, with one load failure attached."""
     failure = LoadFailure(Path("bad.md"), ParseError("no fence", source="bad.md", line=1))
-    return Feed(ARTICLES, errors=[failure])
+    return Feed(ARTICLES, failures=[failure])
 
 
 class TestSequence:
@@ -34,7 +34,7 @@ class TestSequence:
         assert Feed(a for a in ARTICLES) == Feed(ARTICLES) == Feed(Feed(ARTICLES))
         assert list(Feed(ARTICLES)) == ARTICLES
         assert len(Feed()) == 0
-        assert Feed().errors == ()
+        assert Feed().failures == ()
 
     def test_refuses_what_is_not_an_article(self) -> None:
         """Anything but an Article is refused, naming its type and position."""
@@ -58,24 +58,24 @@ class TestSequence:
         part = feed[2:10:2]
         assert isinstance(part, Feed)
         assert list(part) == ARTICLES[2:10:2]
-        assert part.errors == feed.errors
+        assert part.failures == feed.failures
 
     def test_derived_feeds_keep_errors(self, feed: Feed) -> None:
         """filter, sort and unique keep the errors of the feed they came from."""
         for derived in (feed.filter(min_quality=50), feed.sort("quality"), feed.unique()):
-            assert derived.errors == feed.errors
+            assert derived.failures == feed.failures
 
     def test_immutable(self, feed: Feed) -> None:
         """Neither the articles nor the errors can be replaced or changed in place."""
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            feed.errors = ()  # type: ignore[misc]
+            feed.failures = ()  # type: ignore[misc]
         with pytest.raises(TypeError):
             feed[0] = ARTICLES[1]  # type: ignore[index]
-        assert isinstance(feed.errors, tuple)
+        assert isinstance(feed.failures, tuple)
 
     def test_equality_and_hash(self, feed: Feed) -> None:
         """Feeds with the same articles and errors are equal and hash alike."""
-        same = Feed(list(ARTICLES), errors=feed.errors)
+        same = Feed(list(ARTICLES), failures=feed.failures)
         assert same == feed
         assert hash(same) == hash(feed)
         assert Feed(ARTICLES) != feed
@@ -85,7 +85,7 @@ class TestSequence:
         """A feed, its articles and its errors survive pickling (process pools, dask)."""
         copy = pickle.loads(pickle.dumps(feed))  # noqa: S301 -- our own data
         assert copy == feed
-        assert isinstance(copy.errors[0].error, ParseError)
+        assert isinstance(copy.failures[0].error, ParseError)
 
 
 class TestRecords:

@@ -98,7 +98,7 @@ class Feed(Sequence[Article]):
     folder with :func:`newsfeed.load_dir`. A feed supports ``len``,
     iteration, ``in``, indexing and slicing (a slice is a :class:`Feed`).
 
-    ``errors`` holds the files that could not be loaded when the feed was read
+    ``failures`` holds the files that could not be loaded when the feed was read
     with ``errors="skip"``, as :class:`~newsfeed.LoadFailure` objects; it is
     empty otherwise. Feeds derived from this one (by :meth:`filter`,
     :meth:`sort`, :meth:`unique` or slicing) keep it, because it describes
@@ -106,7 +106,9 @@ class Feed(Sequence[Article]):
     """
 
     _articles: tuple[Article, ...] = attrs.field(default=(), converter=_as_articles)
-    errors: tuple[LoadFailure, ...] = attrs.field(default=(), converter=_as_failures, kw_only=True)
+    failures: tuple[LoadFailure, ...] = attrs.field(
+        default=(), converter=_as_failures, kw_only=True
+    )
     #: The articles' ``published_at`` as integers (see :func:`epoch_us`),
     #: computed on first use and handed on to derived feeds: comparing aware
     #: datetimes costs several times more than the rest of a filter or sort.
@@ -115,7 +117,7 @@ class Feed(Sequence[Article]):
     )
 
     def _derive(self, articles: Iterable[Article], stamps: list[int] | None = None) -> Feed:
-        feed = Feed(articles, errors=self.errors)
+        feed = Feed(articles, failures=self.failures)
         if stamps is not None:
             feed._stamps.append(stamps)
         return feed
@@ -160,7 +162,7 @@ class Feed(Sequence[Article]):
         """Return one feed of the articles of *feeds*, in order, with all their failures.
 
         Nothing is dropped or reordered: an article in two feeds appears
-        twice (:meth:`unique` keeps one per ``web_url``), and ``errors`` holds
+        twice (:meth:`unique` keeps one per ``web_url``), and ``failures`` holds
         every feed's failures, in order. Raises :class:`TypeError` for an item
         that is not a :class:`Feed`.
         """
@@ -172,7 +174,7 @@ class Feed(Sequence[Article]):
                 )
         return cls(
             [article for feed in feeds for article in feed],
-            errors=[failure for feed in feeds for failure in feed.errors],
+            failures=[failure for feed in feeds for failure in feed.failures],
         )
 
     # -- queries --------------------------------------------------------------
@@ -332,7 +334,7 @@ class Feed(Sequence[Article]):
         file. Each line holds every attribute under its model name, ``body``
         and ``path`` included, ``extra`` as an object, and timestamps as
         ISO-8601 strings with their own offset; :func:`newsfeed.load_jsonl`
-        reads it back as an equal feed (``errors`` are not written). A value
+        reads it back as an equal feed (``failures`` are not written). A value
         in ``extra`` that is not YAML data raises :class:`TypeError` before
         anything is written.
         """
@@ -386,8 +388,8 @@ class Feed(Sequence[Article]):
             times = [article.published_at for article in self._articles]
             first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
             text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
-        if self.errors:
-            failed = len(self.errors)
+        if self.failures:
+            failed = len(self.failures)
             text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
         return text
 
