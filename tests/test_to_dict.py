@@ -193,3 +193,13 @@ class TestTags:
 
         with pytest.raises(TypeError, match=r"Article\.extra\.tags: cannot write a set"):
             newsfeed.to_dict(attrs.evolve(article, extra={"tags": {"a"}}))
+
+    @pytest.mark.parametrize(("key", "value"), [("provider", "P"), ("images", "i")])
+    def test_a_wrong_shape_is_left_to_the_checks(self, key: str, value: object) -> None:
+        """A provider or an image list of the wrong type is a ValidationError naming it."""
+        record = {"title": "T", "publishedDateTime": "2020-01-01T00:00:00Z", "webUrl": "u"}
+
+        with pytest.raises(newsfeed.ValidationError) as caught:
+            newsfeed.from_dict({**record, key: value})
+
+        assert caught.value.field == key
