@@ -67,7 +67,7 @@ def _child_feed(folder: str, _repeat: int) -> dict[str, Any]:
     gc.collect()
     return {
         "count": len(feed),
-        "refused": len(feed.errors),
+        "refused": len(feed.failures),
         "kept": current_rss() - before,
         "peak": peak - before,
     }
@@ -139,7 +139,7 @@ def _child_scaling(folder: str, repeat: int) -> dict[str, Any]:
         feed = _load(folder)
         fastest = min(fastest, time.perf_counter() - started)
         if attempt == 0:
-            peak, count = peak_rss() - before, len(feed) + len(feed.errors)
+            peak, count = peak_rss() - before, len(feed) + len(feed.failures)
         del feed
         gc.collect()
     return {"count": count, "seconds": fastest, "peak": peak}

@@ -76,7 +76,7 @@ def time_loading(report: Report, corpus: Corpus, repeat: int) -> None:
     theirs_count = len(_frontmatter_load_all(frontmatter, paths))
     report.line("files: python-frontmatter loads", f"{theirs_count:9d}")
     report.line("files: newsfeed.load_dir loads", f"{len(feed):9d}")
-    for reason, count in refusals(feed.errors).most_common(4):
+    for reason, count in refusals(feed.failures).most_common(4):
         print(f"    {count:6d} refused: {reason}")
     del feed
     ours = report.per_file("newsfeed.load_dir(workers=1)", best(load, repeat), len(paths))

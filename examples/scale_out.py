@@ -173,7 +173,7 @@ def run(folder: Path, *, workers: int, files_per_partition: int) -> int:
 
     same_articles = articles == list(local)
     same_paths = [a.path for a in articles] == [a.path for a in local]
-    same_errors = failures == list(local.errors)
+    same_errors = failures == list(local.failures)
     print(f"\narticles equal to load_dir's, in order, with paths: {same_articles and same_paths}")
     print(f"failures equal to load_dir's: {same_errors}")
     for failure in failures:

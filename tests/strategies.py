@@ -573,7 +573,7 @@ def _blank(draw: st.DrawFn, lines: list[str], index: int) -> None:
 # a tenth of a second of Hypothesis' validation each time.
 _ARTICLES: Final = articles()
 _BEYOND_JSON_EXTRAS: Final = st.dictionaries(
-    st.sampled_from(("updatedDateTime", "date", "score", "nested")),
+    st.sampled_from(("reviewedDateTime", "date", "score", "nested")),
     beyond_json_values(),
     max_size=3,
 )

@@ -353,7 +353,9 @@ class TestFormatsInProcess:
         """The JSON equals Feed.to_records of the same selection, made through the API."""
         assert main(["ls", str(corpus), "--unique", "--published", "--format", "json"]) == 0
 
-        expected = newsfeed.load_dir(corpus).filter(published=True).unique().to_records()
+        expected = (
+            newsfeed.load_dir(corpus).filter(published=True).unique().to_records(json_ready=True)
+        )
         assert json.loads(capsys.readouterr().out) == expected
 
     def test_csv_cells_of_missing_values(

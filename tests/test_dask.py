@@ -77,7 +77,7 @@ class TestOnACluster:
         """read_items gives one LoadFailure per bad file, equal to load_dir's."""
         items = _on(client, newsfeed.dask.read_items(folder, files_per_partition=4))
         failures = [item for item in items if not newsfeed.dask.is_article(item)]
-        expected = newsfeed.load_dir(folder, errors="skip").errors
+        expected = newsfeed.load_dir(folder, errors="skip").failures
         assert failures == list(expected)
         assert failures_as_text(failures) == failures_as_text(expected)
 
@@ -87,7 +87,7 @@ class TestOnACluster:
         with pytest.raises(newsfeed.FeedLoadError) as raised:
             _on(client, bag)
         assert failures_as_text(raised.value.failures) == failures_as_text(
-            newsfeed.load_dir(folder, errors="skip").errors
+            newsfeed.load_dir(folder, errors="skip").failures
         )
 
     def test_dataframe(self, client: Any, folder: Path) -> None:
@@ -136,7 +136,7 @@ class TestPaths:
         """A file over the size limit fails as newsfeed.load fails on it."""
         (tmp_path / "big.md").write_bytes(b"---\ntitle: x\n---\n" + b"x" * (8 * 1024 * 1024))
         (failure,) = compute(newsfeed.dask.read_items(tmp_path))
-        (expected,) = newsfeed.load_dir(tmp_path, errors="skip").errors
+        (expected,) = newsfeed.load_dir(tmp_path, errors="skip").failures
         assert failure == expected
 
 

@@ -19,13 +19,13 @@ class TestAdd:
 
     def test_articles_and_failures_of_both(self) -> None:
         """The left feed's articles come first; the failures of both are kept, in order."""
-        left = Feed(ARTICLES[:5], errors=[FIRST_FAILURE])
-        right = Feed(ARTICLES[5:], errors=[SECOND_FAILURE])
+        left = Feed(ARTICLES[:5], failures=[FIRST_FAILURE])
+        right = Feed(ARTICLES[5:], failures=[SECOND_FAILURE])
 
         joined = left + right
 
         assert list(joined) == ARTICLES
-        assert joined.errors == (FIRST_FAILURE, SECOND_FAILURE)
+        assert joined.failures == (FIRST_FAILURE, SECOND_FAILURE)
         assert list(left) == ARTICLES[:5]
 
     def test_repeats_are_kept(self) -> None:
@@ -55,15 +55,15 @@ class TestConcat:
     def test_many_feeds(self) -> None:
         """Articles and failures of every feed, in order, from any iterable."""
         parts = (
-            Feed(ARTICLES[:4], errors=[FIRST_FAILURE]),
+            Feed(ARTICLES[:4], failures=[FIRST_FAILURE]),
             Feed(),
-            Feed(ARTICLES[4:], errors=[SECOND_FAILURE, FIRST_FAILURE]),
+            Feed(ARTICLES[4:], failures=[SECOND_FAILURE, FIRST_FAILURE]),
         )
 
         joined = Feed.concat(part for part in parts)
 
         assert list(joined) == ARTICLES
-        assert joined.errors == (FIRST_FAILURE, SECOND_FAILURE, FIRST_FAILURE)
+        assert joined.failures == (FIRST_FAILURE, SECOND_FAILURE, FIRST_FAILURE)
 
     def test_nothing(self) -> None:
         """No feeds give an empty feed."""

@@ -79,7 +79,7 @@ class TestLoadDir:
         assert [a.path for a in feed] == [
             corpus_dir / corpus.relative_path(i) for i in range(len(ARTICLES))
         ]
-        assert feed.errors == ()
+        assert feed.failures == ()
 
     def test_order_sorts_path_components(self, tmp_path: Path) -> None:
         """A folder's files stay together: a/z.md, a-b/x.md, a.md (not plain string order)."""
@@ -156,8 +156,8 @@ class TestMixedFolder:
         with caplog.at_level(logging.WARNING, logger="newsfeed"):
             feed = newsfeed.load_dir(mixed_dir, errors="skip")
         assert list(feed) == GOOD
-        assert [failure.path for failure in feed.errors] == bad_paths(mixed_dir)
-        for failure in feed.errors:
+        assert [failure.path for failure in feed.failures] == bad_paths(mixed_dir)
+        for failure in feed.failures:
             name = failure.path.relative_to(mixed_dir).as_posix()
             if name == BROKEN_LINK:
                 assert isinstance(failure.error, FileNotFoundError)
@@ -198,7 +198,7 @@ class TestMixedFolder:
             newsfeed.load_dir(mixed_dir)
         skipped = newsfeed.load_dir(mixed_dir, errors="skip")
         assert list(caught.value.feed) == list(skipped)
-        assert caught.value.feed.errors == caught.value.failures
+        assert caught.value.feed.failures == caught.value.failures
         assert len(caught.value.feed) == 12
 
     def test_error_is_an_exception_group_of_the_files_errors(self, mixed_dir: Path) -> None:
@@ -263,10 +263,10 @@ class TestWorkers:
         one = newsfeed.load_dir(mixed_dir, errors="skip")
         three = newsfeed.load_dir(mixed_dir, errors="skip", workers=3)
         assert three == one
-        assert [type(f.error) for f in three.errors] == [type(f.error) for f in one.errors]
+        assert [type(f.error) for f in three.failures] == [type(f.error) for f in one.failures]
         with pytest.raises(FeedLoadError) as caught:
             newsfeed.load_dir(mixed_dir, workers=2)
-        assert caught.value.failures == one.errors
+        assert caught.value.failures == one.failures
 
     def test_more_workers_than_files(self, tmp_path: Path) -> None:
         """Eight workers on one file, or none, still work."""
@@ -363,7 +363,7 @@ class TestIterDir:
         articles = newsfeed.iter_dir(corpus_dir)
         assert articles.total == 300
         assert list(articles) == list(newsfeed.load_dir(corpus_dir))
-        assert articles.errors == ()
+        assert articles.failures == ()
 
     def test_reads_one_file_per_article(
         self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
@@ -407,14 +407,14 @@ class TestIterDir:
         articles = newsfeed.iter_dir(mixed_dir, errors="skip")
         with caplog.at_level(logging.WARNING, logger="newsfeed"):
             assert next(articles) == GOOD[0]
-            assert articles.errors == ()
+            assert articles.failures == ()
             assert next(articles) == GOOD[1]
             assert next(articles) == GOOD[2]
-            assert [f.path.name for f in articles.errors] == ["0001a.md"]
+            assert [f.path.name for f in articles.failures] == ["0001a.md"]
             assert newsfeed_warnings(caplog) == []
             rest = list(articles)
         assert rest == GOOD[3:]
-        assert [f.path for f in articles.errors] == bad_paths(mixed_dir)
+        assert [f.path for f in articles.failures] == bad_paths(mixed_dir)
         (record,) = newsfeed_warnings(caplog)
         assert record.getMessage().startswith("6 of 18 files under")
 
@@ -426,7 +426,7 @@ class TestIterDir:
             seen.extend(articles)
         assert seen == GOOD
         assert [f.path for f in caught.value.failures] == bad_paths(mixed_dir)
-        assert caught.value.failures == articles.errors
+        assert caught.value.failures == articles.failures
 
     def test_stopping_early_reports_nothing_more(
         self, mixed_dir: Path, caplog: pytest.LogCaptureFixture
@@ -438,7 +438,7 @@ class TestIterDir:
         ):
             for _ in range(3):
                 next(articles)
-        assert len(articles.errors) == 1
+        assert len(articles.failures) == 1
         with pytest.raises(StopIteration):
             next(articles)
         assert newsfeed_warnings(caplog) == []

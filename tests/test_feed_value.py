@@ -23,7 +23,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 def feed() -> Feed:
     """Return a feed of forty generated articles, with one load failure attached."""
     failure = LoadFailure(Path("bad.md"), ParseError("no fence", source="bad.md", line=1))
-    return Feed(ARTICLES, errors=[failure])
+    return Feed(ARTICLES, failures=[failure])
 
 
 class TestSequence:
@@ -34,7 +34,7 @@ class TestSequence:
         assert Feed(a for a in ARTICLES) == Feed(ARTICLES) == Feed(Feed(ARTICLES))
         assert list(Feed(ARTICLES)) == ARTICLES
         assert len(Feed()) == 0
-        assert Feed().errors == ()
+        assert Feed().failures == ()
 
     def test_refuses_what_is_not_an_article(self) -> None:
         """Anything but an Article is refused, naming its type and position."""
@@ -58,24 +58,24 @@ class TestSequence:
         part = feed[2:10:2]
         assert isinstance(part, Feed)
         assert list(part) == ARTICLES[2:10:2]
-        assert part.errors == feed.errors
+        assert part.failures == feed.failures
 
     def test_derived_feeds_keep_errors(self, feed: Feed) -> None:
         """filter, sort and unique keep the errors of the feed they came from."""
         for derived in (feed.filter(min_quality=50), feed.sort("quality"), feed.unique()):
-            assert derived.errors == feed.errors
+            assert derived.failures == feed.failures
 
     def test_immutable(self, feed: Feed) -> None:
         """Neither the articles nor the errors can be replaced or changed in place."""
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            feed.errors = ()  # type: ignore[misc]
+            feed.failures = ()  # type: ignore[misc]
         with pytest.raises(TypeError):
             feed[0] = ARTICLES[1]  # type: ignore[index]
-        assert isinstance(feed.errors, tuple)
+        assert isinstance(feed.failures, tuple)
 
     def test_equality_and_hash(self, feed: Feed) -> None:
         """Feeds with the same articles and errors are equal and hash alike."""
-        same = Feed(list(ARTICLES), errors=feed.errors)
+        same = Feed(list(ARTICLES), failures=feed.failures)
         assert same == feed
         assert hash(same) == hash(feed)
         assert Feed(ARTICLES) != feed
@@ -85,19 +85,20 @@ class TestSequence:
         """A feed, its articles and its errors survive pickling (process pools, dask)."""
         copy = pickle.loads(pickle.dumps(feed))  # noqa: S301 -- our own data
         assert copy == feed
-        assert isinstance(copy.errors[0].error, ParseError)
+        assert isinstance(copy.failures[0].error, ParseError)
 
 
 class TestRecords:
-    """to_records gives flat, JSON-ready dicts with documented columns."""
+    """to_records gives flat dicts with documented columns: datetimes, or JSON-ready on request."""
 
     def test_columns_and_values(self) -> None:
-        """Each column holds the article's value, flattened."""
+        """Each column holds the article's value, flattened; published_at is the datetime."""
         article = newsfeed.load(SAMPLE)
         (record,) = Feed([article]).to_records()
         assert tuple(record) == newsfeed._feed.feed.RECORD_COLUMNS
+        assert record["published_at"] is article.published_at
         assert record == {
-            "published_at": "2020-06-11T12:02:00Z",
+            "published_at": datetime(2020, 6, 11, 12, 2, tzinfo=UTC),
             "title": article.title,
             "provider_name": "Nasdaq",
             "provider_domain": "nasdaq.com",
@@ -117,17 +118,35 @@ class TestRecords:
             "path": str(SAMPLE),
         }
 
-    def test_json_ready_with_offsets_and_gaps(self, feed: Feed) -> None:
-        """Records go through json.dumps; offsets are kept and missing fields are None."""
+    def test_datetimes_keep_their_offset(self, feed: Feed) -> None:
+        """By default published_at is the article's aware datetime, in its own offset."""
         records = feed.to_records()
+
+        assert [record["published_at"] for record in records] == [
+            article.published_at for article in feed
+        ]
+        assert records[1]["published_at"].utcoffset() == timedelta(hours=-7)
+
+    def test_json_ready_with_offsets_and_gaps(self, feed: Feed) -> None:
+        """json_ready records go through json.dumps; offsets are kept, missing fields are None."""
+        records = feed.to_records(json_ready=True)
         assert json.loads(json.dumps(records)) == records
         assert records[1]["published_at"] == "2020-02-29T17:00:00-07:00"
+        default = feed.to_records()
+        assert [{**record, "published_at": None} for record in records] == [
+            {**record, "published_at": None} for record in default
+        ]
         bare = Article(title="t", published_at=datetime(2020, 1, 1, tzinfo=UTC), web_url="u")
-        (record,) = Feed([bare]).to_records()
+        (record,) = Feed([bare]).to_records(json_ready=True)
         assert record["provider_name"] is None
         assert record["quality"] is None
         assert record["topics"] == []
         assert record["path"] is None
+
+    def test_json_ready_is_keyword_only(self, feed: Feed) -> None:
+        """The option cannot be passed by position, where True would read as nothing."""
+        with pytest.raises(TypeError):
+            feed.to_records(True)  # type: ignore[call-arg] # the case under test
 
 
 class TestDataFrame:

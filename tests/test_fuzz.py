@@ -73,10 +73,10 @@ class TestFolders:
             feed = newsfeed.load_dir(name, errors="skip")
 
         loaded = {article.path for article in feed}
-        failed = {failure.path for failure in feed.errors}
+        failed = {failure.path for failure in feed.failures}
         assert loaded | failed == set(paths)
         assert not loaded & failed
-        for failure in feed.errors:
+        for failure in feed.failures:
             assert isinstance(failure.error, newsfeed.NewsfeedError)
 
     @settings(max_examples=25, deadline=FOLDER_DEADLINE, suppress_health_check=SLOW_TO_GENERATE)

@@ -83,7 +83,7 @@ class TestUnexpectedErrorIsOneFilesFailure:
         """load_dir(errors="skip") returns every good article and the crash as a failure."""
         feed = newsfeed.load_dir(folder, errors="skip", workers=workers)
         assert list(feed) == GOOD
-        self._check_failure(feed.errors, folder)
+        self._check_failure(feed.failures, folder)
 
     def test_load_dir_raise_names_the_file(self, folder: Path) -> None:
         """load_dir(errors="raise") raises one FeedLoadError naming the file, not the KeyError."""
@@ -95,7 +95,7 @@ class TestUnexpectedErrorIsOneFilesFailure:
         """iter_dir yields every good article and records the crash in errors."""
         articles = newsfeed.iter_dir(folder, errors="skip")
         assert list(articles) == GOOD
-        self._check_failure(articles.errors, folder)
+        self._check_failure(articles.failures, folder)
 
     def test_cli_loop_goes_on(self, folder: Path) -> None:
         """The command line's loader reports the file as a problem and loads the others."""
@@ -145,8 +145,8 @@ class TestFailuresDoNotPinFiles:
         (tmp_path / "bad-utf8.md").write_bytes(b"---\ntitle: \xff" + b"a" * self.PAYLOAD_BYTES)
         articles = newsfeed.iter_dir(tmp_path, errors="skip")
         assert list(articles) == []
-        assert len(articles.errors) == 4
-        for failure in articles.errors:
+        assert len(articles.failures) == 4
+        for failure in articles.failures:
             error = failure.error
             assert error.__traceback__ is None
             assert error.__cause__ is None
@@ -171,7 +171,7 @@ class TestFailuresDoNotPinFiles:
             kept = tracemalloc.get_traced_memory()[0] - before
         finally:
             tracemalloc.stop()
-        assert len(articles.errors) == 40
+        assert len(articles.failures) == 40
         # Keeping the text would be 40 x 200 KB = 8 MB; the failures need a few KB.
         assert kept < self.PAYLOAD_BYTES
 
@@ -197,12 +197,12 @@ class TestRegularFilesOnly:
         os.mkfifo(tmp_path / "02a.md")
         feed = newsfeed.load_dir(tmp_path, errors="skip", workers=workers)
         assert list(feed) == GOOD
-        assert [str(failure) for failure in feed.errors] == [
+        assert [str(failure) for failure in feed.failures] == [
             f"{tmp_path / '02a.md'}: not a regular file (a FIFO)"
         ]
         articles = newsfeed.iter_dir(tmp_path, errors="skip")
         assert list(articles) == GOOD
-        assert articles.errors == feed.errors
+        assert articles.failures == feed.failures
 
     @needs_fifo
     def test_cli_loader_with_a_fifo(self, tmp_path: Path) -> None:
@@ -356,12 +356,12 @@ class TestKilledWorker:
         """A file that kills every worker reading it: its chunk's files fail, the rest loads."""
         (folder.parent / "marker").touch()
         feed = newsfeed.load_dir(folder, workers=2, errors="skip")
-        failed = [failure.path.name for failure in feed.errors]
+        failed = [failure.path.name for failure in feed.failures]
         assert "10a-killer.md" in failed
         assert len(failed) < 5
         assert len(feed) + len(failed) == 31
-        assert all(isinstance(failure.error, ChildProcessError) for failure in feed.errors)
-        assert "died twice" in str(feed.errors[0])
+        assert all(isinstance(failure.error, ChildProcessError) for failure in feed.failures)
+        assert "died twice" in str(feed.failures[0])
         loaded = {article.path.name for article in feed if article.path is not None}
         assert loaded | set(failed) == {path.name for path in folder.iterdir()}
         with pytest.raises(newsfeed.FeedLoadError, match="died twice"):

@@ -74,7 +74,7 @@ class TestCoreTagsWithBadValues:
         feed = newsfeed.load_dir(tmp_path, errors="skip")
 
         assert len(feed) == 1
-        [failure] = feed.errors
+        [failure] = feed.failures
         assert isinstance(failure.error, newsfeed.ParseError)
         assert failure.error.field == "x"
 

@@ -81,7 +81,7 @@ class TestLoadDirCache:
         assert list((tmp_path / "cache").glob("index-*.sqlite3")) == [db]
 
     def test_errors_as_without_cache(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Bad files raise, or are skipped into .errors, as without the cache."""
+        """Bad files raise, or are skipped into .failures, as without the cache."""
         monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "cache"))
         folder = make_folder(tmp_path, bad=True)
         with pytest.raises(newsfeed.FeedLoadError):

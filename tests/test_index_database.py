@@ -248,7 +248,7 @@ def update_in_child(folder: str, db: str) -> tuple[int, int]:
     with Index(folder, db=db) as index:
         index.update()
         loaded = index.load(errors="skip")
-    return len(loaded), len(loaded.errors)
+    return len(loaded), len(loaded.failures)
 
 
 def load_in_child(folder: str, db: str, rounds: int) -> list[int]:

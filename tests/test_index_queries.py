@@ -194,7 +194,7 @@ class TestFilterLikeFeed:
             index.update()
             result = index.filter(min_quality=0)
         assert result == newsfeed.load_dir(folder, errors="skip").filter(min_quality=0)
-        assert len(result.errors) == 1
+        assert len(result.failures) == 1
 
 
 @pytest.fixture

@@ -159,13 +159,13 @@ class TestFailures:
         expected = newsfeed.load_dir(folder, errors="skip")
         with Index(folder, db=tmp_path / "i.sqlite3") as index:
             update = index.update()
-            assert update.failures == expected.errors
+            assert update.failures == expected.failures
             assert [str(failure) for failure in update.failures] == [
-                str(failure) for failure in expected.errors
+                str(failure) for failure in expected.failures
             ]
             assert index.load(errors="skip") == expected
             # Stored and read back, not only kept in memory.
-            assert index.update().failures == expected.errors
+            assert index.update().failures == expected.failures
             classes = [type(failure.error) for failure in index.update().failures]
         assert classes == [newsfeed.ParseError, FileNotFoundError, newsfeed.ValidationError]
 
@@ -176,7 +176,7 @@ class TestFailures:
         big.write_bytes(b"---\ntitle: x\n---\n" + b"x" * (8 * 1024 * 1024))
         with Index(folder, db=tmp_path / "i.sqlite3") as index:
             (failure,) = index.update().failures
-        (expected,) = newsfeed.load_dir(folder, errors="skip").errors
+        (expected,) = newsfeed.load_dir(folder, errors="skip").failures
         assert failure == expected
 
     def test_link_out_of_the_folder_is_a_failure_as_in_load_dir(self, tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ class TestFailures:
         with Index(folder, db=tmp_path / "i.sqlite3") as index:
             (failure,) = index.update().failures
             assert index.update().failures == (failure,)
-        (expected,) = newsfeed.load_dir(folder, errors="skip").errors
+        (expected,) = newsfeed.load_dir(folder, errors="skip").failures
         assert failure == expected
 
     def test_unreadable_file_is_tried_again(self, tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ class TestFailures:
             assert str(raised.value) == str(expected.value)
             with caplog.at_level(logging.WARNING, logger="newsfeed"):
                 feed = index.load(errors="skip")
-            assert len(feed.errors) == 1
+            assert len(feed.failures) == 1
             assert "1 of 3 files" in caplog.text
             with pytest.raises(ValueError, match="errors must be"):
                 index.load(errors="ignore")  # type: ignore[arg-type]

@@ -147,7 +147,7 @@ class TestTemporaryFilesSkipped:
         found = list_files(tmp_path, "**/*", include_hidden=True)
         assert [Path(name).name for name in found] == [".~nf-a1b2c3.tmp.md", "a.md"]
         feed = newsfeed.load_dir(tmp_path, pattern="**/*", include_hidden=True, errors="skip")
-        assert [f.path.name for f in feed.errors] == [".~nf-a1b2c3.tmp.md"]
+        assert [f.path.name for f in feed.failures] == [".~nf-a1b2c3.tmp.md"]
 
 
 class TestLinksOutOfTheFolder:
@@ -172,7 +172,7 @@ class TestLinksOutOfTheFolder:
         """The link out fails, naming its target; a link inside reads; folders are not followed."""
         feed = newsfeed.load_dir(folder, errors="skip", workers=workers)
         assert [a.path for a in feed] == [folder / "a.md", folder / "c-in.md"]
-        (failure,) = feed.errors
+        (failure,) = feed.failures
         assert failure.path == folder / "b-out.md"
         assert isinstance(failure.error, ParseError)
         assert str(failure) == (
@@ -182,7 +182,7 @@ class TestLinksOutOfTheFolder:
         )
         articles = newsfeed.iter_dir(folder, errors="skip")
         assert list(articles) == list(feed)
-        assert articles.errors == feed.errors
+        assert articles.failures == feed.failures
         assert walk(folder, "**/*.md").refused == {str(folder / "b-out.md"): failure.error.reason}
 
     def test_followed_when_asked(self, folder: Path) -> None:
@@ -195,8 +195,8 @@ class TestLinksOutOfTheFolder:
         """A broken link is still a failure, not skipped."""
         (folder / "z-broken.md").symlink_to(folder / "nowhere.md")
         feed = newsfeed.load_dir(folder, errors="skip")
-        assert [f.path.name for f in feed.errors] == ["b-out.md", "z-broken.md"]
-        assert isinstance(feed.errors[1].error, FileNotFoundError)
+        assert [f.path.name for f in feed.failures] == ["b-out.md", "z-broken.md"]
+        assert isinstance(feed.failures[1].error, FileNotFoundError)
 
     def test_command_line_listing(self, folder: Path) -> None:
         """The command line's listing leaves the link out of the files, as a problem."""

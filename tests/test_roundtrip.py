@@ -321,7 +321,9 @@ def _data_roundtrips(text: str | bytes) -> newsfeed.Article:
 
 
 def _front_matter(record: dict[str, Any], **options: Any) -> str:
-    return "---\n" + yaml.safe_dump(record, **options) + "---\n"
+    # The record's body is not front matter.
+    front = {key: value for key, value in record.items() if key != "body"}
+    return "---\n" + yaml.safe_dump(front, **options) + "---\n"
 
 
 class TestOtherLayouts:
@@ -517,33 +519,34 @@ class TestPlainData:
 
     @given(articles())
     def test_from_dict_to_dict_through_json(self, article: newsfeed.Article) -> None:
-        """from_dict(to_dict(a)) is a without its body, also after a trip through JSON."""
+        """from_dict(to_dict(a)) is a, body included, also after a trip through JSON."""
         record = newsfeed.to_dict(article)
         text = json.dumps(record, ensure_ascii=False)
 
-        assert newsfeed.from_dict(record) == attrs.evolve(article, body="")
+        assert newsfeed.from_dict(record) == article
         assert json.loads(text) == record
-        assert newsfeed.from_dict(json.loads(text)) == attrs.evolve(article, body="")
+        assert newsfeed.from_dict(json.loads(text)) == article
 
     def test_sample_record(self, sample_path: Path) -> None:
-        """A sample's record has camelCase keys and ISO timestamps, and leaves out body and path."""
+        """A sample's record has camelCase keys, ISO timestamps and the body, not the path."""
         record = newsfeed.to_dict(newsfeed.load(sample_path))
 
         assert record["publishedDateTime"].endswith("Z")
         assert isinstance(record["webUrl"], str)
-        assert "body" not in record
+        assert record["body"] == newsfeed.load(sample_path).body
         assert "path" not in record
         assert all(isinstance(item["publishedDateTime"], str) for item in record["related"])
         assert newsfeed.from_dict(record) == newsfeed.load(sample_path)
 
     def test_absent_keys_left_out(self) -> None:
-        """Absent optional fields and empty lists are not in the record."""
+        """Absent optional fields and empty lists are not in the record; the body always is."""
         record = newsfeed.to_dict(newsfeed.loads(MINIMAL))
 
         assert record == {
             "title": "T",
             "publishedDateTime": "2020-01-01T00:00:00Z",
             "webUrl": "https://example.com/t",
+            "body": "",
         }
 
     def test_offset_kept(self) -> None:
@@ -552,16 +555,17 @@ class TestPlainData:
 
         assert newsfeed.to_dict(article)["publishedDateTime"] == "2020-01-01T00:00:00-07:00"
 
-    def test_unknown_timestamps_become_strings(self) -> None:
-        """Timestamps and dates among unknown keys become ISO strings too."""
+    def test_unknown_timestamps_are_tagged(self) -> None:
+        """Timestamps and dates among unknown keys are tagged ISO strings, as in JSON Lines."""
         text = MINIMAL.replace(
             "---\n\n", "updated: 2020-01-02T03:04:05+05:30\nday: 2020-01-02\n---\n\n"
         )
-        record = newsfeed.to_dict(newsfeed.loads(text))
+        article = newsfeed.loads(text)
+        record = newsfeed.to_dict(article)
 
-        assert record["updated"] == "2020-01-02T03:04:05+05:30"
-        assert record["day"] == "2020-01-02"
-        json.dumps(record)
+        assert record["updated"] == {"$timestamp": "2020-01-02T03:04:05+05:30"}
+        assert record["day"] == {"$date": "2020-01-02"}
+        assert newsfeed.from_dict(json.loads(json.dumps(record))).extra == article.extra
 
     def test_from_dict_accepts_datetimes(self) -> None:
         """from_dict takes datetime objects as well as ISO strings for timestamps."""

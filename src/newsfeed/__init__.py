@@ -24,8 +24,8 @@ from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
 from newsfeed._files.folders import dump_dir
 from newsfeed._files.reading import load
 from newsfeed._files.writing import dump
-from newsfeed._format.convert import from_dict, to_dict
 from newsfeed._format.reading import loads
+from newsfeed._format.records import from_dict, to_dict
 from newsfeed._format.writing import dumps
 from newsfeed._index.index import Index
 from newsfeed._index.schema import IndexRebuiltWarning, NotAnIndexError

@@ -193,7 +193,7 @@ def _articles_or_raise(items: Iterable[Article | LoadFailure]) -> list[Article]:
     failures = [item for item in items if isinstance(item, LoadFailure)]
     articles = [item for item in items if isinstance(item, Article)]
     if failures:
-        raise FeedLoadError(failures, Feed(articles, errors=failures), len(items))
+        raise FeedLoadError(failures, Feed(articles, failures=failures), len(items))
     return articles
 
 

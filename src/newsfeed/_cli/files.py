@@ -196,7 +196,7 @@ def _in_skipped_folder(relative: str) -> bool:
 
 @contextlib.contextmanager
 def _library_warnings_silenced() -> Iterator[None]:
-    # load_dir(errors="skip") logs one warning pointing at `feed.errors`:
+    # load_dir(errors="skip") logs one warning pointing at `feed.failures`:
     # useful in a script, noise here, where every failure is reported by
     # name. A handler on the library's logger keeps Python's last-resort
     # handler from printing it; it goes away with the command.
@@ -228,7 +228,7 @@ def load_feed(
                 if path.is_dir():
                     feed = load_dir(path, pattern=selection.pattern, errors="skip", workers=workers)
                     loaded.update(_by_path(feed))
-                    loaded.update(_by_path(feed.errors))
+                    loaded.update(_by_path(feed.failures))
     articles: list[Article] = []
     for file in files:
         result = loaded.get(file.resolve())

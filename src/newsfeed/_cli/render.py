@@ -132,7 +132,7 @@ def _table(
 
 def _json(feed: Feed, out: IO[str]) -> None:
     # Not ASCII-escaped: titles in any script stay readable, and JSON is UTF-8.
-    json.dump(feed.to_records(), out, indent=2, ensure_ascii=False)
+    json.dump(feed.to_records(json_ready=True), out, indent=2, ensure_ascii=False)
     print(file=out)
 
 
@@ -150,14 +150,14 @@ def _csv_cell(value: Any) -> object:  # noqa: ANN401 -- any value of a record
 def _jsonl(feed: Feed, out: IO[str]) -> None:
     # The records of the JSON list, one per line: not ASCII-escaped, and
     # exact, since JSON escapes the control characters a line break needs.
-    for record in feed.to_records():
+    for record in feed.to_records(json_ready=True):
         print(json.dumps(record, ensure_ascii=False), file=out)
 
 
 def _csv(feed: Feed, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RECORD_COLUMNS)
-    for record in feed.to_records():
+    for record in feed.to_records(json_ready=True):
         writer.writerow(_csv_cell(record[column]) for column in RECORD_COLUMNS)
 
 

@@ -13,7 +13,8 @@ one column per attribute, in the model's order, with these types:
   JSON object (the encoding of :mod:`newsfeed._feed.shape`), null when there
   are none, since their types vary from file to file.
 
-A column is nullable when the attribute may be None. Integers beyond
+A column is nullable when the attribute may be None (a table read back may have
+nulls anywhere: a null the model refuses is an error naming row and field). Integers beyond
 ``int64`` do not fit and raise :class:`OverflowError` naming the field.
 """
 
@@ -70,13 +71,17 @@ def _pyarrow(feature: str) -> None:
     require("pyarrow", extra="pyarrow", feature=feature)
 
 
-def _arrow_type(shape: Shape, *, integer_timestamps: bool) -> pa.DataType:
+def _arrow_type(shape: Shape, *, integer_timestamps: bool, relaxed: bool) -> pa.DataType:
     import pyarrow as pa  # noqa: PLC0415 -- an optional extra; callers checked it is there
 
     if isinstance(shape, Record):
-        return pa.struct(_arrow_fields(shape, integer_timestamps=integer_timestamps))
+        return pa.struct(
+            _arrow_fields(shape, integer_timestamps=integer_timestamps, relaxed=relaxed)
+        )
     if isinstance(shape, ListOf):
-        return pa.list_(_arrow_type(shape.item, integer_timestamps=integer_timestamps))
+        return pa.list_(
+            _arrow_type(shape.item, integer_timestamps=integer_timestamps, relaxed=relaxed)
+        )
     if isinstance(shape, Timestamp):
         return pa.int64() if integer_timestamps else pa.timestamp("us", tz="UTC")
     if isinstance(shape, Scalar) and shape.python_type is int:
@@ -87,16 +92,18 @@ def _arrow_type(shape: Shape, *, integer_timestamps: bool) -> pa.DataType:
     return pa.string()
 
 
-def _arrow_fields(record: Record, *, integer_timestamps: bool) -> list[pa.Field[Any]]:
+def _arrow_fields(
+    record: Record, *, integer_timestamps: bool, relaxed: bool = False
+) -> list[pa.Field[Any]]:
     import pyarrow as pa  # noqa: PLC0415 -- an optional extra; callers checked it is there
 
     fields = []
     for field in record.fields:
-        nullable = field.optional or isinstance(field.shape, Extra)
+        nullable = relaxed or field.optional or isinstance(field.shape, Extra)
         fields.append(
             pa.field(
                 field.name,
-                _arrow_type(field.shape, integer_timestamps=integer_timestamps),
+                _arrow_type(field.shape, integer_timestamps=integer_timestamps, relaxed=relaxed),
                 nullable=nullable,
             )
         )
@@ -203,7 +210,15 @@ def read_arrow(table: pa.Table) -> list[Article]:
     does not hold articles.
     """
     _pyarrow("Feed.from_arrow()")
-    integer_schema = arrow_schema(integer_timestamps=True)
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
+
+    # Every column nullable: polars (and other writers) give the children of a
+    # null struct, such as a missing provider's images, null values that a
+    # non-null child type would refuse. A null where the model needs a value
+    # is still refused, by the codec, naming the row and the field.
+    integer_schema = pa.schema(
+        _arrow_fields(record_shape(Article), integer_timestamps=True, relaxed=True)
+    )
     try:
         table = table.select(integer_schema.names).cast(integer_schema)
     except (KeyError, ValueError, TypeError) as error:

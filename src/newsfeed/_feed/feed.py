@@ -24,6 +24,8 @@ from newsfeed._feed.criteria import (
     sort_key,
 )
 from newsfeed._feed.frame import COLUMN_GETTERS, RECORD_COLUMNS, articles_to_frame
+from newsfeed._format import schema
+from newsfeed._format.schema import Kind
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -58,10 +60,23 @@ def _as_failures(items: Iterable[LoadFailure]) -> tuple[LoadFailure, ...]:
 
 def _record(article: Article) -> dict[str, Any]:
     record = {name: read(article) for name, read in COLUMN_GETTERS.items()}
-    # JSON-ready: a timestamp as the file writes it, lists as lists.
-    record["published_at"] = format_timestamp(article.published_at)
+    # Lists as lists: a tuple is not JSON's, nor what a DataFrame cell expects.
     record["topics"] = list(article.topics)
     return record
+
+
+def _json_ready_record(article: Article) -> dict[str, Any]:
+    record = _record(article)
+    for name in _TIMESTAMP_COLUMNS:
+        # As the file writes it, offset kept. (Recorded timestamps are required: never None.)
+        record[name] = format_timestamp(record[name])
+    return record
+
+
+#: The record columns that hold a datetime, written as text by ``to_records(json_ready=True)``.
+_TIMESTAMP_COLUMNS: Final = tuple(
+    column.name for column in schema.RECORD_COLUMNS if column.kind is Kind.TIMESTAMP
+)
 
 
 def _shorten(text: str, width: int) -> str:
@@ -83,7 +98,7 @@ class Feed(Sequence[Article]):
     folder with :func:`newsfeed.load_dir`. A feed supports ``len``,
     iteration, ``in``, indexing and slicing (a slice is a :class:`Feed`).
 
-    ``errors`` holds the files that could not be loaded when the feed was read
+    ``failures`` holds the files that could not be loaded when the feed was read
     with ``errors="skip"``, as :class:`~newsfeed.LoadFailure` objects; it is
     empty otherwise. Feeds derived from this one (by :meth:`filter`,
     :meth:`sort`, :meth:`unique` or slicing) keep it, because it describes
@@ -91,7 +106,9 @@ class Feed(Sequence[Article]):
     """
 
     _articles: tuple[Article, ...] = attrs.field(default=(), converter=_as_articles)
-    errors: tuple[LoadFailure, ...] = attrs.field(default=(), converter=_as_failures, kw_only=True)
+    failures: tuple[LoadFailure, ...] = attrs.field(
+        default=(), converter=_as_failures, kw_only=True
+    )
     #: The articles' ``published_at`` as integers (see :func:`epoch_us`),
     #: computed on first use and handed on to derived feeds: comparing aware
     #: datetimes costs several times more than the rest of a filter or sort.
@@ -100,7 +117,7 @@ class Feed(Sequence[Article]):
     )
 
     def _derive(self, articles: Iterable[Article], stamps: list[int] | None = None) -> Feed:
-        feed = Feed(articles, errors=self.errors)
+        feed = Feed(articles, failures=self.failures)
         if stamps is not None:
             feed._stamps.append(stamps)
         return feed
@@ -145,7 +162,7 @@ class Feed(Sequence[Article]):
         """Return one feed of the articles of *feeds*, in order, with all their failures.
 
         Nothing is dropped or reordered: an article in two feeds appears
-        twice (:meth:`unique` keeps one per ``web_url``), and ``errors`` holds
+        twice (:meth:`unique` keeps one per ``web_url``), and ``failures`` holds
         every feed's failures, in order. Raises :class:`TypeError` for an item
         that is not a :class:`Feed`.
         """
@@ -157,7 +174,7 @@ class Feed(Sequence[Article]):
                 )
         return cls(
             [article for feed in feeds for article in feed],
-            errors=[failure for feed in feeds for failure in feed.errors],
+            failures=[failure for feed in feeds for failure in feed.failures],
         )
 
     # -- queries --------------------------------------------------------------
@@ -277,17 +294,22 @@ class Feed(Sequence[Article]):
 
     # -- export ---------------------------------------------------------------
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """Return one flat, JSON-ready dict per article, with the keys of ``RECORD_COLUMNS``.
+    def to_records(self, *, json_ready: bool = False) -> list[dict[str, Any]]:
+        """Return one flat dict per article, with the keys of ``RECORD_COLUMNS``.
 
-        ``published_at`` is an ISO-8601 string keeping the file's offset;
-        ``provider_name`` and ``provider_domain`` are the provider's fields;
-        ``topics`` is a list of strings; ``related_count`` is the number of
-        related articles; ``path`` is the file as a string. Absent fields are
-        None. The ``related`` items, ``secured``, the body and unknown keys are
-        left out: :func:`newsfeed.to_dict` gives the whole front matter.
+        ``published_at`` is a timezone-aware :class:`~datetime.datetime` in
+        the file's offset, so that pandas, polars and pyarrow build a datetime
+        column from the records; with ``json_ready=True`` it is the ISO-8601
+        string the file writes (offset kept), and every record goes through
+        ``json.dumps`` as it is. ``provider_name`` and ``provider_domain``
+        are the provider's fields; ``topics`` is a list of strings;
+        ``related_count`` is the number of related articles; ``path`` is the
+        file as a string. Absent fields are None. The ``related`` items,
+        ``secured``, the body and unknown keys are left out:
+        :func:`newsfeed.to_dict` gives the whole article.
         """
-        return [_record(article) for article in self._articles]
+        make = _json_ready_record if json_ready else _record
+        return [make(article) for article in self._articles]
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return a pandas DataFrame with one row per article and the columns of :meth:`to_records`.
@@ -312,7 +334,7 @@ class Feed(Sequence[Article]):
         file. Each line holds every attribute under its model name, ``body``
         and ``path`` included, ``extra`` as an object, and timestamps as
         ISO-8601 strings with their own offset; :func:`newsfeed.load_jsonl`
-        reads it back as an equal feed (``errors`` are not written). A value
+        reads it back as an equal feed (``failures`` are not written). A value
         in ``extra`` that is not YAML data raises :class:`TypeError` before
         anything is written.
         """
@@ -366,8 +388,8 @@ class Feed(Sequence[Article]):
             times = [article.published_at for article in self._articles]
             first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
             text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
-        if self.errors:
-            failed = len(self.errors)
+        if self.failures:
+            failed = len(self.failures)
             text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
         return text
 

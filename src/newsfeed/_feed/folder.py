@@ -104,13 +104,13 @@ def _chunks(paths: Sequence[str], workers: int) -> list[Sequence[str]]:
 
 def _report(feed: Feed, *, errors: ErrorMode, total: int, root: str) -> None:
     """Raise or log the failures of a folder once every file has been tried."""
-    failures = feed.errors
+    failures = feed.failures
     if not failures:
         return
     if errors == "raise":
         raise FeedLoadError(failures, feed, total)
     _log.warning(
-        "%d of %d files under %s could not be loaded; each is listed with its reason in .errors",
+        "%d of %d files under %s could not be loaded; each is listed with its reason in .failures",
         len(failures),
         total,
         root,
@@ -145,7 +145,7 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
       :class:`~newsfeed.FeedLoadError` is raised at the end, listing every bad
       file with its reason in its message and in ``failures``;
     - with ``errors="skip"``, the feed holds the good articles and its
-      ``errors`` holds a :class:`~newsfeed.LoadFailure` (the path and its
+      ``failures`` holds a :class:`~newsfeed.LoadFailure` (the path and its
       error) per bad file; one warning with the count is logged on the
       ``newsfeed`` logger.
 
@@ -203,7 +203,7 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     finally:
         if bar is not None:
             bar.close()
-    feed = Feed(articles, errors=failures)
+    feed = Feed(articles, failures=failures)
     _report(feed, errors=errors, total=len(paths), root=os.fspath(path))
     return feed
 
@@ -365,12 +365,12 @@ class DirIterator(Iterator[Article]):
     yielded: the folder is listed when the iterator is created and each
     file is read when its turn comes.
 
-    Failures are reported as they are met: ``errors`` grows with one
+    Failures are reported as they are met: ``failures`` grows with one
     :class:`~newsfeed.LoadFailure` per bad file. When the last file has been
     tried, the iterator either raises one :class:`~newsfeed.FeedLoadError`
     listing them all (``errors="raise"``, after yielding every good article)
     or logs one warning with the count (``errors="skip"``). Stopping early
-    reports nothing beyond what ``errors`` already holds.
+    reports nothing beyond what ``failures`` already holds.
 
     It is also a context manager that closes the progress bar, if any, on exit.
     """
@@ -396,7 +396,7 @@ class DirIterator(Iterator[Article]):
         self._items = _read(paths, refused, self._failures, errors=errors, bar=bar, root=root)
 
     @property
-    def errors(self) -> tuple[LoadFailure, ...]:
+    def failures(self) -> tuple[LoadFailure, ...]:
         """The files that failed so far, in the order they were read."""
         return tuple(self._failures)
 
@@ -451,7 +451,7 @@ def _read(  # noqa: PLR0913 -- the iterator's state, passed once
         if bar is not None:
             bar.close()
     # The articles were handed out one by one: the error's feed has none.
-    _report(Feed((), errors=failures), errors=errors, total=len(paths), root=root)
+    _report(Feed((), failures=failures), errors=errors, total=len(paths), root=root)
 
 
 def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only
@@ -469,7 +469,7 @@ def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     *errors* semantics as :func:`load_dir`, but only one article is held at
     a time, and failures keep no traceback, so memory stays flat however
     many files fail.
-    Failures collect in the iterator's ``errors`` as they happen; see
+    Failures collect in the iterator's ``failures`` as they happen; see
     :class:`DirIterator` for when they are raised or logged.
     ``progress=True`` shows a tqdm bar (extra ``newsfeed-articles[progress]``).
     """

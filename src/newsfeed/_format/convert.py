@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -21,6 +21,7 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from newsfeed._errors import ValidationError
+from newsfeed._feed.shape import encode_extra
 from newsfeed._format.schema import ARTICLE, NOT_IN_FRONT_MATTER, SCHEMAS
 from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
 from newsfeed._model import Article
@@ -28,7 +29,6 @@ from newsfeed._model import Article
 __all__ = [
     "drop_null_items",
     "format_field_path",
-    "from_dict",
     "structure_article",
     "to_dict",
 ]
@@ -110,19 +110,6 @@ def _strict_tuple_factory(
     return structure
 
 
-def _unstructure_value(value: object) -> object:
-    """Make an ``extra`` value JSON-ready: timestamps become ISO strings."""
-    if isinstance(value, datetime):
-        return format_timestamp(to_aware_datetime(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {key: _unstructure_value(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_unstructure_value(item) for item in value]
-    return value
-
-
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
     converter.register_structure_hook(str, _strict_str)
@@ -168,7 +155,9 @@ def _register_class(converter: cattrs.Converter, cls: type[_T]) -> None:
         # the canonical order is restored here.
         data = {key: known_data[key] for _, key in keys if key in known_data}
         extra: Mapping[str, object] = instance.extra  # type: ignore[attr-defined]
-        data.update((key, _unstructure_value(value)) for key, value in extra.items())
+        if extra:
+            # Tagged as JSON Lines tags them, so that a timestamp stays one.
+            data.update(encode_extra(extra, where=f"{cls.__name__}.extra"))
         return data
 
     converter.register_structure_hook(cls, structure)
@@ -281,22 +270,14 @@ def _check_one_of(
             )
 
 
-def from_dict(data: Mapping[str, Any]) -> Article:
-    """Build an :class:`Article` from a record such as :func:`to_dict` returns.
-
-    Keys are the file's own (``webUrl``, ``publishedDateTime``...), timestamps
-    may be datetimes or ISO-8601 strings, and unknown keys land in ``extra``.
-    Raises :class:`~newsfeed.ValidationError` for a missing or mistyped field.
-    """
-    return structure_article(data)
-
-
 def to_dict(article: Article) -> dict[str, Any]:
     """Return *article*'s front matter as JSON-ready data in the file's key names.
 
     Keys come in the canonical order, unknown keys after the known ones of
     the same mapping; absent fields are left out; timestamps are ISO-8601
-    strings. ``body`` and ``path`` are not part of the record.
+    strings, and unknown values JSON has no type for are tagged (see
+    :mod:`newsfeed._feed.shape`). The front matter alone: the public
+    :func:`newsfeed.to_dict` adds the body, and the index stores it apart.
     """
     data: dict[str, Any] = _converter.unstructure(article, Article)
     return data

@@ -128,7 +128,7 @@ class Index:
         same ``path`` (the folder as given, joined with the file's relative
         path). *errors* works as in ``load_dir``: with ``"raise"`` a
         :class:`~newsfeed.FeedLoadError` lists the files that failed; with
-        ``"skip"`` they are in the feed's ``errors`` and one warning is
+        ``"skip"`` they are in the feed's ``failures`` and one warning is
         logged. Reflects the last :meth:`update`.
         """
         if errors not in ("raise", "skip"):
@@ -139,15 +139,15 @@ class Index:
         if failures:
             total = len(articles) + len(failures)
             if errors == "raise":
-                raise FeedLoadError(failures, Feed(articles, errors=failures), total)
+                raise FeedLoadError(failures, Feed(articles, failures=failures), total)
             _log.warning(
                 "%d of %d files under %s could not be loaded; each is listed with its reason"
-                " in .errors",
+                " in .failures",
                 len(failures),
                 total,
                 os.fspath(self.folder),
             )
-        return Feed(articles, errors=failures)
+        return Feed(articles, failures=failures)
 
     def filter(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
         self,
@@ -167,7 +167,7 @@ class Index:
         the result equals ``index.load(errors="skip").filter(...)``, but it
         is answered in SQL and only the matching articles are rebuilt. A
         *where* function runs in Python on the articles the other criteria
-        kept. The feed's ``errors`` are the files that failed to load.
+        kept. The feed's ``failures`` are the files that failed to load.
         Raises :class:`~newsfeed.QueryError` for an invalid criterion.
         """
         criteria = check_criteria(
@@ -183,7 +183,7 @@ class Index:
         with read_transaction(self._connection):
             articles = fetch(self._connection, self.folder, criteria)
             failures = failures_of(self._connection, self.folder)
-        return Feed(articles, errors=failures)
+        return Feed(articles, failures=failures)
 
     def search(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
         self,
@@ -228,7 +228,7 @@ class Index:
                 self._connection, self.folder, criteria, search=expression, limit=limit
             )
             failures = failures_of(self._connection, self.folder)
-        return Feed(articles, errors=failures)
+        return Feed(articles, failures=failures)
 
     def close(self) -> None:
         """Close the database; the index cannot be used afterwards."""

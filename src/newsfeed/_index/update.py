@@ -46,7 +46,7 @@ class IndexUpdate:
     renamed file is one deleted and one added). ``failures`` holds a
     :class:`~newsfeed.LoadFailure` for every file of the folder that does
     not load now, in file order, whether it changed or not: the same as
-    ``load_dir(folder, errors="skip").errors``.
+    ``load_dir(folder, errors="skip").failures``.
     """
 
     added: int
