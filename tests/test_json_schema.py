@@ -121,7 +121,7 @@ class TestDerivedFromSchema:
         assert properties["topics"]["type"] == "array"
 
     def test_one_of_rule_is_any_of_required(self) -> None:
-        """ "webUrl or originalUrl" is an `anyOf` of `required`."""
+        """The rule "webUrl or originalUrl" is an `anyOf` of `required`."""
         article = newsfeed.json_schema()["$defs"]["Article"]
 
         assert article["anyOf"] == [{"required": ["webUrl"]}, {"required": ["originalUrl"]}]
