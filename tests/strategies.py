@@ -404,41 +404,38 @@ def bodies() -> st.SearchStrategy[str]:
 
 def articles() -> st.SearchStrategy[newsfeed.Article]:
     """Generate an article as built in code: optional keys absent or present, lists maybe empty."""
-    return (
-        st.builds(
-            newsfeed.Article,
-            category=_optional(plain_texts()),
-            title=titles(),
-            excerpt=_optional(titles()),
-            published_at=aware_datetimes(),
-            updated_at=_optional(aware_datetimes()),
-            original_url=_optional(urls()),
-            web_url=_optional(urls()),
-            amp_web_url=_optional(urls()),
-            cdn_amp_web_url=_optional(urls()),
-            type=_optional(plain_texts()),
-            quality=_optional(_small_ints()),
-            heat=_optional(_small_ints()),
-            published=_optional(st.booleans()),
-            featured_content=_optional(titles()),
-            provider=_optional(providers()),
-            topics=st.lists(plain_texts(), max_size=3).map(tuple),
-            images=st.lists(images(), max_size=1).map(tuple),
-            related=st.lists(related_articles(), max_size=3).map(tuple),
-            secured=_optional(texts(max_size=60)),
-            extra=extras(known=ARTICLE),
-            body=bodies(),
-        )
-        .flatmap(_with_a_link)
-        .flatmap(_often_cached)
-    )
+    return st.builds(
+        _article_with_a_link,
+        fallback_url=urls(),
+        category=_optional(plain_texts()),
+        title=titles(),
+        excerpt=_optional(titles()),
+        published_at=aware_datetimes(),
+        updated_at=_optional(aware_datetimes()),
+        original_url=_optional(urls()),
+        web_url=_optional(urls()),
+        amp_web_url=_optional(urls()),
+        cdn_amp_web_url=_optional(urls()),
+        type=_optional(plain_texts()),
+        quality=_optional(_small_ints()),
+        heat=_optional(_small_ints()),
+        published=_optional(st.booleans()),
+        featured_content=_optional(titles()),
+        provider=_optional(providers()),
+        topics=st.lists(plain_texts(), max_size=3).map(tuple),
+        images=st.lists(images(), max_size=1).map(tuple),
+        related=st.lists(related_articles(), max_size=3).map(tuple),
+        secured=_optional(texts(max_size=60)),
+        extra=extras(known=ARTICLE),
+        body=bodies(),
+    ).flatmap(_often_cached)
 
 
-def _with_a_link(article: newsfeed.Article) -> st.SearchStrategy[newsfeed.Article]:
-    """Give an article a web_url when it has no link: it needs web_url or original_url."""
-    if article.url is not None:
-        return st.just(article)
-    return urls().map(lambda url: attrs.evolve(article, web_url=url))
+def _article_with_a_link(*, fallback_url: str, **values: Any) -> newsfeed.Article:
+    """Build an article, with *fallback_url* as web_url when it has no link: it needs one."""
+    if values["web_url"] is None and values["original_url"] is None:
+        values["web_url"] = fallback_url
+    return newsfeed.Article(**values)
 
 
 def beyond_json_values() -> st.SearchStrategy[Any]:

@@ -39,6 +39,7 @@ CONTRACT = (
     "dump_dir",
     "load_jsonl",
     "load_parquet",
+    "json_schema",
 )
 
 

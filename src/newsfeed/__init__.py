@@ -24,6 +24,7 @@ from newsfeed._feed.folder import DirIterator, iter_dir, load_dir
 from newsfeed._files.folders import dump_dir
 from newsfeed._files.reading import load
 from newsfeed._files.writing import dump
+from newsfeed._format.json_schema import json_schema
 from newsfeed._format.reading import loads
 from newsfeed._format.records import from_dict, to_dict
 from newsfeed._format.writing import dumps
@@ -60,6 +61,7 @@ __all__ = [
     "dumps",
     "from_dict",
     "iter_dir",
+    "json_schema",
     "load",
     "load_dir",
     "load_jsonl",

@@ -7,7 +7,8 @@ change one with :func:`attrs.evolve`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -86,7 +87,29 @@ def freeze(mapping: Mapping[str, Any]) -> FrozenDict:
 
 
 def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
-    return items if type(items) is tuple else tuple(items)
+    if type(items) is tuple:
+        return items
+    if isinstance(items, str | bytes | Mapping):
+        # Iterable, but surely not the list meant (topics="AI" is not ("A", "I")):
+        # kept as given, for the construction check to refuse by name.
+        return items  # type: ignore[return-value]
+    return tuple(items)
+
+
+#: True while newsfeed's readers build objects: they check every value as
+#: they read it (and name the line), so the construction check is skipped
+#: rather than done twice. Per thread and per task, so that code building
+#: objects elsewhere meanwhile is still checked.
+READING: Final[ContextVar[bool]] = ContextVar("newsfeed_reading", default=False)
+#: Each class's construction check, derived from the format's schema and
+#: installed by :mod:`newsfeed._format.construction` when newsfeed is imported.
+CHECKS: Final[dict[type, Callable[[Any], None]]] = {}
+
+
+def _check_construction(instance: object) -> None:
+    """Refuse a value of the wrong type, a naive datetime or a missing required value."""
+    if not READING.get():
+        CHECKS[type(instance)](instance)
 
 
 def _extra() -> Any:  # noqa: ANN401 -- attrs.field's own return type
@@ -106,6 +129,8 @@ class Image:
     is_cached: bool | None = None
     extra: Mapping[str, Any] = _extra()
 
+    __attrs_post_init__ = _check_construction
+
 
 @attrs.frozen
 class Provider:
@@ -116,6 +141,8 @@ class Provider:
     #: The outlet's logos.
     images: tuple[Image, ...] = attrs.field(default=(), converter=_tuple, kw_only=True)
     extra: Mapping[str, Any] = _extra()
+
+    __attrs_post_init__ = _check_construction
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -137,6 +164,8 @@ class RelatedArticle:
     quality: int | None = None
     images: tuple[Image, ...] = attrs.field(default=(), converter=_tuple)
     extra: Mapping[str, Any] = _extra()
+
+    __attrs_post_init__ = _check_construction
 
     def __repr__(self) -> str:
         return _display.related_repr(self)
@@ -186,6 +215,8 @@ class Article:
     body: str = ""
     path: Path | None = attrs.field(default=None, eq=False, repr=False)
     _layout: Layout | None = attrs.field(default=None, eq=False, repr=False, alias="_layout")
+
+    __attrs_post_init__ = _check_construction
 
     @property
     def url(self) -> str | None:

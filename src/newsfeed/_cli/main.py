@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from textwrap import dedent
 
 from newsfeed import __version__
-from newsfeed._cli import commands, index_commands, options
+from newsfeed._cli import commands, index_commands, options, schema_command
 from newsfeed._cli.options import SubParsers, add_command, add_selection, count
 from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS, FORMATS, TOPIC_SEPARATOR
 from newsfeed._feed.criteria import SORT_KEYS
@@ -274,6 +274,7 @@ def parser() -> argparse.ArgumentParser:
     index_commands.register(
         subparsers, add_selection=options.add_selection, query_builder=options.query
     )
+    schema_command.register(subparsers)
     return root
 
 

@@ -24,7 +24,7 @@ from newsfeed._errors import ValidationError
 from newsfeed._feed.shape import encode_extra
 from newsfeed._format.schema import ARTICLE, NOT_IN_FRONT_MATTER, SCHEMAS
 from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
-from newsfeed._model import Article
+from newsfeed._model import READING, Article
 
 __all__ = [
     "drop_null_items",
@@ -233,6 +233,9 @@ def structure_article(
     first one in its message and attributes, all of them in ``errors``.
     *source* names the file, and *line_of* finds the line of a key path.
     """
+    # The hooks check every value, naming its key path: the model's own
+    # construction check is not done a second time.
+    reading = READING.set(True)
     try:
         article = _converter.structure(data, Article)
     except (cattrs.BaseValidationError, _InvalidValueError, KeyError) as error:
@@ -240,6 +243,8 @@ def structure_article(
     else:
         _check_one_of(data, source, line_of)
         return article
+    finally:
+        READING.reset(reading)
     problems = [
         ValidationError(
             "required field is missing" if isinstance(leaf, KeyError) else str(leaf),

@@ -17,7 +17,7 @@ from newsfeed._format.convert import drop_null_items, format_field_path, structu
 from newsfeed._format.fast import fast_loads
 from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
-from newsfeed._model import Article
+from newsfeed._model import READING, Article
 
 __all__ = ["MAX_FILE_BYTES", "loads", "split_front_matter"]
 
@@ -141,6 +141,16 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     a :class:`~newsfeed.NewsfeedWarning`.
     """
     decoded = _checked_text(text, source)
+    # Both readers check each value as they read it, so the model's own
+    # construction check is not done a second time.
+    reading = READING.set(True)
+    try:
+        return _read(decoded, source)
+    finally:
+        READING.reset(reading)
+
+
+def _read(decoded: str, source: str | os.PathLike[str] | None) -> Article:
     # Files in the subset the fast reader reads take it; anything it does not
     # fully recognise, errors included, takes the safe YAML path.
     path = None if source is None else Path(source)

@@ -240,3 +240,7 @@ def _check() -> None:
 
 
 _check()
+
+# The model's construction checks are derived from the schema above, which must
+# be complete first; importing them here puts them in place wherever the model is used.
+from newsfeed._format import construction  # noqa: E402, F401 -- installs them; needs this module

@@ -1,0 +1,95 @@
+"""A JSON Schema of the front matter, generated from :mod:`newsfeed._format.schema`.
+
+Editors (through yaml-language-server) and validators such as the
+``jsonschema`` package can check an article's front matter with it. Nothing
+here names a field: every property, type and requirement comes from the
+schema's :class:`~newsfeed._format.schema.Field` lines, so a field added there
+appears here with no other edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from newsfeed._format.schema import ARTICLE, SCHEMAS, Field, Kind, Schema
+
+__all__ = ["SCHEMA_ID", "TIMESTAMP_PATTERN", "json_schema"]
+
+#: The schema's name. A URN, not a web address: the project publishes no
+#: schema on the web; editors load it from the file ``newsfeed schema`` writes.
+SCHEMA_ID: Final = "urn:newsfeed-articles:schema:front-matter"
+#: The format's timestamp as text: a date, or a date and a time to the second
+#: with at most six digits of fractions, then ``Z``, an offset or nothing
+#: (UTC). It matches what :func:`newsfeed.loads` accepts for a timestamp
+#: (a test holds the two together).
+TIMESTAMP_PATTERN: Final = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[-+][0-9]{2}:[0-9]{2})?)?$"
+)
+_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+#: The JSON Schema of each kind of value that is not a mapping.
+_SCALARS: Final[dict[Kind, dict[str, Any]]] = {
+    Kind.STR: {"type": "string"},
+    Kind.INT: {"type": "integer"},
+    Kind.BOOL: {"type": "boolean"},
+    Kind.TIMESTAMP: {"type": "string", "pattern": TIMESTAMP_PATTERN},
+    Kind.STRS: {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _reference(cls: type) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{cls.__name__}"}
+
+
+def _property(field: Field) -> dict[str, Any]:
+    """Return the JSON Schema of one field's value."""
+    if field.kind is Kind.OBJECT:
+        return _reference(field.item)  # type: ignore[arg-type]
+    if field.kind is Kind.OBJECTS:
+        return {"type": "array", "items": _reference(field.item)}  # type: ignore[arg-type]
+    if field.kind is Kind.STRS and field.drop_null_items:
+        # A null item is left out with a warning rather than refused.
+        return {"type": "array", "items": {"type": ["string", "null"]}}
+    return dict(_SCALARS[field.kind])
+
+
+def _definition(schema: Schema) -> dict[str, Any]:
+    """Return the JSON Schema of one class's mapping."""
+    definition: dict[str, Any] = {
+        "type": "object",
+        "title": schema.cls.__name__,
+        "properties": {field.key: _property(field) for field in schema.fields},
+        # Keys the model does not know are kept (in ``extra``), not refused.
+        "additionalProperties": True,
+    }
+    if schema.required:
+        definition["required"] = [field.key for field in schema.required]
+    if schema.one_of:
+        rules = [{"anyOf": [{"required": [key]} for key in keys]} for keys in schema.one_of]
+        if len(rules) == 1:
+            definition.update(rules[0])
+        else:  # pragma: no cover -- the format has one such rule today
+            definition["allOf"] = rules
+    return definition
+
+
+def json_schema() -> dict[str, Any]:
+    """Return a JSON Schema (draft 2020-12) of an article file's front matter.
+
+    Each class of the model (:class:`~newsfeed.Article`,
+    :class:`~newsfeed.RelatedArticle`, :class:`~newsfeed.Provider`,
+    :class:`~newsfeed.Image`) is a ``$defs`` entry, with the file's key names,
+    its required keys and its value types; timestamps are strings in the
+    format's own form. Unknown keys are allowed, as :func:`newsfeed.loads`
+    keeps them. A new dictionary is returned on each call.
+    """
+    definitions = {cls.__name__: _definition(schema) for cls, schema in SCHEMAS.items()}
+    return {
+        "$schema": _DIALECT,
+        "$id": SCHEMA_ID,
+        "title": "newsfeed article front matter",
+        "description": "The YAML front matter of a news-article Markdown file.",
+        **_reference(ARTICLE.cls),
+        "$defs": definitions,
+    }
