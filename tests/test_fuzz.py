@@ -62,8 +62,9 @@ class TestLoads:
         try:
             text = newsfeed.dumps(article)
         except newsfeed.ValidationError as error:
-            assert "comments" in error.reason
+            refusal = error.reason
             text = newsfeed.dumps(article, drop_comments=True)
+            assert "comments" in refusal
         assert newsfeed.loads(text) == article
 
 
