@@ -329,6 +329,30 @@ class TestSharing:
         assert plain.provider is not keyed.provider
         assert newsfeed.loads(other).provider is keyed.provider
 
+    @pytest.mark.parametrize(
+        ("first", "second"),
+        [
+            ("1", "true"),
+            ("0", "false"),
+            ("2020-01-01T00:00:00Z", "2020-01-01T01:00:00+01:00"),
+            ("[1]", "[true]"),
+        ],
+    )
+    def test_providers_equal_but_not_alike_stay_apart(self, first: str, second: str) -> None:
+        """A provider is not shared with an equal one whose unknown values differ in type or offset.
+
+        ``1 == True`` and two instants are equal whatever their offsets, so a
+        provider read second must not be given the one read first.
+        """
+        text = newsfeed.dumps(attrs.evolve(PLAIN_ARTICLE, provider=newsfeed.Provider("R", "r.com")))
+        texts = [
+            text.replace("  domain: r.com\n", f"  domain: r.com\n  id: {value}\n")
+            for value in (first, second)
+        ]
+        for edited in texts:
+            assert assert_agrees(edited) is not None
+        assert same(newsfeed.loads(texts[1]).provider, reference_loads(texts[1]).provider)
+
     def test_layouts_are_shared(self) -> None:
         """Files laid out alike share one layout object, however their values differ."""
         videos = ("2019-08-19", "2020-10-29", "2020-11-12")
