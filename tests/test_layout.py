@@ -312,6 +312,19 @@ class TestNullTopics:
         edited = newsfeed.dumps(attrs.evolve(article, title="U"))
         assert edited == self.TEXT.replace('title: "T"', 'title: "U"')
 
+    @pytest.mark.parametrize("items", ["  -\n", "  - \n", "  -\n  -\n", "  -\n  # c\n  - \n"])
+    def test_topics_of_null_items_only_written_back(self, items: str) -> None:
+        """A topics list of nothing but null items (read as no topics) is written back as it was.
+
+        It reads as an empty tuple, which the writer left out, so the lines
+        were lost; and several alike null items were merged into one.
+        """
+        text = self.TEXT.replace("  - AI\n  - \n  - ML\n", items)
+        article = loads_quietly(text)
+        assert article.topics == ()
+        assert newsfeed.dumps(article) == text
+        assert newsfeed.dumps(attrs.evolve(article, title="U")) == text.replace('"T"', '"U"')
+
     def test_warning_pickles(self) -> None:
         """The warning crosses processes with its attributes."""
         warning = newsfeed.NewsfeedWarning("r", source="a.md", field="topics[1]", line=7)

@@ -23,13 +23,13 @@ _SHARED: dict[object, object] = {}
 _MAX_SHARED: Final = 100_000
 
 
-def _shared(value: object) -> object:
+def _shared(value: object, key: object) -> object:
     """Keep one copy of a repeated value: a provider, say, which hundreds of articles share."""
-    found = _SHARED.get(value)
+    found = _SHARED.get(key)
     if found is not None:
         return found
     if len(_SHARED) < _MAX_SHARED:
-        _SHARED[value] = value
+        _SHARED[key] = value
     return value
 
 
@@ -88,7 +88,13 @@ def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the buil
             if not any(key in data for key in keys):
                 raise DECLINED
         instance = cls(**values, **more, extra=FrozenDict(extra) if extra else EMPTY)
-        return _shared(instance) if share else instance
+        if not share:
+            return instance
+        # Equal is not alike for unknown values: 1 == True, and instants are
+        # equal whatever their offsets. The typed fields are checked by exact
+        # type above, so only a provider with unknown keys (its own or its
+        # images') is keyed by the repr of what was read, which tells them apart.
+        return _shared(instance, instance if extra is None and not instance.images else repr(data))
 
     return build
 

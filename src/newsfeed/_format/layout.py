@@ -212,7 +212,9 @@ _MERGED: Final[dict[tuple[int, ...], tuple[tuple[Any, ...], Any]]] = {}
 
 def _merge_items(items: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...] | None, tuple[Any, ...]]:
     first = items[0]
-    if all(item is first for item in items) and quiet(first):
+    # Null items stand for no value, so one shape cannot stand for them all:
+    # their number would be lost.
+    if all(item is first for item in items) and quiet(first) and first[1] != NULL:
         return first, ()
     if first[1] == MAP and all(item[1] == MAP and not item[0] for item in items):
         merged = _merge_mappings([item[3] for item in items])

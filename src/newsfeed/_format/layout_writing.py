@@ -74,6 +74,11 @@ class LayoutWriter(Writer):
                 lines.extend(element[1])  # blank lines and comments: always kept
             present_item = by_key.get(element[0])
             if present_item is None:
+                if element[3] == BLOCK and _null_items_only(element[5]):
+                    # Null items only: read as an empty list, which is not
+                    # written; unchanged, so its lines are written back.
+                    lines.append(f"{pad}{element[0]}:{element[4]}")
+                    self.shaped_list((), None, element[5], indent + element[5][1], path)
                 continue
             if first < 0:
                 first = len(lines)
@@ -266,6 +271,11 @@ def _keys_of(shape: tuple[Any, ...]) -> frozenset[str]:
 
 _MAX_KEYS: Final = 50_000
 _SMALL: Final = 10**18
+
+
+def _null_items_only(shape: tuple[Any, ...]) -> bool:
+    """Whether *shape* is a list shape whose items are all null (empty ``-`` lines)."""
+    return shape[0] == "list" and shape[2] is None and all(item[1] == NULL for item in shape[3])
 
 
 def _flow_field(field: Field | None) -> Field | None:
