@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import corpus
 import newsfeed
 from newsfeed import Article, Feed, Index, Provider, QueryError
+from newsfeed._index.encoding import decode as real_decode
 from strategies import articles, filter_criteria
 
 STAMP = datetime(2020, 6, 11, 12, tzinfo=UTC)
@@ -321,4 +322,38 @@ class TestCollector:
         finally:
             gc.enable()
         assert corpus_index.filter(min_quality=0) == corpus_feed.filter(min_quality=0)
+        assert gc.isenabled()
+
+    def test_paused_while_building(
+        self, corpus_index: Index, corpus_feed: Feed, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Index.load and filter rebuild every article with the collector off, then turn it on."""
+        seen: list[bool] = []
+
+        def decode(*args: Any) -> Article:
+            seen.append(gc.isenabled())
+            return real_decode(*args)
+
+        monkeypatch.setattr("newsfeed._index.queries.decode", decode)
+        assert corpus_index.load() == corpus_feed
+        assert gc.isenabled()
+        assert corpus_index.filter(published=True) == corpus_feed.filter(published=True)
+        assert gc.isenabled()
+        assert seen
+        assert not any(seen)
+
+    def test_restored_after_an_exception(
+        self, corpus_index: Index, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An exception while articles are rebuilt still restarts the collector."""
+
+        def decode(*_: Any) -> Article:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("newsfeed._index.queries.decode", decode)
+        with pytest.raises(KeyboardInterrupt):
+            corpus_index.load()
+        assert gc.isenabled()
+        with pytest.raises(KeyboardInterrupt):
+            corpus_index.filter(min_quality=0)
         assert gc.isenabled()

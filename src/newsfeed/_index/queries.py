@@ -10,10 +10,8 @@ quality bound on an article whose quality is too large for a SQLite integer.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -104,33 +102,17 @@ def match_expression(text: str, *, syntax: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in text.split())
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Rebuilding many articles makes many objects and no cycles: the cyclic
-    # collector would walk them again and again for nothing. Restarted only
-    # if it was running.
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _articles(rows: Sequence[_Row], root: Path, criteria: Criteria | None) -> list[Article]:
     """Decode *rows*, finishing in Python what SQL could not check exactly."""
     predicate = None if criteria is None else compile_predicate(criteria)
     exact = criteria is None or criteria.where is None
     articles = []
-    with _collector_paused():
-        for relative, text, stamp, quality_too_large in rows:
-            article = decode(text, root / path_from_column(relative))
-            checked = predicate is None or (exact and not quality_too_large)
-            if not checked and not predicate(article, stamp):  # type: ignore[misc]
-                continue
-            articles.append(article)
+    for relative, text, stamp, quality_too_large in rows:
+        article = decode(text, root / path_from_column(relative))
+        checked = predicate is None or (exact and not quality_too_large)
+        if not checked and not predicate(article, stamp):  # type: ignore[misc]
+            continue
+        articles.append(article)
     return articles
 
 
