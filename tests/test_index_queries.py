@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -308,6 +310,36 @@ class TestSearch:
         search_index.update()
         assert titles(search_index.search("plain")) == []
         assert titles(search_index.search("velociraptor")) == ["Something else"]
+
+
+class TestLoadEqualsFiles:
+    """Index.load gives what load_dir gives, and each article writes back its file's bytes."""
+
+    def test_real_files(self, tmp_path: Path) -> None:
+        """On published files (their own layouts), equal article for article, paths and bytes."""
+        folder = tmp_path / "real"
+        shutil.copytree(Path(__file__).parent / "fixtures" / "real", folder)
+        with warnings.catch_warnings():
+            # Some published files have null list items, which are dropped with a warning.
+            warnings.simplefilter("ignore", newsfeed.NewsfeedWarning)
+            expected = newsfeed.load_dir(folder)
+            with Index(folder, db=tmp_path / "real.sqlite3") as index:
+                index.update()
+                loaded = index.load()
+        assert len(loaded) == len(expected) > 0
+        assert loaded == expected
+        assert [item.path for item in loaded] == [item.path for item in expected]
+        for item, read in zip(loaded, expected, strict=True):
+            assert newsfeed.dumps(item) == newsfeed.dumps(read)
+            assert item._layout is read._layout or item._layout == read._layout
+
+    def test_generated_files_byte_for_byte(self, corpus_index: Index, corpus_feed: Feed) -> None:
+        """Every article of the generated corpus, from the index, dumps to its file's bytes."""
+        loaded = corpus_index.load()
+        assert loaded == corpus_feed
+        for item in loaded:
+            assert item.path is not None
+            assert newsfeed.dumps(item).encode("utf-8") == item.path.read_bytes()
 
 
 class TestCollector:
