@@ -12,6 +12,7 @@ from hypothesis import given
 
 import newsfeed
 from newsfeed import Article, Image, LoadFailure, ParseError, Provider, RelatedArticle
+from newsfeed._index import encoding as encoding_module
 from newsfeed._index.encoding import (
     LayoutDecoder,
     _shape_nodes,
@@ -94,6 +95,50 @@ class TestArticles:
         assert back.extra["only"] == tricky
         assert back.related[0].images[0].extra["taken"] == [NAIVE]
         assert "pickle" not in encode(article).front
+
+
+class TestSharedValues:
+    """Equal providers decoded from the index are one shared frozen value."""
+
+    @staticmethod
+    def related(provider: Provider) -> RelatedArticle:
+        """Return a related article from *provider*."""
+        return RelatedArticle(title="r", published_at=STAMP, web_url="v", provider=provider)
+
+    def test_equal_providers_shared(self) -> None:
+        """The same provider in two articles (or two related items) comes back as one object."""
+        provider = Provider(name="P", domain="p.example")
+        one = Article(title="a", published_at=STAMP, web_url="u", provider=provider)
+        two = Article(
+            title="b",
+            published_at=STAMP,
+            web_url="u",
+            provider=provider,
+            related=(self.related(provider), self.related(provider)),
+        )
+        back_one, back_two = round_trip(one), round_trip(two)
+        assert (back_one, back_two) == (one, two)
+        assert back_one.provider is back_two.provider
+        assert back_two.related[0].provider is back_two.related[1].provider
+
+    def test_providers_with_lists_or_unknown_keys_built_anew(self) -> None:
+        """A provider with images or unknown keys is not a key: each is built, and equal."""
+        for provider in (
+            Provider(name="P", images=(Image(url="i"),)),
+            Provider(name="P", extra={"since": 1999}),
+        ):
+            article = Article(title="a", published_at=STAMP, web_url="u", provider=provider)
+            first, second = round_trip(article), round_trip(article)
+            assert first == second == article
+            assert first.provider is not second.provider
+
+    def test_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Past its bound the shared table starts afresh, and values stay right."""
+        monkeypatch.setattr(encoding_module, "_MAX_SHARED", 2)
+        providers = [Provider(name=f"P{number}") for number in range(5)]
+        for provider in providers * 2:
+            article = Article(title="a", published_at=STAMP, web_url="u", provider=provider)
+            assert round_trip(article).provider == provider
 
 
 class TestLayouts:

@@ -113,9 +113,39 @@ def _encode_each(encode_item: Callable[[object], list[object]]) -> Callable[[Any
     return encode_items
 
 
+#: How many values a shared builder keeps before it starts afresh.
+_MAX_SHARED: Final = 4096
+
+
 def _build_one(cls: type, arguments: _Arguments) -> Callable[[Any], object]:
     def build(record: list[Any]) -> object:
         return cls(**arguments(record))
+
+    return build
+
+
+def _build_shared(cls: type, arguments: _Arguments) -> Callable[[Any], object]:
+    """Build *cls* (whose fields are strings, or lists) sharing one value for equal records.
+
+    A provider repeats across a feed (and within an article, in its related
+    items); frozen values can be shared as the reader shares its strings. A
+    record is a key when it is all strings and nulls (hashable); with a list
+    or unknown keys in it, it is built anew. Strings only: as keys, ``1`` and
+    ``True`` would be taken for one another.
+    """
+    built: dict[tuple[str | None, ...], object] = {}
+
+    def build(record: list[Any]) -> object:
+        try:
+            key = tuple(record)
+            shared = built.get(key)
+        except TypeError:  # a list or a mapping in it: not shared
+            return cls(**arguments(record))
+        if shared is None:
+            if len(built) >= _MAX_SHARED:
+                built.clear()
+            shared = built[key] = cls(**arguments(record))
+        return shared
 
     return build
 
@@ -174,7 +204,10 @@ def _decoder(kind: Schema) -> Callable[[list[Any]], dict[str, Any]]:
         if field.kind is Kind.TIMESTAMP:
             conversions.append(datetime.fromisoformat)
         elif field.kind is Kind.OBJECT:
-            conversions.append(_build_one(field.item, _DECODERS_BY_CLASS[field.item]))  # type: ignore[arg-type,index]
+            item = schema.SCHEMAS[field.item]  # type: ignore[index]
+            plain = all(inner.kind in (Kind.STR, Kind.OBJECTS) for inner in item.fields)
+            builder = _build_shared if plain else _build_one
+            conversions.append(builder(item.cls, _DECODERS_BY_CLASS[item.cls]))
         elif field.kind is Kind.OBJECTS:
             conversions.append(_build_each(field.item, _DECODERS_BY_CLASS[field.item]))  # type: ignore[arg-type,index]
         elif field.kind is Kind.STRS:
