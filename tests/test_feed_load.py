@@ -318,6 +318,64 @@ class TestWorkers:
         assert isinstance(failure.error, ParseError)
 
 
+class TestCollectorDuringLoad:
+    """load_dir pauses the cyclic collector for the whole load and leaves it as it found it."""
+
+    @staticmethod
+    def watch(monkeypatch: pytest.MonkeyPatch, *, fail: bool = False) -> list[bool]:
+        """Record the collector's state as each file is loaded; with *fail*, raise instead."""
+        seen: list[bool] = []
+        real = dir_module._load_one
+
+        def load_one(path: str, refused: dict[str, str]) -> Article | LoadFailure:
+            seen.append(gc.isenabled())
+            if fail:
+                raise KeyboardInterrupt
+            return real(path, refused)
+
+        monkeypatch.setattr(dir_module, "_load_one", load_one)
+        return seen
+
+    def test_paused_then_restored(self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With one worker the collector is off for every file and on again afterwards."""
+        seen = self.watch(monkeypatch)
+        assert gc.isenabled()
+        assert len(newsfeed.load_dir(corpus_dir)) == len(ARTICLES)
+        assert seen == [False] * len(ARTICLES)
+        assert gc.isenabled()
+
+    def test_restored_after_an_exception(
+        self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An exception escaping the load (here an interrupt) still restarts the collector."""
+        seen = self.watch(monkeypatch, fail=True)
+        with pytest.raises(KeyboardInterrupt):
+            newsfeed.load_dir(corpus_dir)
+        assert seen == [False]
+        assert gc.isenabled()
+
+    def test_restored_after_failed_files(self, mixed_dir: Path) -> None:
+        """A FeedLoadError for bad files leaves the collector running."""
+        with pytest.raises(FeedLoadError):
+            newsfeed.load_dir(mixed_dir)
+        assert gc.isenabled()
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_left_off_when_it_was(self, corpus_dir: Path, workers: int) -> None:
+        """A collector the application had turned off stays off, with one worker or several."""
+        gc.disable()
+        try:
+            assert len(newsfeed.load_dir(corpus_dir, workers=workers)) == len(ARTICLES)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_parent_restored_with_workers(self, corpus_dir: Path) -> None:
+        """With workers the parent's collector is running again once the feed is back."""
+        assert len(newsfeed.load_dir(corpus_dir, workers=2)) == len(ARTICLES)
+        assert gc.isenabled()
+
+
 class TestProgress:
     """progress=True shows a tqdm bar; without tqdm the error names the extra."""
 

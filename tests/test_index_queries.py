@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 import corpus
 import newsfeed
 from newsfeed import Article, Feed, Index, Provider, QueryError
+from newsfeed._index.encoding import decode as real_decode
 from strategies import articles, filter_criteria
 
 STAMP = datetime(2020, 6, 11, 12, tzinfo=UTC)
@@ -309,6 +312,36 @@ class TestSearch:
         assert titles(search_index.search("velociraptor")) == ["Something else"]
 
 
+class TestLoadEqualsFiles:
+    """Index.load gives what load_dir gives, and each article writes back its file's bytes."""
+
+    def test_real_files(self, tmp_path: Path) -> None:
+        """On published files (their own layouts), equal article for article, paths and bytes."""
+        folder = tmp_path / "real"
+        shutil.copytree(Path(__file__).parent / "fixtures" / "real", folder)
+        with warnings.catch_warnings():
+            # Some published files have null list items, which are dropped with a warning.
+            warnings.simplefilter("ignore", newsfeed.NewsfeedWarning)
+            expected = newsfeed.load_dir(folder)
+            with Index(folder, db=tmp_path / "real.sqlite3") as index:
+                index.update()
+                loaded = index.load()
+        assert len(loaded) == len(expected) > 0
+        assert loaded == expected
+        assert [item.path for item in loaded] == [item.path for item in expected]
+        for item, read in zip(loaded, expected, strict=True):
+            assert newsfeed.dumps(item) == newsfeed.dumps(read)
+            assert item._layout is read._layout or item._layout == read._layout
+
+    def test_generated_files_byte_for_byte(self, corpus_index: Index, corpus_feed: Feed) -> None:
+        """Every article of the generated corpus, from the index, dumps to its file's bytes."""
+        loaded = corpus_index.load()
+        assert loaded == corpus_feed
+        for item in loaded:
+            assert item.path is not None
+            assert newsfeed.dumps(item).encode("utf-8") == item.path.read_bytes()
+
+
 class TestCollector:
     """Rebuilding articles pauses the cyclic collector only if it was running."""
 
@@ -321,4 +354,38 @@ class TestCollector:
         finally:
             gc.enable()
         assert corpus_index.filter(min_quality=0) == corpus_feed.filter(min_quality=0)
+        assert gc.isenabled()
+
+    def test_paused_while_building(
+        self, corpus_index: Index, corpus_feed: Feed, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Index.load and filter rebuild every article with the collector off, then turn it on."""
+        seen: list[bool] = []
+
+        def decode(*args: Any) -> Article:
+            seen.append(gc.isenabled())
+            return real_decode(*args)
+
+        monkeypatch.setattr("newsfeed._index.queries.decode", decode)
+        assert corpus_index.load() == corpus_feed
+        assert gc.isenabled()
+        assert corpus_index.filter(published=True) == corpus_feed.filter(published=True)
+        assert gc.isenabled()
+        assert seen
+        assert not any(seen)
+
+    def test_restored_after_an_exception(
+        self, corpus_index: Index, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An exception while articles are rebuilt still restarts the collector."""
+
+        def decode(*_: Any) -> Article:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("newsfeed._index.queries.decode", decode)
+        with pytest.raises(KeyboardInterrupt):
+            corpus_index.load()
+        assert gc.isenabled()
+        with pytest.raises(KeyboardInterrupt):
+            corpus_index.filter(min_quality=0)
         assert gc.isenabled()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import math
 import os
@@ -19,13 +17,14 @@ from typing import Final, Literal, Self, TypeAlias
 
 from newsfeed._errors import FeedLoadError, LoadFailure, ParseError, failure_from
 from newsfeed._extras import ProgressBar, progress_bar_factory
+from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.feed import Feed
 from newsfeed._files.listing import Listing, walk
 from newsfeed._files.reading import load
 from newsfeed._index.index import load_cached
 from newsfeed._model import Article
 
-__all__ = ["DirIterator", "iter_dir", "load_dir"]
+__all__ = ["DirIterator", "collector_paused", "iter_dir", "load_dir"]
 
 _log: Final = logging.getLogger("newsfeed")
 
@@ -55,28 +54,6 @@ def _load_one(path: str, refused: Mapping[str, str] = _NONE_REFUSED) -> Article 
         return load(path)
     except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
         return failure_from(path, error)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large acyclic structure is built.
-
-    The collector runs every few hundred new container objects and, as the
-    structure grows, walks all of it again and again; the articles form no
-    cycles, so that work finds nothing. It doubles the cost of unpickling a
-    chunk of articles. As in Mercurial's ``util.nogc``, the pause is bounded
-    (one chunk) and the collector is restarted only if it was running. The
-    collector's switch is process-wide and has no owner: should another
-    thread turn it off during the pause, it is on again after.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = _NONE_REFUSED) -> bytes:
@@ -159,12 +136,19 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     ``progress=True`` shows a tqdm progress bar and
     needs the extra ``newsfeed-articles[progress]``. ``workers=N`` with N > 1 parses in
     N processes, in chunks of files; the feed is the same as with one worker.
-    While it unpickles each chunk a worker sends back, the parent pauses the
-    cyclic garbage collector (restarting it only if it was running), since
-    walking the new, acyclic articles would double that time. The chunks
+    It does not pay on two cores, nor on a machine whose cores are busy: the
+    parent must still take in every article the workers send back, which
+    costs it a large share of what parsing would, so there it is slower than
+    one worker (the default). It pays only with several idle cores; the
+    documentation's performance page has the measured figures. The chunks
     of a worker killed by the system are read again, each in a process of
     its own; a chunk that kills its worker again is reported as failures.
     Workers end with the process that started them, even when it is killed.
+
+    The cyclic garbage collector is paused while the feed is built (in this
+    process; workers pause their own), since walking the new, acyclic
+    articles is wasted work that grows with the folder; in a ``finally``, it
+    is turned on again only if it was on before.
 
     ``cache=True`` goes through a :class:`~newsfeed.Index` kept in the user's
     cache folder (``$NEWSFEED_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsfeed``,
@@ -183,6 +167,19 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     _check_workers(workers)
     new_bar = progress_bar_factory(progress)
     listing = _listing(path, pattern, include_hidden, follow_outside_links)
+    paths = listing.files
+    # The articles are acyclic: the collector's walks over them would be
+    # wasted work that grows with the folder (see collector_paused).
+    with collector_paused():
+        feed = _load_listing(listing, workers, new_bar)
+    _report(feed, errors=errors, total=len(paths), root=os.fspath(path))
+    return feed
+
+
+def _load_listing(
+    listing: Listing, workers: int, new_bar: Callable[..., ProgressBar] | None
+) -> Feed:
+    """Load the files of *listing*, in this process or in *workers* processes."""
     paths = listing.files
     articles: list[Article] = []
     failures: list[LoadFailure] = []
@@ -203,9 +200,7 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     finally:
         if bar is not None:
             bar.close()
-    feed = Feed(articles, failures=failures)
-    _report(feed, errors=errors, total=len(paths), root=os.fspath(path))
-    return feed
+    return Feed(articles, failures=failures)
 
 
 #: How often a worker process checks that the process it works for is alive.

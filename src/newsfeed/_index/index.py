@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Final, Literal, Self
 
 from newsfeed._errors import FeedLoadError
+from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.criteria import Instant, Predicate, check_criteria
 from newsfeed._feed.feed import Feed
 from newsfeed._index.cache import default_db
@@ -133,7 +134,9 @@ class Index:
         """
         if errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
-        with read_transaction(self._connection):
+        # Rows and articles are acyclic: the cyclic collector is paused
+        # while they are built (and restored as it was after).
+        with collector_paused(), read_transaction(self._connection):
             articles = fetch(self._connection, self.folder, None)
             failures = failures_of(self._connection, self.folder)
         if failures:
@@ -180,7 +183,7 @@ class Index:
             published=published,
             where=where,
         )
-        with read_transaction(self._connection):
+        with collector_paused(), read_transaction(self._connection):
             articles = fetch(self._connection, self.folder, criteria)
             failures = failures_of(self._connection, self.folder)
         return Feed(articles, failures=failures)
@@ -223,7 +226,7 @@ class Index:
         )
         expression = match_expression(text, syntax=syntax)
         _check_limit(limit)
-        with read_transaction(self._connection):
+        with collector_paused(), read_transaction(self._connection):
             articles = fetch(
                 self._connection, self.folder, criteria, search=expression, limit=limit
             )

@@ -10,18 +10,18 @@ quality bound on an article whose quality is too large for a SQLite integer.
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import Criteria, compile_predicate, epoch_us
-from newsfeed._index.encoding import decode
+from newsfeed._format.layout import Layout
+from newsfeed._index.encoding import LayoutDecoder, decode
 from newsfeed._index.update import path_from_column, sort_by_parts
-from newsfeed._model import Article
+from newsfeed._model import READING, Article
 
 __all__ = ["BM25_WEIGHTS", "fetch", "match_expression", "where_clause"]
 
@@ -30,10 +30,13 @@ __all__ = ["BM25_WEIGHTS", "fetch", "match_expression", "where_clause"]
 BM25_WEIGHTS: Final = (10.0, 4.0, 1.0, 2.0)
 
 #: The columns every query reads to rebuild articles.
-_COLUMNS: Final = "files.path, files.article, files.published_us, files.quality_too_large"
+_COLUMNS: Final = (
+    "files.path, files.article, files.body, files.layout_id,"
+    " files.published_us, files.quality_too_large"
+)
 
-#: path (text, or bytes for a name that is not UTF-8), article, time, flag.
-_Row = tuple[str | bytes, str, int, int]
+#: path (text, or bytes for a name that is not UTF-8), front, body, layout, time, flag.
+_Row = tuple[str | bytes, str, str, int | None, int, int]
 
 
 def _placeholders(count: int) -> str:
@@ -104,33 +107,45 @@ def match_expression(text: str, *, syntax: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in text.split())
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Rebuilding many articles makes many objects and no cycles: the cyclic
-    # collector would walk them again and again for nothing. Restarted only
-    # if it was running.
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+def _layouts(connection: sqlite3.Connection, rows: Sequence[_Row]) -> dict[int | None, Layout]:
+    """Return the layouts *rows* refer to, by id: each read and decoded once, in one query.
+
+    The parts of their shapes are shared by most layouts: they are read all
+    at once, and each decoded once, when a layout first needs it.
+    """
+    wanted = sorted({row[3] for row in rows if row[3] is not None})
+    layouts: dict[int | None, Layout] = {}
+    if wanted:
+        decoder = LayoutDecoder(dict(connection.execute("SELECT key, data FROM shape_nodes")))
+        # The ids travel as one JSON parameter, however many there are.
+        for layout_id, data in connection.execute(
+            "SELECT id, data FROM layouts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        ):
+            layouts[layout_id] = decoder.layout(data)
+    return layouts
 
 
-def _articles(rows: Sequence[_Row], root: Path, criteria: Criteria | None) -> list[Article]:
+def _articles(
+    connection: sqlite3.Connection, rows: Sequence[_Row], root: Path, criteria: Criteria | None
+) -> list[Article]:
     """Decode *rows*, finishing in Python what SQL could not check exactly."""
     predicate = None if criteria is None else compile_predicate(criteria)
     exact = criteria is None or criteria.where is None
+    layout_of = _layouts(connection, rows).get
     articles = []
-    with _collector_paused():
-        for relative, text, stamp, quality_too_large in rows:
-            article = decode(text, root / path_from_column(relative))
+    # What the index holds was checked when its file was read: rebuilding it
+    # skips the model's construction checks, as the readers do.
+    reading = READING.set(True)
+    try:
+        for relative, front, body, layout_id, stamp, quality_too_large in rows:
+            article = decode(front, body, layout_of(layout_id), root / path_from_column(relative))
             checked = predicate is None or (exact and not quality_too_large)
             if not checked and not predicate(article, stamp):  # type: ignore[misc]
                 continue
             articles.append(article)
+    finally:
+        READING.reset(reading)
     return articles
 
 
@@ -157,7 +172,7 @@ def fetch(
         ordered = sort_by_parts([path_from_column(row[0]) for row in rows])
         order = {relative: position for position, relative in enumerate(ordered)}
         rows.sort(key=lambda row: order[path_from_column(row[0])])
-        return _articles(rows, root, criteria)
+        return _articles(connection, rows, root, criteria)
     # A `where` function is applied in Python, so the cap is applied after it.
     sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit
     query = (
@@ -176,5 +191,5 @@ def fetch(
         if "locked" in str(error):
             raise
         raise QueryError(f"search: {error} in {search!r}") from None
-    found = _articles(rows, root, criteria)
+    found = _articles(connection, rows, root, criteria)
     return found if limit is None else found[:limit]

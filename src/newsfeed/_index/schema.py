@@ -37,7 +37,7 @@ __all__ = [
 APPLICATION_ID: Final = 0x4E777346
 #: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
 #: so that an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 #: How long a writer waits for another process's write to finish, in seconds.
 #: An update holds the write lock while it parses; a first build of a very
 #: large folder takes minutes.
@@ -45,9 +45,20 @@ BUSY_TIMEOUT_SECONDS: Final = 600.0
 
 _SCHEMA: Final = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
-    # One row per file that matched the pattern, good or bad. `article` holds
-    # the encoded article, `failure` the error of a file that did not load.
-    # The other columns are what queries use, typed for SQL.
+    # Each distinct part of the layouts' shapes, once, under the hash of its
+    # JSON (a part refers to its own parts by their keys): see encoding.py.
+    "CREATE TABLE shape_nodes (key TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+    # Each distinct file layout, once (most files of a folder share one),
+    # under a hash of its encoded text. Rows of files refer to it.
+    """CREATE TABLE layouts (
+        id INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL UNIQUE,
+        data TEXT NOT NULL
+    )""",
+    # One row per file that matched the pattern, good or bad. `article`,
+    # `body` and `layout_id` hold the encoded article (see encoding.py),
+    # `failure` the error of a file that did not load. The other columns
+    # are what queries use, typed for SQL.
     """CREATE TABLE files (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
@@ -55,6 +66,8 @@ _SCHEMA: Final = (
         mtime_ns INTEGER NOT NULL,
         hash BLOB NOT NULL,
         article TEXT,
+        body TEXT,
+        layout_id INTEGER REFERENCES layouts (id),
         failure TEXT,
         published_us INTEGER,
         utc_offset_s INTEGER,

@@ -25,7 +25,7 @@ from newsfeed._extras import progress_bar_factory
 from newsfeed._feed.criteria import epoch_us
 from newsfeed._files.listing import walk
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
-from newsfeed._index.encoding import decode_failure, encode, encode_failure
+from newsfeed._index.encoding import EncodedLayout, decode_failure, encode, encode_failure
 from newsfeed._index.schema import write_transaction
 from newsfeed._model import Article
 
@@ -147,17 +147,21 @@ def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Excep
     offset = article.published_at.utcoffset()
     quality = article.quality
     quality_fits = quality is None or quality in _INT64
+    encoded = encode(article)
     cursor = connection.execute(
         """INSERT INTO files (
-            path, size, mtime_ns, hash, article, published_us, utc_offset_s, quality,
-            quality_too_large, heat, published, provider_name, provider_domain, type, category
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            path, size, mtime_ns, hash, article, body, layout_id, published_us, utc_offset_s,
+            quality, quality_too_large, heat, published, provider_name, provider_domain, type,
+            category
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             stored_path,
             size,
             mtime_ns,
             digest,
-            encode(article),
+            encoded.front,
+            encoded.body,
+            _layout_id(connection, encoded.layout),
             epoch_us(article.published_at),
             None if offset is None else int(offset.total_seconds()),
             quality if quality_fits else None,
@@ -192,6 +196,23 @@ def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Excep
             "\n".join(item.title for item in article.related),
         ),
     )
+
+
+def _layout_id(connection: sqlite3.Connection, layout: EncodedLayout | None) -> int | None:
+    """Return the row of the encoded *layout* in the layouts table, adding it if new."""
+    if layout is None:
+        return None
+    key = _digest(layout.text.encode("utf-8"))
+    added = connection.execute(
+        "INSERT OR IGNORE INTO layouts (hash, data) VALUES (?, ?)", (key, layout.text)
+    ).rowcount
+    if added:
+        # Most of its shape's parts are usually there already, from other layouts.
+        connection.executemany(
+            "INSERT OR IGNORE INTO shape_nodes (key, data) VALUES (?, ?)", layout.nodes
+        )
+    found: int = connection.execute("SELECT id FROM layouts WHERE hash = ?", (key,)).fetchone()[0]
+    return found
 
 
 def provider_keys(article: Article) -> list[tuple[int, str]]:
@@ -284,6 +305,12 @@ def update_index(
         for relative in stored.keys() - seen:
             connection.execute("DELETE FROM files WHERE path = ?", (path_column(relative),))
             counts["deleted"] += 1
+        if counts["changed"] or counts["deleted"]:
+            # Layouts no file uses any more (an edited or deleted file's own).
+            connection.execute(
+                "DELETE FROM layouts WHERE id NOT IN"
+                " (SELECT layout_id FROM files WHERE layout_id IS NOT NULL)"
+            )
         connection.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('scanned_ns', ?)", (str(started_ns),)
         )
