@@ -171,6 +171,13 @@ class BlockReader:
                 if index >= count:
                     break
                 line = lines[index]
+                seen = _PLAIN_LINES.get(line)
+                if seen is not None and seen[0] == indent and not pending and seen[1] not in data:
+                    # A line read before, such as "type: article": one lookup.
+                    index += 1
+                    data[seen[1]] = seen[2]
+                    entries.append(seen[3])
+                    continue
                 head, separator, value_text = line.partition(": ")
                 known = _HEADS.get(head) if separator else None
                 if known is None and separator and head not in _HEADS:
@@ -207,7 +214,10 @@ class BlockReader:
                             value = _read_plain(value_text)
                         index += 1
                         data[key] = value
-                        entries.append(_simple_entry(key, PLAIN))
+                        entry = _simple_entry(key, PLAIN)
+                        entries.append(entry)
+                        if type(value) is not datetime and len(_PLAIN_LINES) < _MAX_PLAIN_LINES:
+                            _PLAIN_LINES[line] = (indent, key, value, entry)
                         continue
                 text = line.lstrip(" ")
                 if not text or text[0] == "#":
@@ -310,7 +320,7 @@ class BlockReader:
             raise DECLINED  # null, or an item outside the key's indentation
         return value, (key, before, "", BLOCK, rest, intern(sub))
 
-    def sequence(  # noqa: C901, PLR0912 -- the second hot loop, kept whole for speed
+    def sequence(  # noqa: C901, PLR0912, PLR0915 -- the second hot loop, kept whole for speed
         self, indent: int, path: tuple[str | int, ...], depth: int
     ) -> tuple[list[Any], tuple[Any, ...]]:
         """Read a block sequence whose dashes stand *indent* spaces in."""
@@ -318,7 +328,16 @@ class BlockReader:
             raise DECLINED
         values: list[Any] = []
         items: list[tuple[Any, ...]] = []
+        lines = self.lines
         while True:
+            if not self.pending and self.index < len(lines):
+                seen = _PLAIN_ITEMS.get(lines[self.index])
+                if seen is not None and seen[0] == indent:
+                    # An item read before, such as "  - COVID-19": one lookup.
+                    self.index += 1
+                    values.append(seen[1])
+                    items.append(_PLAIN_ITEM)
+                    continue
             found = self._next_content()
             if found is None:
                 break
@@ -360,7 +379,12 @@ class BlockReader:
                 if scalar is NOT_RECOGNISED:
                     scalar = _read_plain(content)
                 values.append(scalar)
-                items.append((before, PLAIN, "", None, None))
+                if before:
+                    items.append((before, PLAIN, "", None, None))
+                    continue
+                items.append(_PLAIN_ITEM)
+                if type(scalar) is not datetime and len(_PLAIN_ITEMS) < _MAX_PLAIN_LINES:
+                    _PLAIN_ITEMS[lines[line_number]] = (indent, scalar)
                 continue
             scalar, style, comment, sub = self._value(content, path, len(values))
             if sub is not None:
@@ -423,6 +447,14 @@ _QUOTES_OR_FLOW: Final = frozenset("\"'[")
 _NOT_PLAIN_START: Final = frozenset(("", " ", "#", '"', "'", "["))
 #: What follows the colon of a key beside a list item's dash.
 _ITEM_KEY_ENDS: Final = frozenset(("", " "))
+#: Lines of a plain "key: value" entry read before, with nothing pending, as
+#: (indentation, key, value, entry); and of a plain list item, as
+#: (indentation, value). A folder repeats its types, providers, topics and
+#: sizes line for line. Timestamps, which hardly repeat, are not kept.
+_PLAIN_LINES: dict[str, tuple[int, str, object, tuple[Any, ...]]] = {}
+_PLAIN_ITEMS: dict[str, tuple[int, object]] = {}
+_MAX_PLAIN_LINES: Final = 10_000
+_PLAIN_ITEM: Final = ((), PLAIN, "", None, None)
 #: Plain scalars seen, by their text: a folder repeats the same types,
 #: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
 _PLAIN_VALUES: dict[str, object] = {}
