@@ -234,11 +234,6 @@ _AWARE_TIMESTAMP: Final = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=256)
-def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
-    return zone
-
-
 def read_timestamp(text: str) -> datetime | _NotRecognised:
     """Read an aware timestamp written exactly as the writer writes one."""
     if _AWARE_TIMESTAMP.fullmatch(text) is None:
@@ -247,14 +242,26 @@ def read_timestamp(text: str) -> datetime | _NotRecognised:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return NOT_RECOGNISED  # out of range, such as 2020-02-30: the safe path says so
-    if format_timestamp(moment) != text:
-        return NOT_RECOGNISED  # +00:00 or a zero fraction: written otherwise
+    # The pattern leaves two spellings the writer would not use (it writes
+    # "Z" and no zero fraction); everything else it writes back as read.
+    if text.endswith(_ZERO_OFFSETS) or _ZERO_FRACTION in text:
+        return NOT_RECOGNISED
     zone = moment.tzinfo
     if zone is UTC:
         return moment
     # fromisoformat builds a timezone object for every value; a feed needs
-    # one per offset (it is immutable, so sharing it is safe).
-    return moment.replace(tzinfo=_shared_zone(zone))
+    # one per offset (it is immutable, so sharing it is safe). Found by the
+    # offset's text, which is cheaper to hash than the timezone.
+    shared = _ZONES.get(text[-6:])
+    if shared is None:
+        shared = _ZONES[text[-6:]] = zone
+    return moment if shared is zone else moment.replace(tzinfo=shared)
+
+
+_ZERO_OFFSETS: Final = ("+00:00", "-00:00")
+_ZERO_FRACTION: Final = ".000000"
+#: One timezone per offset written "+HH:MM" (the pattern allows fewer than 2,000).
+_ZONES: Final[dict[str, tzinfo | None]] = {}
 
 
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False}
