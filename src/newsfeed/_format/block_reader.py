@@ -204,6 +204,13 @@ class BlockReader:
                             data[key] = inner
                             entries.append(_simple_entry(key, DOUBLE))
                             continue
+                        if "\\" in inner and value_text[-1] == '"' and key not in data:
+                            unescaped = _quotes_escaped(inner)
+                            if unescaped is not None:
+                                index += 1
+                                data[key] = unescaped
+                                entries.append(_simple_entry(key, DOUBLE))
+                                continue
                     elif (
                         first_char not in _NOT_PLAIN_START
                         and " #" not in value_text
@@ -256,6 +263,13 @@ class BlockReader:
                     inner = value_text[1:-1]
                     if '"' not in inner and "\\" not in inner and _writes_as_is(inner):
                         data[key] = inner
+                        entry = (key, before, " ", DOUBLE, "", None)
+                        entries.append(_SHAPES.get(entry) or intern(entry))
+                        text = None
+                        continue
+                    unescaped = _quotes_escaped(inner) if "\\" in inner else None
+                    if unescaped is not None:
+                        data[key] = unescaped
                         entry = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
                         text = None
@@ -466,6 +480,17 @@ def _writes_as_is(inner: str) -> bool:
     # isprintable() is quick and almost always true; unassigned code points,
     # which it refuses, are fine for YAML and the writer alike.
     return inner.isprintable() or not needs_escape(inner)
+
+
+def _quotes_escaped(inner: str) -> str | None:
+    r"""Read a double-quoted string whose only escapes are quotes (``\"``), or return None.
+
+    The writer writes such a string back as it was, so it needs no override.
+    """
+    unescaped = inner.replace('\\"', '"')
+    if "\\" in unescaped or needs_escape(inner.replace('\\"', "")):
+        return None  # another escape, a bare quote, or what the writer escapes
+    return unescaped
 
 
 def _read_plain(text: str) -> object:

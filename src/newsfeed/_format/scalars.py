@@ -111,6 +111,9 @@ def double_quoted(text: str) -> str:
     """
     if _NEEDS_ESCAPE.search(text) is None:
         return f'"{text}"'
+    if "\\" not in text and _NEEDS_ESCAPE.search(text.replace('"', "")) is None:
+        # Quotes are the only thing to escape, as in most titles that need any.
+        return '"' + text.replace('"', '\\"') + '"'
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
@@ -140,6 +143,10 @@ def read_double(inner: str) -> str | _NotRecognised:
         # what the writer escapes; libyaml reads some of them differently, so
         # they are left to it.
         return NOT_RECOGNISED if needs_escape(inner) else inner
+    unquoted = inner.replace('\\"', '"')
+    if "\\" not in unquoted:
+        # Every backslash escaped a quote, the one escape most titles hold.
+        return NOT_RECOGNISED if needs_escape(inner.replace('\\"', "")) else unquoted
     # What is left once the known escapes are gone must hold no quote or
     # backslash: either would end the scalar early or be an unknown escape.
     rest = _ESCAPE.sub("", inner)
@@ -264,6 +271,7 @@ _ZERO_FRACTION: Final = ".000000"
 _ZONES: Final[dict[str, tzinfo | None]] = {}
 
 
+_TIMESTAMP_LENGTH: Final = len("2020-06-11T12:02:00Z")
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False}
 
 
@@ -274,12 +282,16 @@ def read_plain(text: str) -> object:
     """
     first = text[:1]
     if first.isdigit() or first == "-":
-        number = read_int(text)
-        if number is not NOT_RECOGNISED:
-            return number
-        moment = read_timestamp(text)
-        if moment is not NOT_RECOGNISED:
-            return moment
+        # An integer read here has at most 19 characters, a timestamp at
+        # least 20: one test, and timestamps stay out of read_int's cache.
+        if len(text) < _TIMESTAMP_LENGTH:
+            number = read_int(text)
+            if number is not NOT_RECOGNISED:
+                return number
+        else:
+            moment = read_timestamp(text)
+            if moment is not NOT_RECOGNISED:
+                return moment
     literal = _LITERALS.get(text, NOT_RECOGNISED)
     if literal is not NOT_RECOGNISED:
         return literal
