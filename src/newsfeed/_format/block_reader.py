@@ -467,7 +467,7 @@ _ITEM_KEY_ENDS: Final = frozenset(("", " "))
 #: sizes line for line. Timestamps, which hardly repeat, are not kept.
 _PLAIN_LINES: dict[str, tuple[int, str, object, tuple[Any, ...]]] = {}
 _PLAIN_ITEMS: dict[str, tuple[int, object]] = {}
-_MAX_PLAIN_LINES: Final = 10_000
+_MAX_PLAIN_LINES: Final = 4096
 _PLAIN_ITEM: Final = ((), PLAIN, "", None, None)
 #: Plain scalars seen, by their text: a folder repeats the same types,
 #: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
