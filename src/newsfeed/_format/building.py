@@ -23,6 +23,11 @@ _SHARED: dict[object, object] = {}
 _MAX_SHARED: Final = 100_000
 
 
+#: Shared objects by the items of the mapping they were built from, when
+#: those are all strings.
+_BY_TEXT: dict[tuple[tuple[str, object], ...], object] = {}
+
+
 def _shared(value: object) -> object:
     """Keep one copy of a repeated value: a provider, say, which hundreds of articles share."""
     found = _SHARED.get(value)
@@ -64,9 +69,18 @@ def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the buil
     cls = schema.cls
     share = cls is Provider
 
-    def build(data: object, **more: object) -> object:  # noqa: C901 -- hot, kept whole for speed
+    def build(data: object, **more: object) -> object:  # noqa: C901, PLR0912 -- hot, kept whole for speed
         if type(data) is not dict or not data:
             raise DECLINED
+        text: tuple[tuple[str, object], ...] | None = None
+        if share and all(type(value) is str for value in data.values()):
+            # Most providers are a name and a domain, repeated across a
+            # folder: found by their text, before anything is built. Only
+            # strings: with other values, equal data may differ in type (1, True).
+            text = tuple(data.items())
+            found = _BY_TEXT.get(text)
+            if found is not None:
+                return found
         values: dict[str, object] = {}
         extra: dict[str, object] | None = None
         for key, value in data.items():
@@ -88,7 +102,12 @@ def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the buil
             if not any(key in data for key in keys):
                 raise DECLINED
         instance = cls(**values, **more, extra=FrozenDict(extra) if extra else EMPTY)
-        return _shared(instance) if share else instance
+        if not share:
+            return instance
+        instance = _shared(instance)
+        if text is not None and len(_BY_TEXT) < _MAX_SHARED:
+            _BY_TEXT[text] = instance
+        return instance
 
     return build
 
