@@ -57,15 +57,21 @@ _SHAPES: Final = INTERNED
 
 
 #: Heads of "key: value" lines (the text before ": ", indentation included)
-#: seen, as (indentation, key), or None for a head that is not a key.
-_HEADS: dict[str, tuple[int, str] | None] = {}
+#: seen, as (indentation, key, entry of a plain value, entry of a
+#: double-quoted one), or None for a head that is not a key.
+_Head = tuple[int, str, tuple[Any, ...], tuple[Any, ...]]
+_HEADS: dict[str, _Head | None] = {}
 
 
-def _head(head: str) -> tuple[int, str] | None:
-    """Return the indentation and key of *head*, and remember them."""
+def _head(head: str) -> _Head | None:
+    """Return the indentation, key and simple entries of *head*, and remember them."""
     text = head.lstrip(" ")
     key = _key(text) if text else None
-    known = None if key is None else (len(head) - len(text), key)
+    known = (
+        None
+        if key is None
+        else (len(head) - len(text), key, _simple_entry(key, PLAIN), _simple_entry(key, DOUBLE))
+    )
     if len(_HEADS) < _MAX_KEYS:
         _HEADS[head] = known
     return known
@@ -202,14 +208,14 @@ class BlockReader:
                         ):
                             index += 1
                             data[key] = inner
-                            entries.append(_simple_entry(key, DOUBLE))
+                            entries.append(known[3])
                             continue
                         if "\\" in inner and value_text[-1] == '"' and key not in data:
                             unescaped = _quotes_escaped(inner)
                             if unescaped is not None:
                                 index += 1
                                 data[key] = unescaped
-                                entries.append(_simple_entry(key, DOUBLE))
+                                entries.append(known[3])
                                 continue
                     elif (
                         first_char not in _NOT_PLAIN_START
@@ -221,7 +227,7 @@ class BlockReader:
                             value = _read_plain(value_text)
                         index += 1
                         data[key] = value
-                        entry = _simple_entry(key, PLAIN)
+                        entry = known[2]
                         entries.append(entry)
                         if type(value) is not datetime and len(_PLAIN_LINES) < _MAX_PLAIN_LINES:
                             _PLAIN_LINES[line] = (indent, key, value, entry)
