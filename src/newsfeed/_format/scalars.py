@@ -262,7 +262,19 @@ def read_timestamp(text: str) -> datetime | _NotRecognised:
     shared = _ZONES.get(text[-6:])
     if shared is None:
         shared = _ZONES[text[-6:]] = zone
-    return moment if shared is zone else moment.replace(tzinfo=shared)
+    if shared is zone:
+        return moment
+    # The constructor, positionally: replace(tzinfo=) parses its keywords, 3x slower.
+    return datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        shared,
+    )
 
 
 _ZERO_OFFSETS: Final = ("+00:00", "-00:00")
