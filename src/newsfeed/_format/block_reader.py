@@ -57,15 +57,21 @@ _SHAPES: Final = INTERNED
 
 
 #: Heads of "key: value" lines (the text before ": ", indentation included)
-#: seen, as (indentation, key), or None for a head that is not a key.
-_HEADS: dict[str, tuple[int, str] | None] = {}
+#: seen, as (indentation, key, entry of a plain value, entry of a
+#: double-quoted one), or None for a head that is not a key.
+_Head = tuple[int, str, tuple[Any, ...], tuple[Any, ...]]
+_HEADS: dict[str, _Head | None] = {}
 
 
-def _head(head: str) -> tuple[int, str] | None:
-    """Return the indentation and key of *head*, and remember them."""
+def _head(head: str) -> _Head | None:
+    """Return the indentation, key and simple entries of *head*, and remember them."""
     text = head.lstrip(" ")
     key = _key(text) if text else None
-    known = None if key is None else (len(head) - len(text), key)
+    known = (
+        None
+        if key is None
+        else (len(head) - len(text), key, _simple_entry(key, PLAIN), _simple_entry(key, DOUBLE))
+    )
     if len(_HEADS) < _MAX_KEYS:
         _HEADS[head] = known
     return known
@@ -171,6 +177,13 @@ class BlockReader:
                 if index >= count:
                     break
                 line = lines[index]
+                seen = _PLAIN_LINES.get(line)
+                if seen is not None and seen[0] == indent and not pending and seen[1] not in data:
+                    # A line read before, such as "type: article": one lookup.
+                    index += 1
+                    data[seen[1]] = seen[2]
+                    entries.append(seen[3])
+                    continue
                 head, separator, value_text = line.partition(": ")
                 known = _HEADS.get(head) if separator else None
                 if known is None and separator and head not in _HEADS:
@@ -195,8 +208,15 @@ class BlockReader:
                         ):
                             index += 1
                             data[key] = inner
-                            entries.append(_simple_entry(key, DOUBLE))
+                            entries.append(known[3])
                             continue
+                        if "\\" in inner and value_text[-1] == '"' and key not in data:
+                            unescaped = _quotes_escaped(inner)
+                            if unescaped is not None:
+                                index += 1
+                                data[key] = unescaped
+                                entries.append(known[3])
+                                continue
                     elif (
                         first_char not in _NOT_PLAIN_START
                         and " #" not in value_text
@@ -207,7 +227,10 @@ class BlockReader:
                             value = _read_plain(value_text)
                         index += 1
                         data[key] = value
-                        entries.append(_simple_entry(key, PLAIN))
+                        entry = known[2]
+                        entries.append(entry)
+                        if type(value) is not datetime and len(_PLAIN_LINES) < _MAX_PLAIN_LINES:
+                            _PLAIN_LINES[line] = (indent, key, value, entry)
                         continue
                 text = line.lstrip(" ")
                 if not text or text[0] == "#":
@@ -246,6 +269,13 @@ class BlockReader:
                     inner = value_text[1:-1]
                     if '"' not in inner and "\\" not in inner and _writes_as_is(inner):
                         data[key] = inner
+                        entry = (key, before, " ", DOUBLE, "", None)
+                        entries.append(_SHAPES.get(entry) or intern(entry))
+                        text = None
+                        continue
+                    unescaped = _quotes_escaped(inner) if "\\" in inner else None
+                    if unescaped is not None:
+                        data[key] = unescaped
                         entry = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
                         text = None
@@ -310,7 +340,7 @@ class BlockReader:
             raise DECLINED  # null, or an item outside the key's indentation
         return value, (key, before, "", BLOCK, rest, intern(sub))
 
-    def sequence(  # noqa: C901, PLR0912 -- the second hot loop, kept whole for speed
+    def sequence(  # noqa: C901, PLR0912, PLR0915 -- the second hot loop, kept whole for speed
         self, indent: int, path: tuple[str | int, ...], depth: int
     ) -> tuple[list[Any], tuple[Any, ...]]:
         """Read a block sequence whose dashes stand *indent* spaces in."""
@@ -318,7 +348,16 @@ class BlockReader:
             raise DECLINED
         values: list[Any] = []
         items: list[tuple[Any, ...]] = []
+        lines = self.lines
         while True:
+            if not self.pending and self.index < len(lines):
+                seen = _PLAIN_ITEMS.get(lines[self.index])
+                if seen is not None and seen[0] == indent:
+                    # An item read before, such as "  - COVID-19": one lookup.
+                    self.index += 1
+                    values.append(seen[1])
+                    items.append(_PLAIN_ITEM)
+                    continue
             found = self._next_content()
             if found is None:
                 break
@@ -360,7 +399,12 @@ class BlockReader:
                 if scalar is NOT_RECOGNISED:
                     scalar = _read_plain(content)
                 values.append(scalar)
-                items.append((before, PLAIN, "", None, None))
+                if before:
+                    items.append((before, PLAIN, "", None, None))
+                    continue
+                items.append(_PLAIN_ITEM)
+                if type(scalar) is not datetime and len(_PLAIN_ITEMS) < _MAX_PLAIN_LINES:
+                    _PLAIN_ITEMS[lines[line_number]] = (indent, scalar)
                 continue
             scalar, style, comment, sub = self._value(content, path, len(values))
             if sub is not None:
@@ -423,6 +467,14 @@ _QUOTES_OR_FLOW: Final = frozenset("\"'[")
 _NOT_PLAIN_START: Final = frozenset(("", " ", "#", '"', "'", "["))
 #: What follows the colon of a key beside a list item's dash.
 _ITEM_KEY_ENDS: Final = frozenset(("", " "))
+#: Lines of a plain "key: value" entry read before, with nothing pending, as
+#: (indentation, key, value, entry); and of a plain list item, as
+#: (indentation, value). A folder repeats its types, providers, topics and
+#: sizes line for line. Timestamps, which hardly repeat, are not kept.
+_PLAIN_LINES: dict[str, tuple[int, str, object, tuple[Any, ...]]] = {}
+_PLAIN_ITEMS: dict[str, tuple[int, object]] = {}
+_MAX_PLAIN_LINES: Final = 4096
+_PLAIN_ITEM: Final = ((), PLAIN, "", None, None)
 #: Plain scalars seen, by their text: a folder repeats the same types,
 #: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
 _PLAIN_VALUES: dict[str, object] = {}
@@ -434,6 +486,17 @@ def _writes_as_is(inner: str) -> bool:
     # isprintable() is quick and almost always true; unassigned code points,
     # which it refuses, are fine for YAML and the writer alike.
     return inner.isprintable() or not needs_escape(inner)
+
+
+def _quotes_escaped(inner: str) -> str | None:
+    r"""Read a double-quoted string whose only escapes are quotes (``\"``), or return None.
+
+    The writer writes such a string back as it was, so it needs no override.
+    """
+    unescaped = inner.replace('\\"', '"')
+    if "\\" in unescaped or needs_escape(inner.replace('\\"', "")):
+        return None  # another escape, a bare quote, or what the writer escapes
+    return unescaped
 
 
 def _read_plain(text: str) -> object:

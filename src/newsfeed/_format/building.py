@@ -23,6 +23,11 @@ _SHARED: dict[object, object] = {}
 _MAX_SHARED: Final = 100_000
 
 
+#: Shared objects by the items of the mapping they were built from, when
+#: those are all strings.
+_BY_TEXT: dict[tuple[tuple[str, object], ...], object] = {}
+
+
 def _shared(value: object, key: object) -> object:
     """Keep one copy of a repeated value: a provider, say, which hundreds of articles share."""
     found = _SHARED.get(key)
@@ -64,9 +69,18 @@ def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the buil
     cls = schema.cls
     share = cls is Provider
 
-    def build(data: object, **more: object) -> object:  # noqa: C901 -- hot, kept whole for speed
+    def build(data: object, **more: object) -> object:  # noqa: C901, PLR0912 -- hot, kept whole for speed
         if type(data) is not dict or not data:
             raise DECLINED
+        text: tuple[tuple[str, object], ...] | None = None
+        if share and all(type(value) is str for value in data.values()):
+            # Most providers are a name and a domain, repeated across a
+            # folder: found by their text, before anything is built. Only
+            # strings: with other values, equal data may differ in type (1, True).
+            text = tuple(data.items())
+            found = _BY_TEXT.get(text)
+            if found is not None:
+                return found
         values: dict[str, object] = {}
         extra: dict[str, object] | None = None
         for key, value in data.items():
@@ -94,7 +108,11 @@ def _builder(schema: Schema) -> Callable[..., object]:  # noqa: C901 -- the buil
         # equal whatever their offsets. The typed fields are checked by exact
         # type above, so only a provider with unknown keys (its own or its
         # images') is keyed by the repr of what was read, which tells them apart.
-        return _shared(instance, instance if extra is None and not instance.images else repr(data))
+        key = instance if extra is None and not instance.images else repr(data)
+        shared = _shared(instance, key)
+        if text is not None and len(_BY_TEXT) < _MAX_SHARED:
+            _BY_TEXT[text] = shared
+        return shared
 
     return build
 

