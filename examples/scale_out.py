@@ -143,7 +143,8 @@ def run(folder: Path, *, workers: int, files_per_partition: int) -> int:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # Any free port: two runs at once (CI and a developer) must not collide.
+        dashboard_address=":0",
         silence_logs=logging.CRITICAL,
     )
     with cluster, Client(cluster) as client:

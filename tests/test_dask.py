@@ -32,7 +32,8 @@ def client() -> Iterator[Any]:
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # Any free port: two runs at once (CI and a developer) must not collide.
+        dashboard_address=":0",
         # A task below fails on purpose, which a worker logs as an error.
         silence_logs=logging.CRITICAL,
     )
