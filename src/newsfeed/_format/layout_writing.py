@@ -26,6 +26,7 @@ from newsfeed._format.canonical import (
     sub_schema,
 )
 from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, quiet
+from newsfeed._format.layout_plans import MISFIT, plan_for, write_planned
 from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape
 from newsfeed._format.schema import Field, Kind, Schema
 
@@ -35,7 +36,20 @@ __all__ = ["LayoutWriter"]
 class LayoutWriter(Writer):
     """Collects the lines of one front matter written in a file's own layout."""
 
-    __slots__ = ()
+    __slots__ = ("plans",)
+
+    def __init__(
+        self,
+        *,
+        step: int,
+        offset: int,
+        overrides: dict[KeyPath, tuple[object, str]],
+        plans: bool = True,
+    ) -> None:
+        super().__init__(step=step, offset=offset, overrides=overrides)
+        #: Whether mappings are written by plan (:mod:`newsfeed._format.layout_plans`)
+        #: where they fit one; off, only the general path writes (for tests).
+        self.plans = plans
 
     def shaped_mapping(  # noqa: C901, PLR0912, PLR0913 -- the hot loop, common lines written out
         self,
@@ -49,6 +63,10 @@ class LayoutWriter(Writer):
     ) -> int:
         """Write a mapping in *shape*; return the index of its first key line (-1: none)."""
         if present is None:
+            if schema is not None and self.plans and not self.overrides:
+                first = write_planned(self, plan_for(schema, shape), value, indent, path)
+                if first != MISFIT:
+                    return first
             present = present_items(value, schema, path)
         entries: tuple[tuple[Any, ...], ...] = shape[2]
         by_key = {item[0]: item for item in present}

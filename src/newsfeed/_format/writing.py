@@ -21,7 +21,7 @@ from newsfeed._format.layout_writing import LayoutWriter
 from newsfeed._format.schema import ARTICLE
 from newsfeed._model import Article
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "write_in_layout"]
 
 
 def _body(article: Article) -> str:
@@ -59,8 +59,15 @@ def dumps(article: Article, *, canonical: bool = False, drop_comments: bool = Fa
         writer.mapping(article, ARTICLE, 0, (), top=True)
         body = _body(article)
         return "---\n" + "".join(line + "\n" for line in writer.lines) + "---\n\n" + body
+    return write_in_layout(article, layout)
+
+
+def write_in_layout(article: Article, layout: Layout, *, plans: bool = True) -> str:
+    """Write *article* in *layout*, by plan where it fits one unless *plans* is false."""
     overrides = {path: (value, text) for path, value, text in layout.overrides}
-    writer = LayoutWriter(step=layout.step, offset=layout.list_offset, overrides=overrides)
+    writer = LayoutWriter(
+        step=layout.step, offset=layout.list_offset, overrides=overrides, plans=plans
+    )
     writer.shaped_mapping(article, ARTICLE, layout.shape, 0, ())  # type: ignore[arg-type]
     body = _body(article)
     newline = layout.newline
