@@ -37,11 +37,8 @@ def build_notebook(data: Path, parquet: Path) -> Any:
         ),
         f"newsfeed.load_parquet({str(parquet)!r}) == ai",
     ]
-    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call] # nbformat is untyped
-    notebook.cells = [
-        nbformat.v4.new_code_cell(source)  # type: ignore[no-untyped-call] # nbformat is untyped
-        for source in cells
-    ]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     return notebook
 
 
