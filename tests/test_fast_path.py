@@ -631,7 +631,7 @@ class TestReadingFiles:
             real = real_fstat(descriptor)
             return mock.Mock(wraps=real, st_size=reported, st_mode=real.st_mode)
 
-        monkeypatch.setattr(_files_reading.os, "fstat", fstat)
+        monkeypatch.setattr(os, "fstat", fstat)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         assert same(newsfeed.load(sample_path), expected)
 
@@ -640,7 +640,7 @@ class TestReadingFiles:
     ) -> None:
         """A file larger than the limit but reporting less is still refused."""
         small = mock.Mock(st_size=10, st_mode=0o100644)
-        monkeypatch.setattr(_files_reading.os, "fstat", lambda _: small)
+        monkeypatch.setattr(os, "fstat", lambda _: small)
         monkeypatch.setattr(_files_reading, "MAX_FILE_BYTES", 5000)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         with pytest.raises(newsfeed.ParseError, match="larger than 5000 bytes"):

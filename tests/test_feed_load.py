@@ -465,7 +465,7 @@ class TestIterDir:
         articles = newsfeed.iter_dir(mixed_dir, errors="skip")
         with caplog.at_level(logging.WARNING, logger="newsfeed"):
             assert next(articles) == GOOD[0]
-            assert articles.failures == ()
+            assert not articles.failures
             assert next(articles) == GOOD[1]
             assert next(articles) == GOOD[2]
             assert [f.path.name for f in articles.failures] == ["0001a.md"]

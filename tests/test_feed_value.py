@@ -79,7 +79,8 @@ class TestSequence:
         assert same == feed
         assert hash(same) == hash(feed)
         assert Feed(ARTICLES) != feed
-        assert feed != ARTICLES
+        same_articles_as_a_list: object = ARTICLES
+        assert feed != same_articles_as_a_list
 
     def test_pickles(self, feed: Feed) -> None:
         """A feed, its articles and its errors survive pickling (process pools, dask)."""
@@ -154,6 +155,8 @@ class TestDataFrame:
 
     def test_dtypes_and_values(self, feed: Feed) -> None:
         """Datetimes are aware UTC, ints Int64, the flag boolean, text string."""
+        import pandas as pd  # noqa: PLC0415 -- only the DataFrame tests need pandas
+
         frame = feed.to_dataframe()
         assert list(frame.columns) == list(newsfeed._feed.feed.RECORD_COLUMNS)
         assert len(frame) == len(feed)
@@ -164,6 +167,7 @@ class TestDataFrame:
         assert str(frame["published"].dtype) == "boolean"
         assert str(frame["title"].dtype) == "string"
         for row, article in zip(frame.itertuples(index=False), feed, strict=True):
+            assert isinstance(row.published_at, pd.Timestamp)
             assert row.published_at.to_pydatetime() == article.published_at
             assert (row.quality is newsfeed_na()) == (article.quality is None)
             assert row.topics == list(article.topics)

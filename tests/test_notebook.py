@@ -89,6 +89,7 @@ class TestNotebook:
         page = result(executed.cells[1], "text/html")
 
         best = newsfeed.load_dir(DATA).sort("quality", reverse=True)[0]
+        assert best.web_url is not None
         assert page.startswith('<div class="newsfeed-article"')
         assert f'<a href="{html.escape(best.web_url)}">{html.escape(best.title)}</a>' in page
         assert f"quality {best.quality}" in page
