@@ -206,4 +206,4 @@ class TestNothingElseEscapes:
     def test_wrong_argument_type(self, value: object) -> None:
         """Passing loads something other than str or bytes is a caller's TypeError, said plainly."""
         with pytest.raises(TypeError, match=r"loads\(\) takes str or bytes, not "):
-            newsfeed.loads(value)  # type: ignore[arg-type]
+            newsfeed.loads(value)  # type: ignore[arg-type]  # the case under test

@@ -642,6 +642,7 @@ class TestMissingExtras:
         ("module", "call", "extra"),
         [
             ("pyarrow", SAMPLES.to_arrow, "pyarrow"),
+            # None for a table, on purpose: the missing extra is reported before it is looked at.
             ("pyarrow", lambda: Feed.from_arrow(None), "pyarrow"),  # type: ignore[arg-type]
             ("pyarrow.parquet", lambda: SAMPLES.to_parquet("x.parquet"), "pyarrow"),
             ("pyarrow.parquet", lambda: newsfeed.load_parquet("x.parquet"), "pyarrow"),

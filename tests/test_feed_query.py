@@ -391,7 +391,7 @@ class TestInvalidCriteria:
     def test_unknown_keyword(self, feed: Feed) -> None:
         """A misspelt criterion is a TypeError, as for any function."""
         with pytest.raises(TypeError, match="min_qualty"):
-            feed.filter(min_qualty=3)  # type: ignore[call-arg]
+            feed.filter(min_qualty=3)  # type: ignore[call-arg]  # the case under test
 
     @pytest.mark.parametrize(
         ("by", "message"),

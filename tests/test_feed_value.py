@@ -39,7 +39,7 @@ class TestSequence:
     def test_refuses_what_is_not_an_article(self) -> None:
         """Anything but an Article is refused, naming its type and position."""
         with pytest.raises(TypeError, match="got dict at index 1"):
-            Feed([ARTICLES[0], {"title": "x"}])  # type: ignore[list-item]
+            Feed([ARTICLES[0], {"title": "x"}])  # type: ignore[list-item]  # the case under test
 
     def test_len_iter_index_contains(self, feed: Feed) -> None:
         """len, iteration, indexing, negative indexing, in, index and count work."""
@@ -68,9 +68,9 @@ class TestSequence:
     def test_immutable(self, feed: Feed) -> None:
         """Neither the articles nor the errors can be replaced or changed in place."""
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            feed.failures = ()  # type: ignore[misc]
+            feed.failures = ()  # type: ignore[misc]  # the case under test
         with pytest.raises(TypeError):
-            feed[0] = ARTICLES[1]  # type: ignore[index]
+            feed[0] = ARTICLES[1]  # type: ignore[index]  # the case under test
         assert isinstance(feed.failures, tuple)
 
     def test_equality_and_hash(self, feed: Feed) -> None:

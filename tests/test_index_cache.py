@@ -97,7 +97,7 @@ class TestLoadDirCache:
         skipped = newsfeed.load_dir(folder, cache=True, errors="skip")
         assert skipped == newsfeed.load_dir(folder, errors="skip")
         with pytest.raises(ValueError, match="errors must be"):
-            newsfeed.load_dir(folder, cache=True, errors="ignore")  # type: ignore[arg-type]
+            newsfeed.load_dir(folder, cache=True, errors="ignore")  # type: ignore[arg-type]  # the case under test
 
     @pytest.mark.parametrize(
         "options",
