@@ -11,7 +11,6 @@ warnings as errors and nitpicky references in CI::
 from __future__ import annotations
 
 from importlib.metadata import version as _version
-from typing import Any
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -103,8 +102,7 @@ def _public_target(
     if name not in newsfeed.__all__:
         return None
     node["reftarget"] = f"newsfeed.{name}"
-    domain: Any = env.get_domain("py")
-    return domain.resolve_xref(
+    return env.get_domain("py").resolve_xref(
         env, node["refdoc"], app.builder, node["reftype"], f"newsfeed.{name}", node, contnode
     )
 
@@ -122,8 +120,11 @@ def _no_constructor_parameters(
     Runs before autodoc merges the recorded type hints into the description.
     """
     signature = contentnode.parent[0]
+    # The description's first child is its signature: the element naming the object.
+    if domain != "py" or not isinstance(signature, nodes.Element):
+        return
     fullname = f"{signature.get('module', '')}.{signature.get('fullname', '')}"
-    if domain == "py" and fullname in _NOT_BUILT_BY_USERS:
+    if fullname in _NOT_BUILT_BY_USERS:
         app.env.current_document.autodoc_annotations.pop(fullname, None)
 
 

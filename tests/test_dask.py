@@ -152,7 +152,7 @@ class TestArguments:
     def test_bad_options(self, folder: Path) -> None:
         """errors, files_per_partition and an empty list are checked."""
         with pytest.raises(ValueError, match="errors must be"):
-            newsfeed.dask.read_articles(folder, errors="ignore")  # type: ignore[arg-type]
+            newsfeed.dask.read_articles(folder, errors="ignore")  # type: ignore[arg-type]  # the case under test
         with pytest.raises(ValueError, match="at least 1"):
             newsfeed.dask.read_articles(folder, files_per_partition=0)
         with pytest.raises(TypeError, match="integer"):

@@ -16,7 +16,7 @@ SAMPLE = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 
 def pretty(obj: object) -> str:
     """Return what IPython prints for *obj*."""
-    text: str = ipython_pretty.pretty(obj)  # type: ignore[no-untyped-call] # IPython is untyped
+    text: str = ipython_pretty.pretty(obj)
     return text
 
 

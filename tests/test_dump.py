@@ -14,7 +14,6 @@ import pytest
 
 import newsfeed
 from model_support import unchecked
-from newsfeed._files import writing as _write
 
 NASDAQ = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
 STAMP = datetime(2020, 6, 11, 12, 2, tzinfo=UTC)
@@ -115,7 +114,7 @@ class TestDump:
                 self.file.flush()
                 raise _InterruptedError
 
-        monkeypatch.setattr(_write.os, "fdopen", HalfWriter)
+        monkeypatch.setattr(os, "fdopen", HalfWriter)
 
         with pytest.raises(_InterruptedError):
             newsfeed.dump(_article(), target)
@@ -135,7 +134,7 @@ class TestDump:
             raise OSError(28, "No space left on device")
 
         if step == "fsync":
-            monkeypatch.setattr(_write.os, "fsync", fail)
+            monkeypatch.setattr(os, "fsync", fail)
         else:
             monkeypatch.setattr(Path, "replace", fail)
 
@@ -317,7 +316,7 @@ class TestDumpsWrites:
 
     def test_unknown_scalars(self) -> None:
         """Unknown keys' scalars are written in YAML's canonical spelling and read back alike."""
-        extra = {
+        extra: dict[str, object] = {
             "none": None,
             "yes": True,
             "no": False,

@@ -21,13 +21,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PACIFIC = timezone(timedelta(hours=-7))
 
 
-def article(title: str, *, when: datetime | None = None, **changes: object) -> Article:
+def article(
+    title: str,
+    *,
+    when: datetime | None = None,
+    excerpt: str | None = None,
+    provider: newsfeed.Provider | None = None,
+) -> Article:
     """Return an article with *title*, published at *when* (11 June 2020, noon UTC, by default)."""
     return Article(
         title=title,
         published_at=when or datetime(2020, 6, 11, 12, tzinfo=UTC),
         web_url=f"https://example.com/{slugify(title)}",
-        **changes,  # type: ignore[arg-type]
+        excerpt=excerpt,
+        provider=provider,
     )
 
 

@@ -327,6 +327,7 @@ class TestPipeline:
             assert path.name.startswith(article.published_at.date().isoformat())
             assert article.provider is not None
             assert article.title.endswith(f" | {article.provider.name}")
+            assert article.web_url is not None
             assert article.web_url.startswith(f"https://www.{article.provider.domain}/")
             for item in article.related:
                 assert item.provider is not None

@@ -48,13 +48,14 @@ def same(left: object, right: object) -> bool:
     ``==`` is not enough: ``True == 1``, ``(1,) != [1]`` but ``1 == 1.0``, and
     two datetimes at the same instant are equal whatever their UTC offsets.
     """
-    if type(left) is not type(right):
+    cls = type(left)
+    if cls is not type(right):
         return False
-    if attrs.has(type(left)):
+    if attrs.has(cls):
         # Fields outside equality (the path, the layout) are not data.
         return all(
             same(getattr(left, field.name), getattr(right, field.name))
-            for field in attrs.fields(type(left))  # type: ignore[arg-type]
+            for field in attrs.fields(cls)
             if field.eq
         )
     if isinstance(left, dict):
@@ -75,10 +76,11 @@ def where_they_differ(left: object, right: object, path: str = "") -> str:
     if type(left) is not type(right):
         return f"{here}: {left!r} ({type(left).__name__}) vs {right!r} ({type(right).__name__})"
     parts: list[tuple[str, object, object]] = []
-    if attrs.has(type(left)):
+    cls = type(left)
+    if attrs.has(cls):
         parts = [
             (f".{field.name}", getattr(left, field.name), getattr(right, field.name))
-            for field in attrs.fields(type(left))  # type: ignore[arg-type]
+            for field in attrs.fields(cls)
             if field.eq
         ]
     elif isinstance(left, dict) and isinstance(right, dict) and list(left) == list(right):
@@ -142,9 +144,10 @@ def assert_agrees(text: str) -> newsfeed.Article | None:
     if isinstance(fast_outcome, tuple) and isinstance(fast_outcome[0], type):
         assert fast_outcome == reference_outcome
     else:
+        assert isinstance(fast_outcome, tuple)
         assert isinstance(reference_outcome, tuple)
-        assert same(fast_outcome[0], reference_outcome[0])  # type: ignore[index]
-        assert fast_outcome[1] == reference_outcome[1]  # type: ignore[index]
+        assert same(fast_outcome[0], reference_outcome[0])
+        assert fast_outcome[1] == reference_outcome[1]
     return fast
 
 
@@ -631,7 +634,7 @@ class TestReadingFiles:
             real = real_fstat(descriptor)
             return mock.Mock(wraps=real, st_size=reported, st_mode=real.st_mode)
 
-        monkeypatch.setattr(_files_reading.os, "fstat", fstat)
+        monkeypatch.setattr(os, "fstat", fstat)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         assert same(newsfeed.load(sample_path), expected)
 
@@ -640,7 +643,7 @@ class TestReadingFiles:
     ) -> None:
         """A file larger than the limit but reporting less is still refused."""
         small = mock.Mock(st_size=10, st_mode=0o100644)
-        monkeypatch.setattr(_files_reading.os, "fstat", lambda _: small)
+        monkeypatch.setattr(os, "fstat", lambda _: small)
         monkeypatch.setattr(_files_reading, "MAX_FILE_BYTES", 5000)
         monkeypatch.setattr(_files_reading, "_CHUNK_BYTES", 1000)
         with pytest.raises(newsfeed.ParseError, match="larger than 5000 bytes"):

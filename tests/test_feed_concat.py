@@ -72,4 +72,4 @@ class TestConcat:
     def test_refuses_what_is_not_a_feed(self) -> None:
         """A list among the feeds is refused, naming its type and position."""
         with pytest.raises(TypeError, match="got list at index 1"):
-            Feed.concat([Feed(ARTICLES), list(ARTICLES)])  # type: ignore[list-item]
+            Feed.concat([Feed(ARTICLES), list(ARTICLES)])  # type: ignore[list-item]  # the case under test

@@ -55,6 +55,16 @@ def name_of(article: Article) -> str:
     return article.provider.name.lower()
 
 
+def provider_named(name: str) -> Callable[[Article], bool]:
+    """Return a test for articles whose provider is called *name*, case as written."""
+    return lambda article: article.provider is not None and article.provider.name == name
+
+
+def tagged(topic: str) -> Callable[[Article], bool]:
+    """Return a test for articles with *topic* among their topics, case as written."""
+    return lambda article: topic in article.topics
+
+
 class TestTime:
     """``since`` is inclusive, ``until`` exclusive, whatever form the instant takes."""
 
@@ -381,7 +391,7 @@ class TestInvalidCriteria:
     def test_unknown_keyword(self, feed: Feed) -> None:
         """A misspelt criterion is a TypeError, as for any function."""
         with pytest.raises(TypeError, match="min_qualty"):
-            feed.filter(min_qualty=3)  # type: ignore[call-arg]
+            feed.filter(min_qualty=3)  # type: ignore[call-arg]  # the case under test
 
     @pytest.mark.parametrize(
         ("by", "message"),
@@ -461,6 +471,7 @@ class TestAggregates:
         """One article per web_url, the first of each, in feed order."""
         first: dict[str, Article] = {}
         for article in ARTICLES:
+            assert article.web_url is not None
             first.setdefault(article.web_url, article)
         result = feed.unique()
         assert len(first) < len(ARTICLES)
@@ -478,9 +489,7 @@ class TestAggregates:
         assert counts["tech.co"] == len(expected(lambda a: domain_of(a) == "tech.co"))
         assert counts[None] == len(expected(lambda a: a.provider is None))
         for name in ("Nasdaq", "Reuters", "reuters", "Mic"):
-            assert counts[name] == len(
-                expected(lambda a, name=name: a.provider is not None and a.provider.name == name)
-            )
+            assert counts[name] == len(expected(provider_named(name)))
 
     def test_topics(self, feed: Feed) -> None:
         """Counts per topic as written, each article counted once per topic."""
@@ -488,6 +497,6 @@ class TestAggregates:
         assert isinstance(counts, Counter)
         assert set(counts) == set(corpus.TOPICS)
         for topic in corpus.TOPICS:
-            assert counts[topic] == len(expected(lambda a, topic=topic: topic in a.topics))
+            assert counts[topic] == len(expected(tagged(topic)))
         doubled = Feed([attrs.evolve(ARTICLES[0], topics=("X", "X", "Y"))])
         assert doubled.topics() == Counter({"X": 1, "Y": 1})

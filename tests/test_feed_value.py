@@ -39,7 +39,7 @@ class TestSequence:
     def test_refuses_what_is_not_an_article(self) -> None:
         """Anything but an Article is refused, naming its type and position."""
         with pytest.raises(TypeError, match="got dict at index 1"):
-            Feed([ARTICLES[0], {"title": "x"}])  # type: ignore[list-item]
+            Feed([ARTICLES[0], {"title": "x"}])  # type: ignore[list-item]  # the case under test
 
     def test_len_iter_index_contains(self, feed: Feed) -> None:
         """len, iteration, indexing, negative indexing, in, index and count work."""
@@ -68,9 +68,9 @@ class TestSequence:
     def test_immutable(self, feed: Feed) -> None:
         """Neither the articles nor the errors can be replaced or changed in place."""
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            feed.failures = ()  # type: ignore[misc]
+            feed.failures = ()  # type: ignore[misc]  # the case under test
         with pytest.raises(TypeError):
-            feed[0] = ARTICLES[1]  # type: ignore[index]
+            feed[0] = ARTICLES[1]  # type: ignore[index]  # the case under test
         assert isinstance(feed.failures, tuple)
 
     def test_equality_and_hash(self, feed: Feed) -> None:
@@ -79,7 +79,8 @@ class TestSequence:
         assert same == feed
         assert hash(same) == hash(feed)
         assert Feed(ARTICLES) != feed
-        assert feed != ARTICLES
+        same_articles_as_a_list: object = ARTICLES
+        assert feed != same_articles_as_a_list
 
     def test_pickles(self, feed: Feed) -> None:
         """A feed, its articles and its errors survive pickling (process pools, dask)."""
@@ -154,6 +155,8 @@ class TestDataFrame:
 
     def test_dtypes_and_values(self, feed: Feed) -> None:
         """Datetimes are aware UTC, ints Int64, the flag boolean, text string."""
+        import pandas as pd  # noqa: PLC0415 -- only the DataFrame tests need pandas
+
         frame = feed.to_dataframe()
         assert list(frame.columns) == list(newsfeed._feed.feed.RECORD_COLUMNS)
         assert len(frame) == len(feed)
@@ -164,6 +167,7 @@ class TestDataFrame:
         assert str(frame["published"].dtype) == "boolean"
         assert str(frame["title"].dtype) == "string"
         for row, article in zip(frame.itertuples(index=False), feed, strict=True):
+            assert isinstance(row.published_at, pd.Timestamp)
             assert row.published_at.to_pydatetime() == article.published_at
             assert (row.quality is newsfeed_na()) == (article.quality is None)
             assert row.topics == list(article.topics)

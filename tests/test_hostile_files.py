@@ -50,10 +50,10 @@ def crash_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the parser raise a raw KeyError on any text holding BOOM, as a reader bug would."""
     real_loads = newsfeed.loads
 
-    def loads(data: bytes, *, source: object = None) -> Article:
+    def loads(data: bytes, *, source: str | os.PathLike[str] | None = None) -> Article:
         if BOOM in data:
             raise KeyError("tag:yaml.org,2002:bool")
-        return real_loads(data, source=source)  # type: ignore[arg-type]  # the patched signature is looser
+        return real_loads(data, source=source)
 
     monkeypatch.setattr(reading_module, "loads", loads)
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
 import newsfeed
 from index_support import NASDAQ, make_folder
 from newsfeed._index.cache import cache_dir, default_db
+
+
+class ListingOptions(TypedDict, total=False):
+    """The load_dir options that widen which files are listed."""
+
+    include_hidden: bool
+    follow_outside_links: bool
 
 
 @pytest.fixture
@@ -89,11 +97,18 @@ class TestLoadDirCache:
         skipped = newsfeed.load_dir(folder, cache=True, errors="skip")
         assert skipped == newsfeed.load_dir(folder, errors="skip")
         with pytest.raises(ValueError, match="errors must be"):
-            newsfeed.load_dir(folder, cache=True, errors="ignore")  # type: ignore[arg-type]
+            newsfeed.load_dir(folder, cache=True, errors="ignore")  # type: ignore[arg-type]  # the case under test
 
-    @pytest.mark.parametrize("option", ["include_hidden", "follow_outside_links"])
-    def test_listing_options_are_refused_with_cache(self, tmp_path: Path, option: str) -> None:
+    @pytest.mark.parametrize(
+        "options",
+        [{"include_hidden": True}, {"follow_outside_links": True}],
+        ids=["include_hidden", "follow_outside_links"],
+    )
+    def test_listing_options_are_refused_with_cache(
+        self, tmp_path: Path, options: ListingOptions
+    ) -> None:
         """The cache reads by the default listing rules, so it refuses to widen them silently."""
         folder = make_folder(tmp_path)
+        (option,) = options
         with pytest.raises(ValueError, match=option):
-            newsfeed.load_dir(folder, cache=True, **{option: True})
+            newsfeed.load_dir(folder, cache=True, **options)

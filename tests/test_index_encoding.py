@@ -91,7 +91,8 @@ class TestArticles:
         )
         back = round_trip(article)
         assert back == article
-        assert type(back.provider.extra["since"]) is date  # type: ignore[union-attr]
+        assert back.provider is not None
+        assert type(back.provider.extra["since"]) is date
         assert back.extra["only"] == tricky
         assert back.related[0].images[0].extra["taken"] == [NAIVE]
         assert "pickle" not in encode(article).front

@@ -279,11 +279,11 @@ class TestSearch:
         with pytest.raises(QueryError, match="search:"):
             search_index.search('"unclosed', syntax="fts5")
         with pytest.raises(QueryError, match="syntax must be"):
-            search_index.search("lidar", syntax="regex")  # type: ignore[arg-type]
+            search_index.search("lidar", syntax="regex")  # type: ignore[arg-type]  # the case under test
         with pytest.raises(ValueError, match="limit"):
             search_index.search("lidar", limit=-1)
         with pytest.raises(ValueError, match="limit"):
-            search_index.search("lidar", limit="3")  # type: ignore[arg-type]
+            search_index.search("lidar", limit="3")  # type: ignore[arg-type]  # the case under test
 
     def test_limit(self, search_index: Index) -> None:
         """A limit caps the results, keeping the best; None returns them all."""
@@ -301,7 +301,7 @@ class TestSearch:
             search_index.search("lidar", where=lambda item: "Quarterly" in item.title, limit=1)
         ) == ["Quarterly results"]
         with pytest.raises(QueryError, match="min_quality"):
-            search_index.search("lidar", min_quality="high")  # type: ignore[arg-type]
+            search_index.search("lidar", min_quality="high")  # type: ignore[arg-type]  # the case under test
 
     def test_changed_text_is_searched(self, search_index: Index) -> None:
         """After an edit and an update, the old words are gone and the new ones found."""

@@ -234,7 +234,7 @@ class TestFailures:
             assert len(feed.failures) == 1
             assert "1 of 3 files" in caplog.text
             with pytest.raises(ValueError, match="errors must be"):
-                index.load(errors="ignore")  # type: ignore[arg-type]
+                index.load(errors="ignore")  # type: ignore[arg-type]  # the case under test
 
 
 class TestFolders:

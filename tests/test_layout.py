@@ -184,7 +184,9 @@ class TestEdits:
 
     def test_quoting_style_kept_where_the_value_allows(self) -> None:
         """A single-quoted title stays single-quoted; a plain one is quoted when it must be."""
-        text = newsfeed.load(SAMPLE_PATHS[0]).path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        path = newsfeed.load(SAMPLE_PATHS[0]).path
+        assert path is not None
+        text = path.read_text(encoding="utf-8")
         single = text.replace('title: "', "title: '", 1).replace('"\nexcerpt', "'\nexcerpt", 1)
         article = newsfeed.loads(single)
 

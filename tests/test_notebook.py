@@ -37,11 +37,8 @@ def build_notebook(data: Path, parquet: Path) -> Any:
         ),
         f"newsfeed.load_parquet({str(parquet)!r}) == ai",
     ]
-    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call] # nbformat is untyped
-    notebook.cells = [
-        nbformat.v4.new_code_cell(source)  # type: ignore[no-untyped-call] # nbformat is untyped
-        for source in cells
-    ]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     return notebook
 
 
@@ -92,6 +89,7 @@ class TestNotebook:
         page = result(executed.cells[1], "text/html")
 
         best = newsfeed.load_dir(DATA).sort("quality", reverse=True)[0]
+        assert best.web_url is not None
         assert page.startswith('<div class="newsfeed-article"')
         assert f'<a href="{html.escape(best.web_url)}">{html.escape(best.title)}</a>' in page
         assert f"quality {best.quality}" in page

@@ -116,14 +116,14 @@ class TestModel:
         assert "__slots__" in vars(type(instance))
         assert not hasattr(instance, "__dict__")
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            instance.extra = {}  # type: ignore[attr-defined]
+            instance.extra = {}  # type: ignore[attr-defined]  # the case under test
 
     def test_extra_is_read_only(self) -> None:
         """`extra` cannot be changed in place; attrs.evolve makes a changed copy."""
         provider = newsfeed.Provider(name="P", extra={"images": []})
 
         with pytest.raises(TypeError):
-            provider.extra["x"] = 1  # type: ignore[index]
+            provider.extra["x"] = 1  # type: ignore[index]  # the case under test
         assert attrs.evolve(provider, extra={"x": 1}).extra == {"x": 1}
         assert provider.extra == {"images": []}
 

@@ -323,7 +323,10 @@ def _data_roundtrips(text: str | bytes) -> newsfeed.Article:
 def _front_matter(record: dict[str, Any], **options: Any) -> str:
     # The record's body is not front matter.
     front = {key: value for key, value in record.items() if key != "body"}
-    return "---\n" + yaml.safe_dump(front, **options) + "---\n"
+    text = yaml.safe_dump(front, **options)
+    # Without a stream, safe_dump returns the text.
+    assert isinstance(text, str)
+    return "---\n" + text + "---\n"
 
 
 class TestOtherLayouts:

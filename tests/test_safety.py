@@ -499,7 +499,7 @@ class TestFuzz:
         try:
             article = newsfeed.loads(data)
         except newsfeed.NewsfeedError as error:
-            failure = error
+            failure: newsfeed.NewsfeedError | None = error
         else:
             failure = None
         if failure is not None:

@@ -166,6 +166,12 @@ class _NoOffset(tzinfo):
     def utcoffset(self, _: datetime | None) -> None:
         return None
 
+    def dst(self, _: datetime | None) -> None:
+        return None
+
+    def tzname(self, _: datetime | None) -> None:
+        return None
+
 
 class TestHelpers:
     """to_aware_datetime and format_timestamp, directly."""
