@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import pickle
 import sys
 import weakref
 from pathlib import Path
 
+import attrs
 import pytest
 
 import corpus
@@ -243,7 +245,7 @@ class TestMixedFolder:
         def interrupted(path: str) -> Article:
             raise KeyboardInterrupt(path)
 
-        monkeypatch.setattr(dir_module, "load", interrupted)
+        monkeypatch.setattr(dir_module, "load_reusing", interrupted)
         with pytest.raises(KeyboardInterrupt):
             newsfeed.load_dir(mixed_dir, errors="skip")
 
@@ -403,7 +405,7 @@ class TestProgress:
             calls.append(path)
             return newsfeed.load(path)
 
-        monkeypatch.setattr(dir_module, "load", spy)
+        monkeypatch.setattr(dir_module, "load_reusing", spy)
         for function in (newsfeed.load_dir, newsfeed.iter_dir):
             with pytest.raises(ImportError, match=r"pip install 'newsfeed-articles\[progress\]'"):
                 function(corpus_dir, progress=True)
@@ -433,7 +435,7 @@ class TestIterDir:
             read.append(path)
             return newsfeed.load(path)
 
-        monkeypatch.setattr(dir_module, "load", spy)
+        monkeypatch.setattr(dir_module, "load_reusing", spy)
         articles = newsfeed.iter_dir(corpus_dir)
         assert read == []
         assert next(articles) == ARTICLES[0]
@@ -507,3 +509,53 @@ class TestIterDir:
             repr(newsfeed.iter_dir(corpus_dir))
             == f"<DirIterator over 300 files under {str(corpus_dir)!r}>"
         )
+
+
+class TestReloading:
+    """A folder loaded again while its last feed is alive shares the articles of unchanged files."""
+
+    def test_unchanged_files_give_the_same_articles(self, corpus_dir: Path) -> None:
+        """The second feed is equal, and made of the very same objects: no second copy in memory."""
+        first = newsfeed.load_dir(corpus_dir)
+        second = newsfeed.load_dir(corpus_dir)
+        assert second == first
+        assert all(new is old for new, old in zip(second, first, strict=True))
+
+    def test_a_changed_file_is_read_again(self, tmp_path: Path) -> None:
+        """Same size, same modification time, other bytes: the new article, not the old one."""
+        path = tmp_path / "a.md"
+        path.write_text(newsfeed.dumps(GOOD[0]), encoding="utf-8")
+        first = newsfeed.load_dir(tmp_path)
+        info = path.stat()
+        edited = attrs.evolve(GOOD[0], title=GOOD[0].title[:-1] + "?")
+        path.write_text(newsfeed.dumps(edited), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert path.stat().st_size == info.st_size
+        second = newsfeed.load_dir(tmp_path)
+        assert second[0].title == edited.title
+        assert first[0].title == GOOD[0].title
+
+    def test_same_bytes_at_another_path_is_another_article(self, tmp_path: Path) -> None:
+        """Each article keeps its own path, even when two files hold the same bytes."""
+        text = newsfeed.dumps(GOOD[0])
+        (tmp_path / "a.md").write_text(text, encoding="utf-8")
+        (tmp_path / "b.md").write_text(text, encoding="utf-8")
+        feed = newsfeed.load_dir(tmp_path)
+        assert [article.path for article in feed] == [tmp_path / "a.md", tmp_path / "b.md"]
+
+    def test_a_file_with_a_warning_warns_each_time(self, tmp_path: Path) -> None:
+        """A null topic item is reported on every load, so its article is read anew each time."""
+        text = newsfeed.dumps(attrs.evolve(GOOD[0], topics=("AI",)))
+        (tmp_path / "a.md").write_text(text.replace("  - AI\n", "  - AI\n  -\n"), encoding="utf-8")
+        for _ in range(2):
+            with pytest.warns(newsfeed.NewsfeedWarning, match="null list item"):
+                feed = newsfeed.load_dir(tmp_path)
+            assert feed[0].topics == ("AI",)
+
+    def test_articles_are_not_kept_alive(self, corpus_dir: Path) -> None:
+        """What the loader remembers goes with the articles: it holds none of them itself."""
+        feed = newsfeed.load_dir(corpus_dir)
+        alive = weakref.ref(feed[0])
+        del feed
+        gc.collect()
+        assert alive() is None

@@ -55,7 +55,18 @@ def crash_parser(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("tag:yaml.org,2002:bool")
         return real_loads(data, source=source)
 
+    real_read_article = reading_module.read_article
+
+    def read_article(
+        data: bytes, *, source: str | os.PathLike[str] | None = None
+    ) -> tuple[Article, bool]:
+        if BOOM in data:
+            raise KeyError("tag:yaml.org,2002:bool")
+        return real_read_article(data, source=source)
+
     monkeypatch.setattr(reading_module, "loads", loads)
+    # What load_dir and iter_dir read with.
+    monkeypatch.setattr(reading_module, "read_article", read_article)
 
 
 class TestUnexpectedErrorIsOneFilesFailure:
@@ -270,7 +281,7 @@ def stuck(path):
     open(os.path.join(sys.argv[2], str(os.getpid())), "w").close()
     time.sleep(600)
 
-folder.load = stuck
+folder.load_reusing = stuck
 if __name__ == "__main__":
     newsfeed.load_dir(sys.argv[1], workers=2)
 """
@@ -339,7 +350,7 @@ class TestKilledWorker:
                 os.kill(os.getpid(), signal.SIGKILL)
             return real_load(path)
 
-        monkeypatch.setattr(folder_module, "load", load)
+        monkeypatch.setattr(folder_module, "load_reusing", load)
         return folder
 
     @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL")

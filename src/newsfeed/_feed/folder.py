@@ -20,7 +20,7 @@ from newsfeed._extras import ProgressBar, progress_bar_factory
 from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.feed import Feed
 from newsfeed._files.listing import Listing, walk
-from newsfeed._files.reading import load
+from newsfeed._files.reading import load_reusing
 from newsfeed._index.index import load_cached
 from newsfeed._model import Article
 
@@ -51,7 +51,7 @@ def _load_one(path: str, refused: Mapping[str, str] = _NONE_REFUSED) -> Article 
         # Not read: a link that leads out of the folder.
         return LoadFailure(Path(path), ParseError(refused[path], source=path))
     try:
-        return load(path)
+        return load_reusing(path)
     except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
         return failure_from(path, error)
 

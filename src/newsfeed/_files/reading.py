@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat
+import weakref
 from typing import BinaryIO, Final, cast
 
 from newsfeed._errors import ParseError
-from newsfeed._format.reading import MAX_FILE_BYTES, loads
+from newsfeed._format.reading import MAX_FILE_BYTES, loads, read_article
 from newsfeed._model import Article
 
-__all__ = ["load", "read_file"]
+__all__ = ["load", "load_reusing", "read_file"]
 
 #: What a file that outgrew its reported size is read by, past that size.
 _CHUNK_BYTES: Final = 1 << 16
@@ -124,3 +126,33 @@ def load(file: str | os.PathLike[str] | BinaryIO) -> Article:
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
     return loads(data, source=source)
+
+
+#: Articles read by :func:`load_reusing` that are still alive somewhere, by
+#: the digest of their path and bytes. Weak: an entry goes with its article.
+_ALIVE: Final[weakref.WeakValueDictionary[bytes, Article]] = weakref.WeakValueDictionary()
+
+
+def load_reusing(path: str) -> Article:
+    """Read the article file at *path*, or give back the article read before from the same bytes.
+
+    Reloading a folder while the feed of the last load is still alive (a
+    notebook cell run again, ``feed = load_dir(...)``) then costs a read and
+    a digest per unchanged file, and the two feeds share those articles
+    rather than doubling the memory. Articles are immutable, so sharing one
+    is not observable but by ``is``. The file is always read: its bytes,
+    not its modification time, say whether it changed. A file read with a
+    warning is read again each time, so that the warning comes again.
+    """
+    data = read_file(path)
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
+    # A path holds no NUL, so path, NUL and bytes can be split only one way.
+    key = hashlib.sha256(b"%b\0%b" % (os.fsencode(path), data)).digest()
+    found = _ALIVE.get(key)
+    if found is not None:
+        return found
+    article, reusable = read_article(data, source=path)
+    if reusable:
+        _ALIVE[key] = article
+    return article

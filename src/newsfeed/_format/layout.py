@@ -200,7 +200,7 @@ def merge_items(
         found: tuple[tuple[Any, ...] | None, tuple[Any, ...]] = cached[1]
         return found
     merged = _merge_items(items)
-    if len(_MERGED) < _MAX_INTERNED:
+    if len(items) <= _MAX_MERGED_ITEMS and len(_MERGED) < _MAX_INTERNED:
         _MERGED[key] = (tuple(items), merged)
     return merged
 
@@ -208,6 +208,10 @@ def merge_items(
 #: Merges done, by the identities of the items (kept with them, so that an id
 #: is never taken for a later object's).
 _MERGED: Final[dict[tuple[int, ...], tuple[tuple[Any, ...], Any]]] = {}
+#: Only short lists are remembered: they repeat (images, topics, a few
+#: related stories), while longer lists of related stories hardly ever do,
+#: and would hold memory for each file of a folder.
+_MAX_MERGED_ITEMS: Final = 4
 
 
 def _merge_items(items: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...] | None, tuple[Any, ...]]:

@@ -19,7 +19,7 @@ from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import READING, Article
 
-__all__ = ["MAX_FILE_BYTES", "loads", "split_front_matter"]
+__all__ = ["MAX_FILE_BYTES", "loads", "read_article", "split_front_matter"]
 
 #: Files larger than this are refused unread. Real articles are about 10 KiB;
 #: this leaves room for long bodies while bounding what a hostile file costs.
@@ -145,12 +145,28 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     # construction check is not done a second time.
     reading = READING.set(True)
     try:
+        return _read(decoded, source)[0]
+    finally:
+        READING.reset(reading)
+
+
+def read_article(
+    text: str | bytes, *, source: str | os.PathLike[str] | None = None
+) -> tuple[Article, bool]:
+    """Read one article as :func:`loads` does; also say whether it came without a warning.
+
+    The article of a file read without a warning is all there is to its
+    reading, so it can stand for the file's bytes where they come again.
+    """
+    decoded = _checked_text(text, source)
+    reading = READING.set(True)
+    try:
         return _read(decoded, source)
     finally:
         READING.reset(reading)
 
 
-def _read(decoded: str, source: str | os.PathLike[str] | None) -> Article:
+def _read(decoded: str, source: str | os.PathLike[str] | None) -> tuple[Article, bool]:
     # Files in the subset the fast reader reads take it; anything it does not
     # fully recognise, errors included, takes the safe YAML path.
     path = None if source is None else Path(source)
@@ -158,6 +174,7 @@ def _read(decoded: str, source: str | os.PathLike[str] | None) -> Article:
     if result is not None:
         if result.nulls:
             _warn_null_items(result.nulls, source)  # type: ignore[arg-type]
-        return result.article
+        return result.article, not result.nulls
+    # The safe path may warn too, and is rare: its articles are not reused.
     article = _parse_reference(decoded, source)
-    return article if path is None else attrs.evolve(article, path=path)
+    return (article if path is None else attrs.evolve(article, path=path)), False
