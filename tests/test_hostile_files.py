@@ -25,6 +25,7 @@ from newsfeed import Article, LoadFailure, ParseError
 from newsfeed._cli import files as cli_files
 from newsfeed._feed import folder as folder_module
 from newsfeed._files import reading as reading_module
+from newsfeed._format import reading as format_reading
 
 GOOD = corpus.make_articles(6, seed=11)
 #: Tests that patch the reader in this process and expect worker processes
@@ -55,7 +56,7 @@ def crash_parser(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("tag:yaml.org,2002:bool")
         return real_loads(data, source=source)
 
-    real_read_article = reading_module.read_article
+    real_read_article = format_reading.read_article
 
     def read_article(
         data: bytes, *, source: str | os.PathLike[str] | None = None
