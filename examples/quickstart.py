@@ -61,9 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {len(widest.related)} related stories from {len(outlets)} other outlets,")
     print(f"  among them {', '.join(outlets[:5])}")
 
-    # A canonical file is written back exactly as it was read.
+    # Every file is written back exactly as it was read, in its own layout. Compare
+    # bytes: read_text() would turn CRLF line ends into LF.
     same = sum(
-        newsfeed.dumps(article) == article.path.read_text(encoding="utf-8")
+        newsfeed.dumps(article).encode("utf-8") == article.path.read_bytes()
         for article in feed
         if article.path is not None
     )

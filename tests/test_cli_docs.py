@@ -1,10 +1,11 @@
-"""The console sessions of docs/cli.md print what the program prints."""
+"""The console sessions of docs/cli.md print what the program prints, and exit as they show."""
 
 from __future__ import annotations
 
 import re
 import shlex
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -15,43 +16,84 @@ PAGE = ROOT / "docs" / "cli.md"
 #: The terminal width the page's sessions are shown in.
 PAGE_WIDTH = 100
 _CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+#: A command line that shows the exit status of the command before it, as a shell does.
+_SHOW_STATUS = "$ echo $?"
 
 
-def sessions() -> list[tuple[str, str]]:
-    """Return each console block of the page as (command line, expected output)."""
-    found = []
-    for block in _CONSOLE_BLOCK.findall(PAGE.read_text(encoding="utf-8")):
-        command, _, output = block.partition("\n")
-        found.append((command, output))
+class Session(NamedTuple):
+    """One command of the page: its line, what it prints, and its exit status."""
+
+    command: str
+    expected: str
+    status: int = 0
+
+
+def sessions(page: str) -> list[Session]:
+    """Return each command of the console blocks of *page*, with its output and exit status.
+
+    A block holds one or more commands, each a line starting with ``$ `` and
+    followed by its output. A command followed by ``$ echo $?`` exits with
+    the status that prints; any other command exits 0.
+    """
+    found: list[Session] = []
+    for block in _CONSOLE_BLOCK.findall(page):
+        for chunk in re.split(r"^(?=\$ )", block, flags=re.MULTILINE):
+            command, _, output = chunk.partition("\n")
+            if command == _SHOW_STATUS:
+                found[-1] = found[-1]._replace(status=int(output))
+            elif command:
+                found.append(Session(command, output))
     return found
 
 
+PAGE_SESSIONS = sessions(PAGE.read_text(encoding="utf-8"))
+
+
 class TestDocumentedSessions:
-    """Each `$ newsfeed ...` block of the CLI page, run from the repository root."""
+    """Each `$ newsfeed ...` command of the CLI page, run from the repository root."""
 
     def test_page_has_sessions(self) -> None:
-        """The page shows every command at work, so this check has something to check."""
-        commands = {shlex.split(command)[2] for command, _ in sessions()}
+        """The page shows every command at work, and a failing one, so there is much to check."""
+        commands = {shlex.split(session.command)[2] for session in PAGE_SESSIONS}
         assert commands >= {"check", "fmt", "ls", "stats"}
+        assert any(session.status != 0 for session in PAGE_SESSIONS)
 
-    @pytest.mark.parametrize(("command", "expected"), sessions())
+    @pytest.mark.parametrize(
+        "session", PAGE_SESSIONS, ids=[session.command[2:60] for session in PAGE_SESSIONS]
+    )
     def test_session(
         self,
-        command: str,
-        expected: str,
+        session: Session,
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        """The command exits 0 and prints the block's output (stdout, then stderr).
+        """The command exits as shown (0 unless the page shows otherwise) and prints the output.
 
-        The page shows a terminal 100 columns wide.
+        The output is stdout, then stderr; the page shows a terminal 100 columns wide.
         """
-        prompt, program, *args = shlex.split(command)
+        prompt, program, *args = shlex.split(session.command)
         assert (prompt, program) == ("$", "newsfeed")
         monkeypatch.chdir(ROOT)
         monkeypatch.setenv("COLUMNS", str(PAGE_WIDTH))
 
-        assert main(args) == 0
+        assert main(args) == session.status
 
         out, err = capsys.readouterr()
-        assert out + err == expected
+        assert out + err == session.expected
+
+
+class TestSessions:
+    """How the page's blocks are read."""
+
+    def test_a_status_belongs_to_the_command_before_it(self) -> None:
+        """`$ echo $?` sets the status of the command it follows; other commands exit 0."""
+        page = (
+            "Text.\n\n```console\n$ newsfeed fmt --check a\nwould reformat a\n$ echo $?\n1\n"
+            "$ newsfeed check a\n1 file checked, no problems\n```\n\n"
+            "```text\n$ newsfeed ls b\n```\n"
+        )
+
+        assert sessions(page) == [
+            Session("$ newsfeed fmt --check a", "would reformat a\n", 1),
+            Session("$ newsfeed check a", "1 file checked, no problems\n", 0),
+        ]

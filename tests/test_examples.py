@@ -6,6 +6,7 @@ files themselves, with :func:`newsfeed.load` one file at a time, not taken
 from the scripts.
 """
 
+import ast
 import hashlib
 import re
 import shutil
@@ -15,6 +16,7 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import attrs
 import pytest
@@ -24,7 +26,15 @@ from cli_support import run_program
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DATA = EXAMPLES / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The reference samples, copied into the sample folder as they are.
+SEEDS = ("amazon-moratorium-charlotte-observer.md", "amazon-moratorium-nasdaq.md")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: What an example may import besides the standard library: newsfeed, its own
+#: dependency attrs, and the optional extras the examples name.
+THIRD_PARTY = {"newsfeed", "attrs", "matplotlib", "dask", "distributed", "pandas"}
+#: How outlets sign their headlines: "Headline | Outlet", with a bar, a hyphen or an en dash.
+SIGNATURE = re.compile(r"^(?P<headline>.+) (?:\||-|\u2013) (?P<outlet>[^|\u2013]+)$")
 
 
 def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -44,8 +54,13 @@ def folder_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def generated_samples() -> list[Path]:
+    """Return the sample files make_sample_data.py generates: all but the reference samples."""
+    return [path for path in sorted(DATA.glob("*.md")) if path.name not in SEEDS]
+
+
 class TestSampleData:
-    """The committed sample folder is what the corpus generator makes."""
+    """The committed sample folder is what make_sample_data.py makes, and reads like news."""
 
     def test_regenerating_gives_the_committed_files(self, tmp_path: Path) -> None:
         """make_sample_data.py --check finds every committed file identical to a fresh one."""
@@ -58,7 +73,7 @@ class TestSampleData:
         """--check names a file that differs and exits 1."""
         folder = tmp_path / "data"
         shutil.copytree(DATA, folder)
-        changed = folder / "amazon-moratorium-nasdaq.md"
+        changed = folder / generated_samples()[0].name
         changed.write_text(changed.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
 
         result = run_example("make_sample_data.py", str(folder), "--check", cwd=tmp_path)
@@ -66,9 +81,29 @@ class TestSampleData:
         assert result.returncode == 1
         assert f"{changed}: differs from a fresh generation" in result.stdout
 
+    def test_the_reference_samples_are_copied_as_they_are(self) -> None:
+        """The two seeds in the sample folder are the test fixtures, byte for byte."""
+        for name in SEEDS:
+            assert (DATA / name).read_bytes() == (FIXTURES / name).read_bytes()
+
+    def test_regenerates_outside_the_checkout(self, tmp_path: Path) -> None:
+        """A copy of examples/ alone (no benchmarks/, no tests/) checks and writes the samples."""
+        copy = tmp_path / "elsewhere" / "examples"
+        shutil.copytree(EXAMPLES, copy, ignore=shutil.ignore_patterns("out", "__pycache__"))
+        script = [sys.executable, str(copy / "make_sample_data.py")]
+
+        checked = run_program(script, "--check", cwd=tmp_path)
+        written = run_program(script, str(tmp_path / "new"), cwd=tmp_path)
+
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout == "the sample data is up to date\n"
+        assert written.returncode == 0, written.stderr
+        assert folder_digest(tmp_path / "new") == folder_digest(DATA)
+
     def test_the_sample_is_varied(self) -> None:
-        """The samples span several providers, topics, months, offsets and unknown keys."""
+        """The samples span providers, topics, months, offsets, and the shapes of real files."""
         articles = sample_articles()
+        raw = [path.read_bytes() for path in sorted(DATA.glob("*.md"))]
 
         assert len(articles) >= 36
         assert len({a.provider.name for a in articles if a.provider}) >= 20
@@ -76,6 +111,53 @@ class TestSampleData:
         assert len({a.published_at.strftime("%Y-%m") for a in articles}) == 3
         assert len({a.published_at.utcoffset() for a in articles}) >= 3
         assert any(a.extra for a in articles)
+        # The shapes of files as the sites' pipeline published them.
+        assert any(a.original_url and a.web_url for a in articles)
+        videos = [a for a in articles if a.type == "video"]
+        assert videos
+        assert all(v.web_url is None and v.original_url and v.featured_content for v in videos)
+        assert any(a.provider and a.provider.images for a in articles)
+        assert any(a.images for a in articles)
+        assert any(a.updated_at and a.images and a.images[0].title for a in articles)
+        assert any(a.body.startswith("<div") for a in articles)
+        assert any(a.body and not a.body.startswith("<") for a in articles)
+        assert 0 < sum(b"\r\n" in data for data in raw) < len(raw) // 2
+
+    def test_files_have_the_producers_names(self) -> None:
+        """Each generated file is named YYYY-MM-DD-slug.md, by its day in its own offset."""
+        for path in generated_samples():
+            article = newsfeed.load(path)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d-[a-z0-9]+(-[a-z0-9]+)*\.md", path.name)
+            assert path.name.startswith(article.published_at.date().isoformat())
+
+    def test_each_outlet_signs_and_links_as_itself(self) -> None:
+        """Signed headlines name their own outlet; links are on its domain; coverage is others'.
+
+        An article's related items come from other outlets than its own.
+        """
+        outlets = {
+            item.provider.name
+            for article in sample_articles()
+            for item in (article, *article.related)
+            if item.provider
+        }
+        signed = 0
+        for article in sample_articles():
+            assert article.provider is not None
+            assert all(
+                item.provider and item.provider.name != article.provider.name
+                for item in article.related
+            ), article.path
+            for item in (article, *article.related):
+                assert item.provider is not None
+                signature = SIGNATURE.match(item.title)
+                if signature and signature["outlet"] in outlets:
+                    assert signature["outlet"] == item.provider.name, item.title
+                    signed += 1
+                if item.web_url is not None:
+                    host = urlsplit(item.web_url).hostname or ""
+                    assert f".{host}".endswith(f".{item.provider.domain}"), item.web_url
+        assert signed >= 10
 
 
 class TestQuickstart:
@@ -144,7 +226,8 @@ class TestWeeklyDigest:
         assert sections == expected
         best_ai = max((a for a in week if "AI" in a.topics), key=lambda a: a.quality or -1)
         ai_section = text.split("## AI (", 1)[1]
-        assert ai_section.split("\n1. ", 1)[1].startswith(f"[{best_ai.title}]({best_ai.web_url})")
+        title = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", best_ai.title)
+        assert ai_section.split("\n1. ", 1)[1].startswith(f"[{title}]({best_ai.url})")
 
     def test_a_date_names_its_week(self, tmp_path: Path) -> None:
         """A date in the week gives the same digest as the ISO week."""
@@ -242,23 +325,25 @@ class TestRetag:
         originals = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
 
         result = run_example(
-            "retag.py", "--in-place", str(folder), "--rename", "space=Outer Space", cwd=tmp_path
+            "retag.py", "--in-place", str(folder), "--rename", "privacy=Data Privacy", cwd=tmp_path
         )
 
         assert result.returncode == 0, result.stderr
         edited = 0
         for path in sorted(folder.glob("*.md")):
+            # read_text turns CRLF into LF, in both versions alike.
             old_text, new_text = originals[path.name], path.read_text(encoding="utf-8")
             old, new = newsfeed.loads(old_text), newsfeed.loads(new_text)
-            expected = tuple("Outer Space" if t == "Space" else t for t in old.topics)
+            expected = tuple("Data Privacy" if t == "Privacy" else t for t in old.topics)
             assert new.topics == expected
             assert newsfeed.dumps(attrs.evolve(new, topics=old.topics)) == old_text
             old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
             assert len(old_lines) == len(new_lines)
             differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
-            assert all(a == "  - Space" and b == "  - Outer Space" for a, b in differing)
+            assert all(a == "  - Privacy" and b == "  - Data Privacy" for a, b in differing)
             edited += bool(differing)
-        assert edited == sum(1 for text in originals.values() if "\n  - Space\n" in text)
+        assert edited == sum(1 for text in originals.values() if "\n  - Privacy\n" in text)
+        assert edited > 1
         assert f"{edited} files retagged, {2 * edited} lines changed" in result.stdout
 
     def test_a_non_canonical_file_fails_the_check(self, tmp_path: Path) -> None:
@@ -388,13 +473,36 @@ class TestPipeline:
         }
 
 
-@pytest.mark.parametrize(
-    "script",
-    sorted(path.name for path in EXAMPLES.glob("*.py")),
-)
+SCRIPTS = sorted(path.name for path in EXAMPLES.glob("*.py"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_every_example_has_a_docstring_and_a_main_guard(script: str) -> None:
     """Each script says what it does and runs only as a script."""
     source = (EXAMPLES / script).read_text(encoding="utf-8")
 
     assert source.startswith('"""')
     assert '\nif __name__ == "__main__":\n' in source
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_example_needs_only_the_installed_package(script: str) -> None:
+    """A script imports only the standard library, newsfeed's public API and its extras.
+
+    It refers to nothing of the checkout either (benchmarks/, tests/).
+    """
+    source = (EXAMPLES / script).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    modules = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+    assert {module.partition(".")[0] for module in modules} <= {
+        *sys.stdlib_module_names,
+        *THIRD_PARTY,
+    }
+    assert not any(module.startswith("newsfeed._") for module in modules)
+    assert not re.search(r"\b(benchmarks|tests)/|spec_from_file_location", source)

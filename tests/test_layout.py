@@ -93,11 +93,23 @@ class TestFilesAsPublished:
         assert article.body.startswith('<div class="total-stats"')
         assert newsfeed.dumps(article).encode("utf-8") == STATS.read_bytes()
 
-    @pytest.mark.parametrize("path", SAMPLE_PATHS + EXAMPLES[:3], ids=lambda path: path.stem[:40])
-    def test_seeds_are_canonical(self, path: Path) -> None:
-        """The seeds and the generated samples are in the canonical layout already."""
-        article = newsfeed.load(path)
-        assert newsfeed.dumps(article, canonical=True).encode("utf-8") == path.read_bytes()
+    @pytest.mark.parametrize("path", SAMPLE_PATHS + EXAMPLES, ids=lambda path: path.stem[:40])
+    def test_samples_are_canonical_but_as_published(self, path: Path) -> None:
+        """The seeds and the generated samples are in the canonical layout, but for two changes.
+
+        Some generated samples were written as a pipeline on Windows writes them,
+        with CRLF line ends, and the stats page starts right after its closing
+        fence, as published; with those undone, every file is canonical.
+        """
+        original = path.read_bytes().decode("utf-8")
+        lines = original.splitlines(keepends=True)
+        fence = next(index for index, line in enumerate(lines[1:], 1) if line.strip() == "---")
+        # The canonical layout's front matter ends its lines with LF, and one empty
+        # line follows the fence; it keeps the body as it is, whatever its line ends.
+        front = "".join(lines[: fence + 1]).replace("\r\n", "\n")
+        body = "".join(lines[fence + 1 :])
+        body = body.removeprefix("\r\n" if body.startswith("\r\n") else "\n")
+        assert newsfeed.dumps(newsfeed.load(path), canonical=True) == f"{front}\n{body}"
 
     def test_canonical_layout_of_a_real_file(self) -> None:
         """The canonical layout of a real file: the producer's, with LF and the body's gap."""
