@@ -138,7 +138,7 @@ class TestSampleData:
         outlets = {
             item.provider.name
             for article in sample_articles()
-            for item in (article, *article.related)
+            for item in _with_related(article)
             if item.provider
         }
         signed = 0
@@ -148,7 +148,7 @@ class TestSampleData:
                 item.provider and item.provider.name != article.provider.name
                 for item in article.related
             ), article.path
-            for item in (article, *article.related):
+            for item in _with_related(article):
                 assert item.provider is not None
                 signature = SIGNATURE.match(item.title)
                 if signature and signature["outlet"] in outlets:
@@ -506,3 +506,10 @@ def test_every_example_needs_only_the_installed_package(script: str) -> None:
     }
     assert not any(module.startswith("newsfeed._") for module in modules)
     assert not re.search(r"\b(benchmarks|tests)/|spec_from_file_location", source)
+
+
+def _with_related(
+    article: newsfeed.Article,
+) -> tuple[newsfeed.Article | newsfeed.RelatedArticle, ...]:
+    """Return *article* followed by its related items."""
+    return (article, *article.related)
