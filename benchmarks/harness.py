@@ -14,13 +14,15 @@ import platform
 import resource
 import sys
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Final
+from typing import Final, TextIO
 
 import yaml
 
@@ -30,6 +32,7 @@ __all__ = [
     "Corpus",
     "Report",
     "Target",
+    "WarningTally",
     "best",
     "current_rss",
     "machine",
@@ -39,6 +42,7 @@ __all__ = [
     "require",
     "reset_peak",
     "split_front_matter",
+    "tally_newsfeed_warnings",
     "without_gc",
 ]
 
@@ -152,6 +156,58 @@ def refusals(errors: Iterable[object]) -> Counter[str]:
         message = message.partition(": ")[2] if message[:1].isdigit() else message
         reasons[f"{type(error).__name__}: {_without_indices(message)}"] += 1
     return reasons
+
+
+@dataclass
+class WarningTally:
+    """The files newsfeed warned about, and the reasons, each file counted once."""
+
+    reasons_by_file: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, warning: Warning) -> None:
+        """Count one warning, under its file (its ``source``) and its reason."""
+        field_path = getattr(warning, "field", None)
+        reason = getattr(warning, "reason", None) or str(warning)
+        where = f"{_without_indices(field_path)}: " if field_path else ""
+        source = getattr(warning, "source", None)
+        self.reasons_by_file.setdefault(str(source), set()).add(
+            f"{type(warning).__name__}: {where}{reason}"
+        )
+
+    def reasons(self) -> Counter[str]:
+        """Count files by reason."""
+        return Counter(reason for found in self.reasons_by_file.values() for reason in found)
+
+
+@contextmanager
+def tally_newsfeed_warnings() -> Iterator[WarningTally]:
+    """Count newsfeed's warnings (a null topic item left out, ...) instead of printing them.
+
+    A folder with such files would print two lines per file and per step
+    that reads it. Every warning is counted, not only the first from each
+    line of code; other warnings are shown as usual. Worker processes forked
+    inside inherit the hook, so they do not print either.
+    """
+    tally = WarningTally()
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+        warnings.simplefilter("always", newsfeed.NewsfeedWarning)
+
+        def show(  # noqa: PLR0913, PLR0917 -- the signature of warnings.showwarning
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if isinstance(message, newsfeed.NewsfeedWarning):
+                tally.add(message)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield tally
 
 
 def _without_indices(message: str) -> str:
