@@ -269,6 +269,8 @@ class Report:
     """Prints the figures as they come, and remembers the targets for the summary."""
 
     results: list[tuple[str, Target, bool]] = field(default_factory=list)
+    #: The checks that failed: what makes the run exit non-zero.
+    failed: list[str] = field(default_factory=list)
     section_name: str = ""
 
     def section(self, title: str, corpus: str = "") -> None:
@@ -294,14 +296,24 @@ class Report:
         where = f"[{self.section_name}] " if self.section_name else ""
         self.results.extend((f"{where}{label}", target, target.met_by(value)) for target in targets)
 
+    def check(self, label: str, ok: bool, problem: str = "") -> bool:
+        """Print a check that must hold (answers agree, ...); a failed one fails the run."""
+        self.line(label, "ok" if ok else f"FAILED: {problem}" if problem else "FAILED")
+        if not ok:
+            where = f"[{self.section_name}] " if self.section_name else ""
+            self.failed.append(f"{where}{label}" + (f": {problem}" if problem else ""))
+        return ok
+
     def summary(self) -> None:
-        """Print how many targets were met, and which were not."""
+        """Print how many targets were met, and which were not; then any failed check."""
         met = sum(ok for *_, ok in self.results)
         print(f"\n{met} of {len(self.results)} targets met")
         for label, target, ok in self.results:
             if not ok:
                 sign = "<=" if target.at_most else ">="
                 print(f"  missed: {label} ({sign} {target.bound:g}, {target.source})")
+        for failure in self.failed:
+            print(f"  FAILED: {failure}")
 
 
 def version(distribution: str) -> str:
