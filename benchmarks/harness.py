@@ -14,13 +14,15 @@ import platform
 import resource
 import sys
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Final
+from typing import Final, TextIO
 
 import yaml
 
@@ -30,6 +32,7 @@ __all__ = [
     "Corpus",
     "Report",
     "Target",
+    "WarningTally",
     "best",
     "current_rss",
     "machine",
@@ -39,6 +42,7 @@ __all__ = [
     "require",
     "reset_peak",
     "split_front_matter",
+    "tally_newsfeed_warnings",
     "without_gc",
 ]
 
@@ -154,6 +158,58 @@ def refusals(errors: Iterable[object]) -> Counter[str]:
     return reasons
 
 
+@dataclass
+class WarningTally:
+    """The files newsfeed warned about, and the reasons, each file counted once."""
+
+    reasons_by_file: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, warning: Warning) -> None:
+        """Count one warning, under its file (its ``source``) and its reason."""
+        field_path = getattr(warning, "field", None)
+        reason = getattr(warning, "reason", None) or str(warning)
+        where = f"{_without_indices(field_path)}: " if field_path else ""
+        source = getattr(warning, "source", None)
+        self.reasons_by_file.setdefault(str(source), set()).add(
+            f"{type(warning).__name__}: {where}{reason}"
+        )
+
+    def reasons(self) -> Counter[str]:
+        """Count files by reason."""
+        return Counter(reason for found in self.reasons_by_file.values() for reason in found)
+
+
+@contextmanager
+def tally_newsfeed_warnings() -> Iterator[WarningTally]:
+    """Count newsfeed's warnings (a null topic item left out, ...) instead of printing them.
+
+    A folder with such files would print two lines per file and per step
+    that reads it. Every warning is counted, not only the first from each
+    line of code; other warnings are shown as usual. Worker processes forked
+    inside inherit the hook, so they do not print either.
+    """
+    tally = WarningTally()
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+        warnings.simplefilter("always", newsfeed.NewsfeedWarning)
+
+        def show(  # noqa: PLR0913, PLR0917 -- the signature of warnings.showwarning
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if isinstance(message, newsfeed.NewsfeedWarning):
+                tally.add(message)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield tally
+
+
 def _without_indices(message: str) -> str:
     out, skipping = [], False
     for character in message:
@@ -213,6 +269,8 @@ class Report:
     """Prints the figures as they come, and remembers the targets for the summary."""
 
     results: list[tuple[str, Target, bool]] = field(default_factory=list)
+    #: The checks that failed: what makes the run exit non-zero.
+    failed: list[str] = field(default_factory=list)
     section_name: str = ""
 
     def section(self, title: str, corpus: str = "") -> None:
@@ -238,14 +296,24 @@ class Report:
         where = f"[{self.section_name}] " if self.section_name else ""
         self.results.extend((f"{where}{label}", target, target.met_by(value)) for target in targets)
 
+    def check(self, label: str, ok: bool, problem: str = "") -> bool:
+        """Print a check that must hold (answers agree, ...); a failed one fails the run."""
+        self.line(label, "ok" if ok else f"FAILED: {problem}" if problem else "FAILED")
+        if not ok:
+            where = f"[{self.section_name}] " if self.section_name else ""
+            self.failed.append(f"{where}{label}" + (f": {problem}" if problem else ""))
+        return ok
+
     def summary(self) -> None:
-        """Print how many targets were met, and which were not."""
+        """Print how many targets were met, and which were not; then any failed check."""
         met = sum(ok for *_, ok in self.results)
         print(f"\n{met} of {len(self.results)} targets met")
         for label, target, ok in self.results:
             if not ok:
                 sign = "<=" if target.at_most else ">="
                 print(f"  missed: {label} ({sign} {target.bound:g}, {target.source})")
+        for failure in self.failed:
+            print(f"  FAILED: {failure}")
 
 
 def version(distribution: str) -> str:

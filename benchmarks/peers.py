@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from harness import Corpus, Report, Target, best, refusals, require, split_front_matter, without_gc
+from harness import (
+    Corpus,
+    Report,
+    Target,
+    best,
+    refusals,
+    require,
+    split_front_matter,
+    tally_newsfeed_warnings,
+    without_gc,
+)
 
 import newsfeed
 
@@ -71,13 +81,18 @@ def time_loading(report: Report, corpus: Corpus, repeat: int) -> None:
     def load() -> newsfeed.Feed:
         return newsfeed.load_dir(folder, errors="skip")
 
-    feed = load()
+    with tally_newsfeed_warnings() as warned:
+        feed = load()
     report.section(f"Loading ({_fast_path_share(paths)})", corpus.name)
     theirs_count = len(_frontmatter_load_all(frontmatter, paths))
     report.line("files: python-frontmatter loads", f"{theirs_count:9d}")
     report.line("files: newsfeed.load_dir loads", f"{len(feed):9d}")
     for reason, count in refusals(feed.failures).most_common(4):
         print(f"    {count:6d} refused: {reason}")
+    # Each such file warns in every step that reads it: counted here, once,
+    # and kept off the output everywhere (run.py).
+    for reason, count in warned.reasons().most_common(4):
+        print(f"    {count:6d} loaded with a warning (counted, not printed): {reason}")
     del feed
     ours = report.per_file("newsfeed.load_dir(workers=1)", best(load, repeat), len(paths))
     paused = report.per_file(

@@ -11,14 +11,15 @@ most 3 times as slow as pandas, at 100k articles.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from harness import Report, Target, best, require
 
 import newsfeed
 
-__all__ = ["compare_queries"]
+__all__ = ["QueryCriteria", "compare_queries"]
 
 QUERY_TARGET: Final = Target(3.0, "issue 13, at 100k", at_most=True)
 #: The columns of ``Feed.to_dataframe`` the pandas queries use.
@@ -48,6 +49,39 @@ def _topic_mask(frame: Any, query: str) -> Any:  # noqa: ANN401 -- pandas object
     return hits.groupby(level=0).any().reindex(frame.index, fill_value=False)
 
 
+@dataclass(frozen=True)
+class QueryCriteria:
+    """The filter criteria the benchmark asks of a feed, drawn from its articles.
+
+    The most common provider and topic, the 180 days around the median
+    time, and a minimum quality: the same for the Feed, pandas and the index.
+    """
+
+    provider: str
+    topic: str
+    since: datetime
+    until: datetime
+    min_quality: int = 70
+
+    @classmethod
+    def of(cls, feed: newsfeed.Feed) -> QueryCriteria:
+        """Return the criteria for *feed* (a non-empty one)."""
+        names = (name for name, _ in feed.providers().most_common() if name is not None)
+        provider = next(names, "Reuters")
+        topic = feed.topics().most_common(1)[0][0] if feed.topics() else "AI"
+        middle = sorted(article.published_at for article in feed)[len(feed) // 2].astimezone(UTC)
+        return cls(provider, topic, middle - timedelta(days=90), middle + timedelta(days=90))
+
+    def filters(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return each single-criterion filter: its label and its keyword arguments."""
+        return [
+            (f"filter(provider={self.provider!r})", {"provider": self.provider}),
+            (f"filter(topic={self.topic!r})", {"topic": self.topic}),
+            ("filter(since=, until=) (180 days)", {"since": self.since, "until": self.until}),
+            (f"filter(min_quality={self.min_quality})", {"min_quality": self.min_quality}),
+        ]
+
+
 def compare_queries(report: Report, feed: newsfeed.Feed, corpus: str, repeat: int) -> None:
     """Time each Feed query and its pandas twin; print both and the ratio."""
     pandas: Any = require("pandas")
@@ -59,12 +93,9 @@ def compare_queries(report: Report, feed: newsfeed.Feed, corpus: str, repeat: in
         lacking = ", ".join(sorted(missing))
         print("  skipped: " + (f"to_dataframe lacks {lacking}" if missing else "no articles"))
         return
-    names = (name for name, _ in feed.providers().most_common() if name is not None)
-    provider = next(names, "Reuters")
-    topic = feed.topics().most_common(1)[0][0] if feed.topics() else "AI"
-    middle = sorted(article.published_at for article in feed)[len(feed) // 2].astimezone(UTC)
-    since, until = middle - timedelta(days=90), middle + timedelta(days=90)
-    quality = 70
+    criteria = QueryCriteria.of(feed)
+    provider, topic, quality = criteria.provider, criteria.topic, criteria.min_quality
+    since, until = criteria.since, criteria.until
     since_stamp, until_stamp = pandas.Timestamp(since), pandas.Timestamp(until)
 
     # (label, Feed query, pandas query, the sort key whose order must agree)
