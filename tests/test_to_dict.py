@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -78,6 +79,23 @@ class TestKeyOrder:
 
 class TestInverse:
     """from_dict(to_dict(a)) == a for every article: the body and unknown values included."""
+
+    def test_from_dict_leaves_a_nested_record_alone(self) -> None:
+        """from_dict leaves the record it is given alone: a nested provider keeps its tags."""
+        when = datetime(2000, 1, 1, tzinfo=UTC)
+        related = newsfeed.RelatedArticle(
+            title="r",
+            published_at=when,
+            web_url="https://e.example/r",
+            provider=newsfeed.Provider(extra={"locale": float("inf")}),
+        )
+        article = newsfeed.Article(
+            title="t", published_at=when, web_url="https://e.example/", related=[related]
+        )
+        record = newsfeed.to_dict(article)
+        before = copy.deepcopy(record)
+        assert newsfeed.from_dict(record) == article
+        assert record == before
 
     @settings(suppress_health_check=[HealthCheck.too_slow])
     @given(article=located_articles())

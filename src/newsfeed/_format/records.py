@@ -83,8 +83,9 @@ def from_dict(data: Mapping[str, Any]) -> Article:
 def _untagged(record: dict[str, Any], kind: Schema, where: str) -> dict[str, Any]:
     """Return *record* with the tagged values of its unknown keys, at any depth, read back."""
     unknown = {key: value for key, value in record.items() if key not in kind.by_key}
-    if unknown:
-        record = {**record, **decode_extra(unknown, where=where)}
+    # A copy in every case: nested results are written into it below, and the
+    # caller's record must come out of from_dict as it went in.
+    record = {**record, **decode_extra(unknown, where=where)} if unknown else dict(record)
     for key, value in record.items():
         field = kind.by_key.get(key)
         if field is None or field.item is None:
