@@ -121,6 +121,24 @@ def best(function: Callable[[], object], repeat: int) -> float:
     return fastest
 
 
+def best_pair(
+    ours: Callable[[], object], theirs: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """Return the best wall times of *ours* and *theirs*, their passes taken in turn.
+
+    On a shared machine, speed drifts over minutes: timing all of one tool's
+    passes, then all of the other's, would put that drift into their ratio.
+    """
+    fastest = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for side, function in enumerate((ours, theirs)):
+            gc.collect()
+            started = time.perf_counter()
+            function()
+            fastest[side] = min(fastest[side], time.perf_counter() - started)
+    return fastest[0], fastest[1]
+
+
 def without_gc(function: Callable[[], object]) -> object:
     """Call *function* with the cyclic garbage collector paused, as a user may."""
     gc.disable()

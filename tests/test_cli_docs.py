@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import shlex
 from pathlib import Path
@@ -97,3 +98,16 @@ class TestSessions:
             Session("$ newsfeed fmt --check a", "would reformat a\n", 1),
             Session("$ newsfeed check a", "1 file checked, no problems\n", 0),
         ]
+
+
+class TestReleaseTag:
+    """The pre-commit example names a release that exists: the version's tag."""
+
+    def test_rev_is_the_version_tag(self) -> None:
+        """docs/cli.md's ``rev:`` is v + the package version; the changelog has that release."""
+        version = importlib.metadata.version("newsfeed-articles")
+        page = PAGE.read_text(encoding="utf-8")
+        assert re.findall(r"^\s+rev: (\S+)", page, flags=re.MULTILINE) == [f"v{version}"]
+        changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+        release = rf"^## \[{re.escape(version)}\] - \d{{4}}-\d\d-\d\d$"
+        assert re.search(release, changelog, flags=re.MULTILINE)
