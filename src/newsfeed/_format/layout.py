@@ -39,6 +39,7 @@ not use -- is kept in the :class:`Layout` of that one article, as overrides.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from operator import is_
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -196,7 +197,8 @@ def merge_items(
     items = [intern(item) for item in items]
     key = tuple(map(id, items))
     cached = _MERGED.get(key)
-    if cached is not None and all(a is b for a, b in zip(cached[0], items, strict=True)):
+    # The key holds as many ids as there are items: compared one to one.
+    if cached is not None and all(map(is_, cached[0], items)):
         found: tuple[tuple[Any, ...] | None, tuple[Any, ...]] = cached[1]
         return found
     merged = _merge_items(items)
@@ -244,8 +246,12 @@ def _merge_mappings(shapes: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
             at = position.get(key)
             if at is None:
                 at = last + 1
-                order.insert(at, entry)
-                position = {item[0]: index for index, item in enumerate(order)}
+                if at == len(order):
+                    order.append(entry)  # the usual case: a key after all those seen
+                    position[key] = at
+                else:
+                    order.insert(at, entry)
+                    position = {item[0]: index for index, item in enumerate(order)}
             elif order[at] != entry or at <= last:
                 return None
             last = at
