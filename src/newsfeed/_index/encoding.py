@@ -216,6 +216,16 @@ def _decoder(kind: Schema) -> Callable[[list[Any]], dict[str, Any]]:
             conversions.append(None)
     fields = tuple(zip(names, conversions, strict=True))
 
+    if all(conversion is None for conversion in conversions):
+        # Scalars only (an image): no conversion to look up, value by value.
+        def scalar_arguments(record: list[Any]) -> dict[str, Any]:
+            known = {name: value for name, value in zip(names, record) if value is not None}
+            if len(record) > count:
+                known["extra"] = _untag(record[count])
+            return known
+
+        return scalar_arguments
+
     def arguments(record: list[Any]) -> dict[str, Any]:
         known: dict[str, Any] = {}
         # zip stops at the shorter: trailing absent fields were left out, and
