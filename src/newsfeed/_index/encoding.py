@@ -41,7 +41,7 @@ from typing import Any, Final, NamedTuple
 from newsfeed._errors import LoadFailure, ParseError, ValidationError
 from newsfeed._format import schema
 from newsfeed._format.layout import Layout, intern, layout_to_data
-from newsfeed._format.schema import Kind, Schema
+from newsfeed._format.schema import Field, Kind, Schema
 from newsfeed._model import Article
 
 __all__ = [
@@ -195,36 +195,46 @@ def _encoder(kind: Schema) -> Callable[[object], list[object]]:
     return encode_one
 
 
+def _scalar_decoder(names: tuple[str, ...]) -> Callable[[list[Any]], dict[str, Any]]:
+    """Return :func:`_decoder`'s function for a class of scalars only (an image): no conversions."""
+    count = len(names)
+
+    def arguments(record: list[Any]) -> dict[str, Any]:
+        # zip stops at the shorter, as in _decoder's function.
+        pairs = zip(names, record, strict=False)
+        known = {name: value for name, value in pairs if value is not None}
+        if len(record) > count:
+            known["extra"] = _untag(record[count])
+        return known
+
+    return arguments
+
+
+def _conversion(field: Field) -> Callable[[Any], object] | None:
+    """Return what turns *field*'s stored value back into the model's, or None for as is."""
+    if field.kind is Kind.TIMESTAMP:
+        return datetime.fromisoformat
+    if field.kind is Kind.OBJECT:
+        item = schema.SCHEMAS[field.item]  # type: ignore[index]
+        plain = all(inner.kind in (Kind.STR, Kind.OBJECTS) for inner in item.fields)
+        builder = _build_shared if plain else _build_one
+        return builder(item.cls, _DECODERS_BY_CLASS[item.cls])
+    if field.kind is Kind.OBJECTS:
+        return _build_each(field.item, _DECODERS_BY_CLASS[field.item])  # type: ignore[arg-type,index]
+    if field.kind is Kind.STRS:
+        return tuple
+    return None
+
+
 def _decoder(kind: Schema) -> Callable[[list[Any]], dict[str, Any]]:
     """Return the function turning *kind*'s positional array into its constructor arguments."""
     names = tuple(field.attr for field in kind.fields)
     count = len(names)
-    conversions: list[Callable[[Any], object] | None] = []
-    for field in kind.fields:
-        if field.kind is Kind.TIMESTAMP:
-            conversions.append(datetime.fromisoformat)
-        elif field.kind is Kind.OBJECT:
-            item = schema.SCHEMAS[field.item]  # type: ignore[index]
-            plain = all(inner.kind in (Kind.STR, Kind.OBJECTS) for inner in item.fields)
-            builder = _build_shared if plain else _build_one
-            conversions.append(builder(item.cls, _DECODERS_BY_CLASS[item.cls]))
-        elif field.kind is Kind.OBJECTS:
-            conversions.append(_build_each(field.item, _DECODERS_BY_CLASS[field.item]))  # type: ignore[arg-type,index]
-        elif field.kind is Kind.STRS:
-            conversions.append(tuple)
-        else:
-            conversions.append(None)
+    conversions = [_conversion(field) for field in kind.fields]
     fields = tuple(zip(names, conversions, strict=True))
 
     if all(conversion is None for conversion in conversions):
-        # Scalars only (an image): no conversion to look up, value by value.
-        def scalar_arguments(record: list[Any]) -> dict[str, Any]:
-            known = {name: value for name, value in zip(names, record) if value is not None}
-            if len(record) > count:
-                known["extra"] = _untag(record[count])
-            return known
-
-        return scalar_arguments
+        return _scalar_decoder(names)
 
     def arguments(record: list[Any]) -> dict[str, Any]:
         known: dict[str, Any] = {}
