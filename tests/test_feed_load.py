@@ -17,6 +17,7 @@ import corpus
 import newsfeed
 from newsfeed import Article, Feed, FeedLoadError, LoadFailure, ParseError, ValidationError
 from newsfeed._feed import folder as dir_module
+from newsfeed._feed import workers as workers_module
 
 ARTICLES = corpus.make_articles(300)
 GOOD = corpus.make_articles(12, seed=3)
@@ -245,7 +246,7 @@ class TestMixedFolder:
         def interrupted(path: str) -> Article:
             raise KeyboardInterrupt(path)
 
-        monkeypatch.setattr(dir_module, "load_reusing", interrupted)
+        monkeypatch.setattr(workers_module, "load_reusing", interrupted)
         with pytest.raises(KeyboardInterrupt):
             newsfeed.load_dir(mixed_dir, errors="skip")
 
@@ -279,12 +280,12 @@ class TestWorkers:
     def test_chunks_cover_every_file_in_order(self) -> None:
         """Chunks split the sorted list into bounded runs, several per worker."""
         paths = [f"{index}.md" for index in range(10_000)]
-        chunks = dir_module._chunks(paths, 2)
+        chunks = workers_module._chunks(paths, 2)
         assert [path for chunk in chunks for path in chunk] == paths
-        assert max(len(chunk) for chunk in chunks) == dir_module._MAX_CHUNK
-        small = dir_module._chunks(paths[:300], 2)
+        assert max(len(chunk) for chunk in chunks) == workers_module._MAX_CHUNK
+        small = workers_module._chunks(paths[:300], 2)
         assert len(small) == 8
-        assert dir_module._chunks(paths[:3], 4) == [["0.md"], ["1.md"], ["2.md"]]
+        assert workers_module._chunks(paths[:3], 4) == [["0.md"], ["1.md"], ["2.md"]]
 
     def test_collector_paused_and_restarted(self) -> None:
         """The collector is paused while a chunk is built and restarted after, even on error."""
@@ -314,7 +315,7 @@ class TestWorkers:
     def test_chunk_loader(self, mixed_dir: Path) -> None:
         """What a worker runs sends back articles and failures as values, in order."""
         names = [str(mixed_dir / "batch00/0001.md"), str(mixed_dir / "batch00/0001a.md")]
-        article, failure = dir_module._unpickle_chunk(dir_module._load_chunk(names))
+        article, failure = workers_module._unpickle_chunk(workers_module._load_chunk(names))
         assert article == GOOD[1]
         assert isinstance(failure, LoadFailure)
         assert isinstance(failure.error, ParseError)
@@ -327,7 +328,7 @@ class TestCollectorDuringLoad:
     def watch(monkeypatch: pytest.MonkeyPatch, *, fail: bool = False) -> list[bool]:
         """Record the collector's state as each file is loaded; with *fail*, raise instead."""
         seen: list[bool] = []
-        real = dir_module._load_one
+        real = dir_module.load_one
 
         def load_one(path: str, refused: dict[str, str]) -> Article | LoadFailure:
             seen.append(gc.isenabled())
@@ -335,7 +336,7 @@ class TestCollectorDuringLoad:
                 raise KeyboardInterrupt
             return real(path, refused)
 
-        monkeypatch.setattr(dir_module, "_load_one", load_one)
+        monkeypatch.setattr(dir_module, "load_one", load_one)
         return seen
 
     def test_paused_then_restored(self, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -405,7 +406,7 @@ class TestProgress:
             calls.append(path)
             return newsfeed.load(path)
 
-        monkeypatch.setattr(dir_module, "load_reusing", spy)
+        monkeypatch.setattr(workers_module, "load_reusing", spy)
         for function in (newsfeed.load_dir, newsfeed.iter_dir):
             with pytest.raises(ImportError, match=r"pip install 'newsfeed-articles\[progress\]'"):
                 function(corpus_dir, progress=True)
@@ -435,7 +436,7 @@ class TestIterDir:
             read.append(path)
             return newsfeed.load(path)
 
-        monkeypatch.setattr(dir_module, "load_reusing", spy)
+        monkeypatch.setattr(workers_module, "load_reusing", spy)
         articles = newsfeed.iter_dir(corpus_dir)
         assert read == []
         assert next(articles) == ARTICLES[0]

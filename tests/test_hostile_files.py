@@ -23,7 +23,7 @@ import corpus
 import newsfeed
 from newsfeed import Article, LoadFailure, ParseError
 from newsfeed._cli import files as cli_files
-from newsfeed._feed import folder as folder_module
+from newsfeed._feed import workers as workers_module
 from newsfeed._files import reading as reading_module
 from newsfeed._format import reading as format_reading
 
@@ -275,14 +275,14 @@ class TestWorkersDoNotOutliveTheirParent:
     SCRIPT = """
 import os, sys, time
 import newsfeed
-from newsfeed._feed import folder
+from newsfeed._feed import workers
 
 def stuck(path):
     # Announce this worker, then stay busy as a worker stuck on a file would.
     open(os.path.join(sys.argv[2], str(os.getpid())), "w").close()
     time.sleep(600)
 
-folder.load_reusing = stuck
+workers.load_reusing = stuck
 if __name__ == "__main__":
     newsfeed.load_dir(sys.argv[1], workers=2)
 """
@@ -351,7 +351,7 @@ class TestKilledWorker:
                 os.kill(os.getpid(), signal.SIGKILL)
             return real_load(path)
 
-        monkeypatch.setattr(folder_module, "load_reusing", load)
+        monkeypatch.setattr(workers_module, "load_reusing", load)
         return folder
 
     @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL")
@@ -444,11 +444,11 @@ class TestParentWatch:
             def start(self) -> None:
                 started.append({"started": True})
 
-        monkeypatch.setattr("newsfeed._feed.folder.threading.Thread", FakeThread)
-        folder_module._exit_with_parent()
+        monkeypatch.setattr("newsfeed._feed.workers.threading.Thread", FakeThread)
+        workers_module._exit_with_parent()
         assert started == [
             {
-                "target": folder_module._watch_parent,
+                "target": workers_module._watch_parent,
                 "args": (os.getppid(),),
                 "name": "newsfeed-parent-watch",
                 "daemon": True,
@@ -468,9 +468,9 @@ class TestParentWatch:
             events.append(f"exit {status}")
             raise ExitedError
 
-        monkeypatch.setattr("newsfeed._feed.folder.os.getppid", lambda: next(parents))
-        monkeypatch.setattr("newsfeed._feed.folder.time.sleep", lambda _: events.append("sleep"))
-        monkeypatch.setattr("newsfeed._feed.folder.os._exit", exit_now)
+        monkeypatch.setattr("newsfeed._feed.workers.os.getppid", lambda: next(parents))
+        monkeypatch.setattr("newsfeed._feed.workers.time.sleep", lambda _: events.append("sleep"))
+        monkeypatch.setattr("newsfeed._feed.workers.os._exit", exit_now)
         with pytest.raises(ExitedError):
-            folder_module._watch_parent(100)
+            workers_module._watch_parent(100)
         assert events == ["sleep", "sleep", "exit 1"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from newsfeed._format.timestamps import format_timestamp
 
 if TYPE_CHECKING:
+    from newsfeed._errors import LoadFailure
     from newsfeed._model import Article, Provider, RelatedArticle
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
     "article_html",
     "article_pretty",
     "article_repr",
+    "feed_html",
     "feed_pretty",
+    "feed_repr",
     "related_repr",
 ]
 
@@ -163,3 +166,73 @@ def article_html(article: Article) -> str:
 def feed_pretty(feed: Sequence[Any], printer: PrettyPrinter, cycle: bool) -> None:
     """Write *feed* for IPython: its summary and first rows, or one line in a cycle."""
     printer.text(f"<Feed: {_plural(len(feed), 'article')}>" if cycle else repr(feed))
+
+
+# A Feed: a summary line, then its first rows.
+
+_FEED_HTML_COLUMNS: Final = ("published_at", "provider", "quality", "title", "topics")
+_FEED_REPR_ROWS: Final = 5
+_FEED_HTML_ROWS: Final = 20
+_FEED_TITLE_WIDTH: Final = 70
+
+
+def _provider_label(article: Article) -> str:
+    provider = article.provider
+    if provider is None:
+        return ""
+    return provider.name or provider.domain or ""
+
+
+def _feed_summary(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:
+    count = len(articles)
+    text = f"{count} article" + ("" if count == 1 else "s")
+    if count:
+        times = [article.published_at for article in articles]
+        first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
+        text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
+    if failures:
+        failed = len(failures)
+        text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
+    return text
+
+
+def feed_repr(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:
+    """Return a feed's summary and its first rows, one line each."""
+    lines = [f"<Feed: {_feed_summary(articles, failures)}>"]
+    for article in articles[:_FEED_REPR_ROWS]:
+        when = format_timestamp(article.published_at)
+        provider = _provider_label(article)[:20]
+        quality = "-" if article.quality is None else str(article.quality)
+        title = _shorten(article.title, _FEED_TITLE_WIDTH)
+        lines.append(f"  {when:<25}  {provider:<20}  {quality:>3}  {title}")
+    if len(articles) > _FEED_REPR_ROWS:
+        lines.append(f"  ... {len(articles) - _FEED_REPR_ROWS} more")
+    return "\n".join(lines)
+
+
+def feed_html(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:
+    """Return a compact HTML table of a feed's first rows, every text escaped."""
+    rows = []
+    for article in articles[:_FEED_HTML_ROWS]:
+        title = html.escape(_shorten(article.title, _FEED_TITLE_WIDTH))
+        # Only web links become anchors: a javascript: URL in a file must
+        # not turn into something clickable in a notebook.
+        url = article.url or ""
+        if url.startswith(("https://", "http://")):
+            title = f'<a href="{html.escape(url)}">{title}</a>'
+        cells = (
+            html.escape(format_timestamp(article.published_at)),
+            html.escape(_provider_label(article)),
+            "" if article.quality is None else str(article.quality),
+            title,
+            html.escape(", ".join(article.topics)),
+        )
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    more = len(articles) - _FEED_HTML_ROWS
+    if more > 0:
+        rows.append(f'<tr><td colspan="5">... {more} more</td></tr>')
+    head = "".join(f"<th>{name}</th>" for name in _FEED_HTML_COLUMNS)
+    return (
+        f"<table><caption>Feed: {html.escape(_feed_summary(articles, failures))}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -37,11 +35,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["RECORD_COLUMNS", "Feed"]
-
-_HTML_COLUMNS: Final = ("published_at", "provider", "quality", "title", "topics")
-_REPR_ROWS: Final = 5
-_HTML_ROWS: Final = 20
-_TITLE_WIDTH: Final = 70
 
 
 def _as_articles(items: Iterable[Article]) -> tuple[Article, ...]:
@@ -77,17 +70,6 @@ def _json_ready_record(article: Article) -> dict[str, Any]:
 _TIMESTAMP_COLUMNS: Final = tuple(
     column.name for column in schema.RECORD_COLUMNS if column.kind is Kind.TIMESTAMP
 )
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _provider_label(article: Article) -> str:
-    provider = article.provider
-    if provider is None:
-        return ""
-    return provider.name or provider.domain or ""
 
 
 @attrs.frozen(repr=False)
@@ -381,56 +363,12 @@ class Feed(Sequence[Article]):
 
     # -- display --------------------------------------------------------------
 
-    def _summary(self) -> str:
-        count = len(self._articles)
-        text = f"{count} article" + ("" if count == 1 else "s")
-        if count:
-            times = [article.published_at for article in self._articles]
-            first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
-            text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
-        if self.failures:
-            failed = len(self.failures)
-            text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
-        return text
-
     def __repr__(self) -> str:
-        lines = [f"<Feed: {self._summary()}>"]
-        for article in self._articles[:_REPR_ROWS]:
-            when = format_timestamp(article.published_at)
-            provider = _provider_label(article)[:20]
-            quality = "-" if article.quality is None else str(article.quality)
-            title = _shorten(article.title, _TITLE_WIDTH)
-            lines.append(f"  {when:<25}  {provider:<20}  {quality:>3}  {title}")
-        if len(self._articles) > _REPR_ROWS:
-            lines.append(f"  ... {len(self._articles) - _REPR_ROWS} more")
-        return "\n".join(lines)
+        return _display.feed_repr(self._articles, self.failures)
 
     def _repr_pretty_(self, printer: _display.PrettyPrinter, cycle: bool) -> None:
         _display.feed_pretty(self, printer, cycle)
 
     def _repr_html_(self) -> str:
         """Return a compact HTML table of the first rows, for Jupyter."""
-        rows = []
-        for article in self._articles[:_HTML_ROWS]:
-            title = html.escape(_shorten(article.title, _TITLE_WIDTH))
-            # Only web links become anchors: a javascript: URL in a file must
-            # not turn into something clickable in a notebook.
-            url = article.url or ""
-            if url.startswith(("https://", "http://")):
-                title = f'<a href="{html.escape(url)}">{title}</a>'
-            cells = (
-                html.escape(format_timestamp(article.published_at)),
-                html.escape(_provider_label(article)),
-                "" if article.quality is None else str(article.quality),
-                title,
-                html.escape(", ".join(article.topics)),
-            )
-            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        more = len(self._articles) - _HTML_ROWS
-        if more > 0:
-            rows.append(f'<tr><td colspan="5">... {more} more</td></tr>')
-        head = "".join(f"<th>{name}</th>" for name in _HTML_COLUMNS)
-        return (
-            f"<table><caption>Feed: {html.escape(self._summary())}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        return _display.feed_html(self._articles, self.failures)

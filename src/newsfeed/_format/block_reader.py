@@ -3,107 +3,50 @@
 The reader of :mod:`newsfeed._format.fast`: a mapping becomes a dict, a list a
 list, a scalar its value (as PyYAML's safe loader builds it), and each
 mapping and list also its shape (:mod:`newsfeed._format.layout`). It raises
-:class:`Declined` for anything it does not fully recognise; nothing it
-raises leaves newsfeed.
+:class:`~newsfeed._format.line_scalars.Declined` for anything it does not
+fully recognise; nothing it raises leaves newsfeed.
 """
 
 from __future__ import annotations
 
-import re
-import sys
 from datetime import datetime
 from typing import Any, Final
 
 from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, intern, merge_items
+from newsfeed._format.line_scalars import (
+    COMMENT,
+    DECLINED,
+    HEADS,
+    ITEM_KEY_ENDS,
+    KEYS,
+    MAX_PLAIN_LINES,
+    NOT_A_VALUE,
+    NOT_PLAIN_START,
+    PLAIN_ITEM,
+    PLAIN_ITEMS,
+    PLAIN_LINES,
+    PLAIN_VALUES,
+    QUOTES_OR_FLOW,
+    Declined,
+    head_of,
+    key_of,
+    quotes_escaped,
+    read_plain_cached,
+    scalar,
+    writes_as_is,
+)
 from newsfeed._format.scalars import (
     DOUBLE,
     NOT_RECOGNISED,
     PLAIN,
-    SINGLE,
     double_quoted,
-    is_plain_safe,
-    needs_escape,
-    read_double,
-    read_plain,
-    read_single,
 )
 
 __all__ = ["DECLINED", "BlockReader", "Declined"]
 
 
-class Declined(Exception):  # noqa: N818 -- a signal to fall back, not an error
-    """Raised inside this module for text it does not read; never leaves it."""
-
-
-#: One instance, raised again and again: building a fresh one each time
-#: would cost more than the fallback it signals.
-DECLINED: Final = Declined()
-
-_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_DOUBLE: Final = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
-_SINGLE: Final = re.compile(r"'([^']*(?:''[^']*)*)'")
-_COMMENT: Final = re.compile(r" +#.*")
-_FLOW_PLAIN: Final = re.compile(r"[^,\[\]{}]+")
-#: Keys YAML reads as something else than the string (``on``, ``null``...) and
-#: over-long keys are left to the safe path.
-_MAX_KEY: Final = 128
 _MAX_DEPTH: Final = 16
-
-
-#: Keys seen, and whether this reader reads them: a folder repeats a few dozen.
-_KEYS: dict[str, str | None] = {}
-_MAX_KEYS: Final = 4096
 _SHAPES: Final = INTERNED
-
-
-#: Heads of "key: value" lines (the text before ": ", indentation included)
-#: seen, as (indentation, key, entry of a plain value, entry of a
-#: double-quoted one), or None for a head that is not a key.
-_Head = tuple[int, str, tuple[Any, ...], tuple[Any, ...]]
-_HEADS: dict[str, _Head | None] = {}
-
-
-def _head(head: str) -> _Head | None:
-    """Return the indentation, key and simple entries of *head*, and remember them."""
-    text = head.lstrip(" ")
-    key = _key(text) if text else None
-    known = (
-        None
-        if key is None
-        else (len(head) - len(text), key, _simple_entry(key, PLAIN), _simple_entry(key, DOUBLE))
-    )
-    if len(_HEADS) < _MAX_KEYS:
-        _HEADS[head] = known
-    return known
-
-
-#: The entries of "key: value" lines with nothing else on them, by key and style.
-_SIMPLE_ENTRIES: dict[tuple[str, str], tuple[Any, ...]] = {}
-
-
-def _simple_entry(key: str, style: str) -> tuple[Any, ...]:
-    """Return the shared entry of a plain "key: value" line in *style*."""
-    found = _SIMPLE_ENTRIES.get((key, style))
-    if found is None:
-        found = intern((key, (), " ", style, "", None))
-        if len(_SIMPLE_ENTRIES) < _MAX_KEYS:
-            _SIMPLE_ENTRIES[key, style] = found
-    return found
-
-
-def _key(text: str) -> str | None:
-    """Return *text* if it is a key this reader reads (interned), else None."""
-    known = _KEYS.get(text, "")
-    if known != "":
-        return known
-    key = (
-        sys.intern(text)
-        if len(text) <= _MAX_KEY and _KEY.fullmatch(text) and is_plain_safe(text)
-        else None
-    )
-    if len(_KEYS) < _MAX_KEYS:
-        _KEYS[text] = key
-    return key
 
 
 class BlockReader:
@@ -177,7 +120,7 @@ class BlockReader:
                 if index >= count:
                     break
                 line = lines[index]
-                seen = _PLAIN_LINES.get(line)
+                seen = PLAIN_LINES.get(line)
                 if seen is not None and seen[0] == indent and not pending and seen[1] not in data:
                     # A line read before, such as "type: article": one lookup.
                     index += 1
@@ -185,9 +128,9 @@ class BlockReader:
                     entries.append(seen[3])
                     continue
                 head, separator, value_text = line.partition(": ")
-                known = _HEADS.get(head) if separator else None
-                if known is None and separator and head not in _HEADS:
-                    known = _head(head)
+                known = HEADS.get(head) if separator else None
+                if known is None and separator and head not in HEADS:
+                    known = head_of(head)
                 if known is not None and known[0] != indent:
                     if known[0] > indent:
                         raise DECLINED  # deeper than this mapping, under no key
@@ -203,7 +146,7 @@ class BlockReader:
                             and len(value_text) > 1
                             and '"' not in inner
                             and "\\" not in inner
-                            and (inner.isprintable() or _writes_as_is(inner))
+                            and (inner.isprintable() or writes_as_is(inner))
                             and key not in data
                         ):
                             index += 1
@@ -211,26 +154,26 @@ class BlockReader:
                             entries.append(known[3])
                             continue
                         if "\\" in inner and value_text[-1] == '"' and key not in data:
-                            unescaped = _quotes_escaped(inner)
+                            unescaped = quotes_escaped(inner)
                             if unescaped is not None:
                                 index += 1
                                 data[key] = unescaped
                                 entries.append(known[3])
                                 continue
                     elif (
-                        first_char not in _NOT_PLAIN_START
+                        first_char not in NOT_PLAIN_START
                         and " #" not in value_text
                         and key not in data
                     ):
-                        value = _PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
+                        value = PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
                         if value is NOT_RECOGNISED:
-                            value = _read_plain(value_text)
+                            value = read_plain_cached(value_text)
                         index += 1
                         data[key] = value
                         entry = known[2]
                         entries.append(entry)
-                        if type(value) is not datetime and len(_PLAIN_LINES) < _MAX_PLAIN_LINES:
-                            _PLAIN_LINES[line] = (indent, key, value, entry)
+                        if type(value) is not datetime and len(PLAIN_LINES) < MAX_PLAIN_LINES:
+                            PLAIN_LINES[line] = (indent, key, value, entry)
                         continue
                 text = line.lstrip(" ")
                 if not text or text[0] == "#":
@@ -252,38 +195,38 @@ class BlockReader:
                 else:
                     before = ()
             colon = text.find(":")
-            found_key = _KEYS.get(text[:colon]) if colon > 0 else None
+            found_key = KEYS.get(text[:colon]) if colon > 0 else None
             if found_key is None:
-                found_key = _key(text[:colon]) if colon > 0 else None
+                found_key = key_of(text[:colon]) if colon > 0 else None
                 if found_key is None:
                     raise DECLINED
             key = found_key
             if key in data:
                 raise DECLINED  # a duplicate key
             rest = text[colon + 1 :]
-            if rest[:1] == " " and rest[1:2] not in _NOT_A_VALUE:
+            if rest[:1] == " " and rest[1:2] not in NOT_A_VALUE:
                 value_text = rest[1:]
                 first_char = value_text[0]
                 if first_char == '"' and value_text[-1] == '"' and len(value_text) > 1:
                     # Most values: a double-quoted string with nothing to unescape.
                     inner = value_text[1:-1]
-                    if '"' not in inner and "\\" not in inner and _writes_as_is(inner):
+                    if '"' not in inner and "\\" not in inner and writes_as_is(inner):
                         data[key] = inner
                         entry = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
                         text = None
                         continue
-                    unescaped = _quotes_escaped(inner) if "\\" in inner else None
+                    unescaped = quotes_escaped(inner) if "\\" in inner else None
                     if unescaped is not None:
                         data[key] = unescaped
                         entry = (key, before, " ", DOUBLE, "", None)
                         entries.append(_SHAPES.get(entry) or intern(entry))
                         text = None
                         continue
-                elif first_char not in _QUOTES_OR_FLOW and " #" not in value_text:
-                    value = _PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
+                elif first_char not in QUOTES_OR_FLOW and " #" not in value_text:
+                    value = PLAIN_VALUES.get(value_text, NOT_RECOGNISED)
                     if value is NOT_RECOGNISED:
-                        value = _read_plain(value_text)
+                        value = read_plain_cached(value_text)
                     data[key] = value
                     entry = (key, before, " ", PLAIN, "", None)
                     entries.append(_SHAPES.get(entry) or intern(entry))
@@ -351,12 +294,12 @@ class BlockReader:
         lines = self.lines
         while True:
             if not self.pending and self.index < len(lines):
-                seen = _PLAIN_ITEMS.get(lines[self.index])
+                seen = PLAIN_ITEMS.get(lines[self.index])
                 if seen is not None and seen[0] == indent:
                     # An item read before, such as "  - COVID-19": one lookup.
                     self.index += 1
                     values.append(seen[1])
-                    items.append(_PLAIN_ITEM)
+                    items.append(PLAIN_ITEM)
                     continue
             found = self._next_content()
             if found is None:
@@ -386,25 +329,25 @@ class BlockReader:
             colon = content.find(":")
             if (
                 colon > 0
-                and content[colon + 1 : colon + 2] in _ITEM_KEY_ENDS
-                and _key(content[:colon]) is not None
+                and content[colon + 1 : colon + 2] in ITEM_KEY_ENDS
+                and key_of(content[:colon]) is not None
             ):
                 value, shape = self.mapping(indent + 2, content, (*path, len(values)), depth + 1)
                 values.append(value)
                 items.append((before, MAP, "", shape, None))
                 continue
-            if first_char not in _QUOTES_OR_FLOW and " #" not in content:
+            if first_char not in QUOTES_OR_FLOW and " #" not in content:
                 # A plain scalar item, such as a topic.
-                scalar = _PLAIN_VALUES.get(content, NOT_RECOGNISED)
+                scalar = PLAIN_VALUES.get(content, NOT_RECOGNISED)
                 if scalar is NOT_RECOGNISED:
-                    scalar = _read_plain(content)
+                    scalar = read_plain_cached(content)
                 values.append(scalar)
                 if before:
                     items.append((before, PLAIN, "", None, None))
                     continue
-                items.append(_PLAIN_ITEM)
-                if type(scalar) is not datetime and len(_PLAIN_ITEMS) < _MAX_PLAIN_LINES:
-                    _PLAIN_ITEMS[lines[line_number]] = (indent, scalar)
+                items.append(PLAIN_ITEM)
+                if type(scalar) is not datetime and len(PLAIN_ITEMS) < MAX_PLAIN_LINES:
+                    PLAIN_ITEMS[lines[line_number]] = (indent, scalar)
                 continue
             scalar, style, comment, sub = self._value(content, path, len(values))
             if sub is not None:
@@ -419,10 +362,10 @@ class BlockReader:
         """Read the one-line value of *key*: (value, style, comment, flow shape or None)."""
         if text[0] == "[":
             return self._flow(text)
-        value, style, end = _scalar(text, 0, in_flow=False)
+        value, style, end = scalar(text, 0, in_flow=False)
         comment = text[end:]
         if comment:
-            if _COMMENT.fullmatch(comment) is None or not comment.isprintable():
+            if COMMENT.fullmatch(comment) is None or not comment.isprintable():
                 raise DECLINED
             self.comments = True
         if style == DOUBLE and "\\" in text[:end] and double_quoted(value) != text[:end]:  # type: ignore[arg-type]
@@ -436,7 +379,7 @@ class BlockReader:
         styles: list[str] = []
         position = 1
         while True:
-            value, style, position = _scalar(text, position, in_flow=True)
+            value, style, position = scalar(text, position, in_flow=True)
             if style == DOUBLE and "\\" in text:
                 raise DECLINED  # escapes in flow lists are left to the safe path
             values.append(value)
@@ -450,92 +393,9 @@ class BlockReader:
                 raise DECLINED
         comment = text[position:]
         if comment:
-            if _COMMENT.fullmatch(comment) is None or not comment.isprintable():
+            if COMMENT.fullmatch(comment) is None or not comment.isprintable():
                 raise DECLINED
             self.comments = True
         same = styles[0] if len(set(styles)) == 1 else None
         shape = ("flow", same, () if same is not None else tuple(styles))
         return values, FLOW, comment, intern(shape)
-
-
-#: What may follow "key:" for the common paths not to apply: nothing, more
-#: spaces, a comment.
-_NOT_A_VALUE: Final = frozenset(("", " ", "#"))
-_QUOTES_OR_FLOW: Final = frozenset("\"'[")
-#: First characters of a value that the common path leaves to the general one:
-#: quotes, a flow list, more spaces, a comment, nothing at all.
-_NOT_PLAIN_START: Final = frozenset(("", " ", "#", '"', "'", "["))
-#: What follows the colon of a key beside a list item's dash.
-_ITEM_KEY_ENDS: Final = frozenset(("", " "))
-#: Lines of a plain "key: value" entry read before, with nothing pending, as
-#: (indentation, key, value, entry); and of a plain list item, as
-#: (indentation, value). A folder repeats its types, providers, topics and
-#: sizes line for line. Timestamps, which hardly repeat, are not kept.
-_PLAIN_LINES: dict[str, tuple[int, str, object, tuple[Any, ...]]] = {}
-_PLAIN_ITEMS: dict[str, tuple[int, object]] = {}
-_MAX_PLAIN_LINES: Final = 4096
-_PLAIN_ITEM: Final = ((), PLAIN, "", None, None)
-#: Plain scalars seen, by their text: a folder repeats the same types,
-#: providers, topics and sizes. Timestamps, which hardly repeat, are not kept.
-_PLAIN_VALUES: dict[str, object] = {}
-_MAX_PLAIN_VALUES: Final = 20_000
-
-
-def _writes_as_is(inner: str) -> bool:
-    """Whether a double-quoted string without escapes is one the writer writes so."""
-    # isprintable() is quick and almost always true; unassigned code points,
-    # which it refuses, are fine for YAML and the writer alike.
-    return inner.isprintable() or not needs_escape(inner)
-
-
-def _quotes_escaped(inner: str) -> str | None:
-    r"""Read a double-quoted string whose only escapes are quotes (``\"``), or return None.
-
-    The writer writes such a string back as it was, so it needs no override.
-    """
-    unescaped = inner.replace('\\"', '"')
-    if "\\" in unescaped or needs_escape(inner.replace('\\"', "")):
-        return None  # another escape, a bare quote, or what the writer escapes
-    return unescaped
-
-
-def _read_plain(text: str) -> object:
-    value = read_plain(text)
-    if value is NOT_RECOGNISED:
-        raise DECLINED
-    if type(value) is not datetime and len(_PLAIN_VALUES) < _MAX_PLAIN_VALUES:
-        _PLAIN_VALUES[text] = value
-    return value
-
-
-def _scalar(text: str, start: int, *, in_flow: bool) -> tuple[object, str, int]:
-    """Read the scalar at *start*: (value, style, where it ends)."""
-    first = text[start : start + 1]
-    if first == '"':
-        match = _DOUBLE.match(text, start)
-        if match is None:
-            raise DECLINED
-        value: object = read_double(match.group(1))
-        style, end = DOUBLE, match.end()
-    elif first == "'":
-        match = _SINGLE.match(text, start)
-        if match is None:
-            raise DECLINED
-        value = read_single(match.group(1))
-        style, end = SINGLE, match.end()
-    else:
-        if in_flow:
-            match = _FLOW_PLAIN.match(text, start)
-            if match is None:
-                raise DECLINED
-            end = match.end()
-        else:
-            end = text.find(" #", start)
-            end = len(text) if end < 0 else end
-        raw = text[start:end].rstrip(" ")
-        end = start + len(raw)
-        value = read_plain(raw)
-        style = PLAIN
-    if value is NOT_RECOGNISED:
-        raise DECLINED
-    return value, style, end
