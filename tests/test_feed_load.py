@@ -328,7 +328,7 @@ class TestCollectorDuringLoad:
     def watch(monkeypatch: pytest.MonkeyPatch, *, fail: bool = False) -> list[bool]:
         """Record the collector's state as each file is loaded; with *fail*, raise instead."""
         seen: list[bool] = []
-        real = dir_module.load_one
+        real = workers_module.load_one
 
         def load_one(path: str, refused: dict[str, str]) -> Article | LoadFailure:
             seen.append(gc.isenabled())
