@@ -123,9 +123,14 @@ def load(file: str | os.PathLike[str] | BinaryIO) -> Article:
         data = _read_file_object(file)
     else:
         raise TypeError(f"load() takes a path or a binary file object, not {type(file).__name__}")
+    return loads(_within_limit(data, source), source=source)
+
+
+def _within_limit(data: bytes, source: str | os.PathLike[str] | None) -> bytes:
+    """Return *data*, or refuse it when it is past :data:`MAX_FILE_BYTES`."""
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
-    return loads(data, source=source)
+    return data
 
 
 #: Articles read by :func:`load_reusing` that are still alive somewhere, by
@@ -144,11 +149,11 @@ def load_reusing(path: str) -> Article:
     not its modification time, say whether it changed. A file read with a
     warning is read again each time, so that the warning comes again.
     """
-    data = read_file(path)
-    if len(data) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
+    data = _within_limit(read_file(path), path)
     # A path holds no NUL, so path, NUL and bytes can be split only one way.
-    key = hashlib.sha256(b"%b\0%b" % (os.fsencode(path), data)).digest()
+    digest = hashlib.sha256(os.fsencode(path) + b"\0")
+    digest.update(data)  # fed on its own, not copied behind the path first
+    key = digest.digest()
     found = _ALIVE.get(key)
     if found is not None:
         return found
