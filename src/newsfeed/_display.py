@@ -184,15 +184,13 @@ def _provider_label(article: Article) -> str:
 
 
 def _feed_summary(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:
-    count = len(articles)
-    text = f"{count} article" + ("" if count == 1 else "s")
-    if count:
+    text = _plural(len(articles), "article")
+    if articles:
         times = [article.published_at for article in articles]
         first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
         text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
     if failures:
-        failed = len(failures)
-        text += f", {failed} file" + ("" if failed == 1 else "s") + " failed to load"
+        text += f", {_plural(len(failures), 'file')} failed to load"
     return text
 
 
