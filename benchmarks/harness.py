@@ -110,15 +110,21 @@ def reset_peak() -> None:
 # Time.
 
 
+def _best_each(functions: Sequence[Callable[[], object]], repeat: int) -> list[float]:
+    """Return the best wall time of each function over *repeat* rounds, one call each a round."""
+    fastest = [float("inf")] * len(functions)
+    for _ in range(repeat):
+        for which, function in enumerate(functions):
+            gc.collect()
+            started = time.perf_counter()
+            function()
+            fastest[which] = min(fastest[which], time.perf_counter() - started)
+    return fastest
+
+
 def best(function: Callable[[], object], repeat: int) -> float:
     """Return the best wall time of *repeat* calls: the least disturbed by other load."""
-    fastest = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        started = time.perf_counter()
-        function()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest
+    return _best_each([function], repeat)[0]
 
 
 def best_pair(
@@ -129,14 +135,8 @@ def best_pair(
     On a shared machine, speed drifts over minutes: timing all of one tool's
     passes, then all of the other's, would put that drift into their ratio.
     """
-    fastest = [float("inf"), float("inf")]
-    for _ in range(repeat):
-        for side, function in enumerate((ours, theirs)):
-            gc.collect()
-            started = time.perf_counter()
-            function()
-            fastest[side] = min(fastest[side], time.perf_counter() - started)
-    return fastest[0], fastest[1]
+    ours_time, theirs_time = _best_each([ours, theirs], repeat)
+    return ours_time, theirs_time
 
 
 def without_gc(function: Callable[[], object]) -> object:
