@@ -370,6 +370,30 @@ class TestLayoutObject:
         assert again._layout is article._layout
         assert newsfeed.dumps(again).encode("utf-8") == VIDEO.read_bytes()
 
+    def test_equal_parts_are_one_object(self) -> None:
+        """Across files, each distinct entry, item and block of a shape is kept once.
+
+        The index stores a part once per identity, and memory per article
+        relies on it; a compiled reader that copied tuples would break it.
+        (The tuples of blank and comment lines, and of a block's entries,
+        are parts of those, not shared on their own.)
+        """
+        seen: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+        def walk(part: tuple[Any, ...]) -> None:
+            if len(part) >= 4:
+                assert seen.setdefault(part, part) is part, part
+            for item in part:
+                if isinstance(item, tuple):
+                    walk(item)
+
+        for path in (*SAMPLE_PATHS, *REAL_PATHS):
+            layout = newsfeed.load(path)._layout
+            assert layout is not None
+            assert layout.shape is not None
+            walk(layout.shape)
+        assert len(seen) > 50
+
     def test_plain_data_form(self) -> None:
         """A layout's plain-data form goes through JSON and comes back as the shared layout."""
         article = newsfeed.load(VIDEO)

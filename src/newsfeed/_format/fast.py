@@ -32,7 +32,7 @@ from typing import Any, Final
 from newsfeed._format.block_reader import DECLINED, BlockReader, Declined
 from newsfeed._format.building import build_article
 from newsfeed._format.convert import format_field_path
-from newsfeed._format.layout import MAP, Layout, intern
+from newsfeed._format.layout import MAP, Layout, intern, intern_layout
 from newsfeed._format.schema import ARTICLE
 from newsfeed._model import Article
 
@@ -134,7 +134,7 @@ def fast_loads(  # noqa: PLR0911 -- one exit per way out of the subset
         comments=reader.comments,
     )
     if not reader.overrides:
-        layout = intern(layout)
+        layout = intern_layout(layout)
     try:
         article: Any = build_article(data, body=body, _layout=layout, path=path)
     except Declined:

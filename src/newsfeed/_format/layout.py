@@ -53,6 +53,7 @@ __all__ = [
     "NULL",
     "Layout",
     "intern",
+    "intern_layout",
     "layout_from_data",
     "layout_to_data",
     "merge_items",
@@ -75,14 +76,28 @@ INTERNED: Final[dict[Hashable, Any]] = {}
 _MAX_INTERNED: Final = 50_000
 
 
-def intern(value: _T) -> _T:
-    """Return the one shared copy of *value* (a shape or a layout)."""
+def _shared(value: _T) -> _T:
     shared = INTERNED.get(value)
     if shared is not None:
         return shared  # type: ignore[no-any-return]
     if len(INTERNED) < _MAX_INTERNED:
         INTERNED[value] = value
     return value
+
+
+def intern(shape: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return the one shared copy of *shape* (or of any part of one).
+
+    Typed as a tuple of any length on purpose: compiled with mypyc, a tuple
+    of known length is unboxed, and boxing it again makes a copy, not the
+    shared object.
+    """
+    return _shared(shape)
+
+
+def intern_layout(layout: Layout) -> Layout:
+    """Return the one shared copy of *layout*."""
+    return _shared(layout)
 
 
 @attrs.frozen
@@ -158,7 +173,7 @@ def _unpickle(  # noqa: PLR0913, PLR0917 -- the layout's attributes, as pickled
         overrides=overrides,
         comments=comments,
     )
-    return layout if overrides else intern(layout)
+    return layout if overrides else intern_layout(layout)
 
 
 def quiet(item: tuple[Any, ...]) -> bool:
@@ -292,7 +307,7 @@ def layout_from_data(data: dict[str, Any]) -> Layout:
         ),
         comments=data.get("comments", False),
     )
-    return layout if layout.overrides else intern(layout)
+    return layout if layout.overrides else intern_layout(layout)
 
 
 def _to_lists(value: object) -> object:

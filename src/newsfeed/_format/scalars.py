@@ -68,7 +68,7 @@ NOT_RECOGNISED: Final = _NotRecognised()
 # backslash, control characters, and the characters YAML 1.1 reads as line
 # breaks (NEL, LS, PS). A byte-order mark is invisible, so it is escaped too.
 _NEEDS_ESCAPE: Final = re.compile(
-    '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]'
+    r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]'
 )
 _NAMED_ESCAPES: Final = {
     "\\": "\\\\",
@@ -86,7 +86,7 @@ _NAMED_ESCAPES: Final = {
     "\u2028": "\\L",
     "\u2029": "\\P",
 }
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

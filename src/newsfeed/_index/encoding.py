@@ -40,7 +40,7 @@ from typing import Any, Final, NamedTuple
 
 from newsfeed._errors import LoadFailure, ParseError, ValidationError
 from newsfeed._format import schema
-from newsfeed._format.layout import Layout, intern, layout_to_data
+from newsfeed._format.layout import Layout, intern_layout, layout_to_data
 from newsfeed._format.schema import Field, Kind, Schema
 from newsfeed._model import Article
 
@@ -363,7 +363,7 @@ class LayoutDecoder:
             ),
             comments=data["comments"],
         )
-        return layout if layout.overrides else intern(layout)
+        return layout if layout.overrides else intern_layout(layout)
 
 
 def decode(front: str, body: str, layout: Layout | None, path: Path | None) -> Article:
