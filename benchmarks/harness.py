@@ -27,6 +27,7 @@ from typing import Final, TextIO
 import yaml
 
 import newsfeed
+from newsfeed._format.compiled import compiled_modules
 
 __all__ = [
     "Corpus",
@@ -357,5 +358,11 @@ def machine() -> str:
         f"PyYAML {yaml.__version__} (libyaml {'yes' if yaml.__with_libyaml__ else 'no'}), "
         f"python-frontmatter {version('python-frontmatter')}, "
         f"ruamel.yaml {version('ruamel.yaml')}, pandas {version('pandas')}, "
-        f"newsfeed {newsfeed.__version__}"
+        f"newsfeed {newsfeed.__version__} ({_build()})"
     )
+
+
+def _build() -> str:
+    """Say whether the fast reader runs compiled by mypyc or as pure Python."""
+    compiled = compiled_modules()
+    return f"{len(compiled)} modules compiled with mypyc" if compiled else "pure Python"
