@@ -6,8 +6,6 @@
 True
 """
 
-from importlib.metadata import version as _version
-
 from newsfeed._errors import (
     FeedLoadError,
     FileConflictError,
@@ -33,7 +31,7 @@ from newsfeed._index.schema import IndexRebuiltWarning, NotAnIndexError
 from newsfeed._index.update import IndexUpdate
 from newsfeed._model import Article, FrozenDict, Image, Provider, RelatedArticle
 
-__version__ = _version("newsfeed-articles")
+__version__ = "0.1.0"
 
 __all__ = [
     "Article",

@@ -13,10 +13,8 @@ import pickle
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from newsfeed._errors import LoadFailure, ParseError, failure_from
 from newsfeed._extras import ProgressBar
@@ -24,6 +22,9 @@ from newsfeed._feed.collector import collector_paused
 from newsfeed._files.listing import Listing
 from newsfeed._files.reading import load_reusing
 from newsfeed._model import Article
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["NONE_REFUSED", "Bars", "load_in_workers", "load_one"]
 
@@ -139,6 +140,11 @@ class _Chunks:
         signal): the pool is then broken, and every chunk not done by then
         is lost with it.
         """
+        # Imported here: the process pool's modules take more than a megabyte
+        # of every process, and most never start workers.
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         lost: list[int] = []
         size = min(workers, len(indexes))
         with ProcessPoolExecutor(max_workers=size, initializer=_exit_with_parent) as pool:
