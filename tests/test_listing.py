@@ -10,7 +10,7 @@ import corpus
 import newsfeed
 from newsfeed import ParseError
 from newsfeed._cli import files as cli_files
-from newsfeed._files.listing import list_files, walk
+from newsfeed._files.listing import drain, list_files, walk
 
 GOOD = corpus.make_articles(4, seed=17)
 
@@ -207,3 +207,27 @@ class TestLinksOutOfTheFolder:
             f"{folder / 'b-out.md'}: {walk(folder, '**/*.md').refused[str(folder / 'b-out.md')]}"
         ]
         assert cli_files.article_files([folder]) == files
+
+
+class TestDrained:
+    """Loaders let go of each listed name once its file is read, and leave callers' lists whole."""
+
+    def test_drain_yields_in_order_and_empties(self) -> None:
+        """`drain` gives the names in order, taking each out of the list as it goes."""
+        names = ["a.md", "b.md", "c.md"]
+        seen = []
+        for name in drain(names):
+            seen.append(name)
+            assert len(names) == 3 - len(seen)
+        assert seen == ["a.md", "b.md", "c.md"]
+        assert names == []
+
+    def test_dir_iterator_leaves_the_given_list_whole(self, tmp_path: Path) -> None:
+        """A DirIterator built on a list reads from a copy of it."""
+        corpus.write_corpus(tmp_path, corpus.make_articles(3))
+        paths = list_files(tmp_path, "**/*.md")
+        given = list(paths)
+        iterator = newsfeed.DirIterator(str(tmp_path), paths, errors="raise", bar=None)
+        assert [article.path for article in iterator] == [Path(path) for path in given]
+        assert paths == given
+        assert iterator.total == 3

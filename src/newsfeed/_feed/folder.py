@@ -13,7 +13,7 @@ from newsfeed._extras import ProgressBar, progress_bar_factory
 from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.feed import Feed
 from newsfeed._feed.workers import NONE_REFUSED, Bars, load_in_workers, load_one
-from newsfeed._files.listing import Listing, walk
+from newsfeed._files.listing import Listing, drain, walk
 from newsfeed._index.index import load_cached
 from newsfeed._model import Article
 
@@ -119,19 +119,22 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
     _check_workers(workers)
     new_bar = progress_bar_factory(progress)
     listing = _listing(path, pattern, include_hidden, follow_outside_links)
-    paths = listing.files
+    total = len(listing.files)
     # The articles are acyclic: the collector's walks over them would be
     # wasted work that grows with the folder (see collector_paused).
     with collector_paused():
         feed = _load_listing(listing, workers, new_bar)
-    _report(feed, errors=errors, total=len(paths), root=os.fspath(path))
+    _report(feed, errors=errors, total=total, root=os.fspath(path))
     return feed
 
 
 def _load_listing(
     listing: Listing, workers: int, new_bar: Callable[..., ProgressBar] | None
 ) -> Feed:
-    """Load the files of *listing*, in this process or in *workers* processes."""
+    """Load the files of *listing*, in this process or in *workers* processes.
+
+    In this process, the listing is drained: each name goes once its file is read.
+    """
     paths = listing.files
     articles: list[Article] = []
     failures: list[LoadFailure] = []
@@ -140,7 +143,7 @@ def _load_listing(
         if workers == 1 or not paths:
             if new_bar is not None:
                 bar = new_bar(total=len(paths), desc="loading", unit="file")
-            for name in paths:
+            for name in drain(paths):
                 _collect(load_one(name, listing.refused), articles, failures, bar)
         else:
             bars = Bars(new_bar, total=len(paths), desc=f"loading ({workers} workers)")
@@ -212,7 +215,8 @@ class DirIterator(Iterator[Article]):
         #: How many files matched, good and bad.
         self.total = len(paths)
         self._failures: list[LoadFailure] = []
-        self._items = _read(paths, refused, self._failures, errors=errors, bar=bar, root=root)
+        # A copy, drained as files are read: the caller's list stays whole.
+        self._items = _read(list(paths), refused, self._failures, errors=errors, bar=bar, root=root)
 
     @property
     def failures(self) -> tuple[LoadFailure, ...]:
@@ -255,8 +259,9 @@ def _read(  # noqa: PLR0913 -- the iterator's state, passed once
 ) -> Generator[Article, None, None]:
     # A plain function rather than a method, so the generator does not keep
     # its DirIterator alive through a reference cycle.
+    total = len(paths)
     try:
-        for path in paths:
+        for path in drain(paths):
             item = load_one(path, refused)
             if bar is not None:
                 bar.update()
@@ -270,7 +275,7 @@ def _read(  # noqa: PLR0913 -- the iterator's state, passed once
         if bar is not None:
             bar.close()
     # The articles were handed out one by one: the error's feed has none.
-    _report(Feed((), failures=failures), errors=errors, total=len(paths), root=root)
+    _report(Feed((), failures=failures), errors=errors, total=total, root=root)
 
 
 def iter_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-only

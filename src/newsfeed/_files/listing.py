@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import Final, NamedTuple
 
-__all__ = ["Listing", "is_temporary_name", "list_files", "walk"]
+__all__ = ["Listing", "drain", "is_temporary_name", "list_files", "walk"]
 
 #: The temporary files ``dump`` writes next to its target: a dot (hidden),
 #: a tilde (as editors' backups), the library's mark, six random characters.
@@ -29,6 +29,18 @@ class Listing(NamedTuple):
     files: list[str]
     #: The files not to read, each with why: links that lead out of the folder.
     refused: Mapping[str, str]
+
+
+def drain(names: list[str]) -> Iterator[str]:
+    """Yield *names* in order, letting go of each as it is yielded; the list ends empty.
+
+    A folder's names take a few percent of a loaded feed's memory, as much
+    again as the paths the articles keep: a loader that drains its listing
+    frees each name once its file is read, rather than all at the end.
+    """
+    names.reverse()
+    while names:
+        yield names.pop()
 
 
 class _Glob:
