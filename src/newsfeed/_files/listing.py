@@ -34,9 +34,9 @@ class Listing(NamedTuple):
 def drain(names: list[str]) -> Iterator[str]:
     """Yield *names* in order, letting go of each as it is yielded; the list ends empty.
 
-    A folder's names take a few percent of a loaded feed's memory, as much
-    again as the paths the articles keep: a loader that drains its listing
-    frees each name once its file is read, rather than all at the end.
+    A folder's names take over a percent of a loaded feed's peak memory
+    (the articles keep paths of their own): a loader that drains its
+    listing frees each name once its file is read, rather than all at the end.
     """
     names.reverse()
     while names:
