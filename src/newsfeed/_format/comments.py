@@ -7,28 +7,27 @@ files the fast reader declined, this module tells whether there are any.
 
 from __future__ import annotations
 
-from typing import Final
-
 import yaml
 from yaml.events import ScalarEvent
 
-__all__ = ["has_comments"]
+from newsfeed._format.safe_yaml import loader_class
 
-_Loader: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["has_comments"]
 
 
 def has_comments(front_matter: str) -> bool:
-    """Whether *front_matter* (valid YAML) holds a comment.
+    """Whether *front_matter* (YAML the reference path read) holds a comment.
 
     A ``#`` is a comment when it starts a line or follows whitespace outside
-    every scalar: libyaml's events give each scalar's span, so a ``#`` inside
-    a quoted or plain string is not taken for one.
+    every scalar: the parser's events give each scalar's span, so a ``#`` inside
+    a quoted or plain string is not taken for one. It is parsed with the
+    loader that read it: the two loaders do not refuse quite the same texts.
     """
     if "#" not in front_matter:
         return False
     spans = [
         (event.start_mark.index, event.end_mark.index)  # type: ignore[union-attr]
-        for event in yaml.parse(front_matter, Loader=_Loader)
+        for event in yaml.parse(front_matter, Loader=loader_class())
         if isinstance(event, ScalarEvent)
     ]
     position = front_matter.find("#")

@@ -58,7 +58,7 @@ from newsfeed._errors import ParseError
 from newsfeed._format.convert import format_field_path
 from newsfeed._format.yaml_scalars import TAG_PREFIX, bad_escape, build_scalar
 
-__all__ = ["MAX_DEPTH", "KeyPath", "load_mapping"]
+__all__ = ["MAX_DEPTH", "KeyPath", "load_mapping", "loader_class"]
 
 #: How deep mappings and sequences may nest. The format needs five levels
 #: (article, related, item, images, image); unknown keys get plenty more.
@@ -114,7 +114,8 @@ class _Lines:
         return self.at(event.start_mark.index)  # type: ignore[union-attr]
 
 
-def _loader_class() -> type[yaml.SafeLoader]:
+def loader_class() -> type[yaml.SafeLoader]:
+    """Return the loader the reference path reads with: libyaml's, unless forced pure."""
     return yaml.SafeLoader if _force_pure_python else _C_LOADER
 
 
@@ -149,7 +150,7 @@ def load_mapping(
     """
     file_lines = _Lines(text, first_line)
     _check_characters(text, file_lines, source)
-    loader = _loader_class()(text)
+    loader = loader_class()(text)
     try:
         return _build(loader, file_lines, lines, source)
     except yaml.MarkedYAMLError as error:
