@@ -56,6 +56,7 @@ from yaml.nodes import ScalarNode
 
 from newsfeed._errors import ParseError
 from newsfeed._format.convert import format_field_path
+from newsfeed._format.scalars import lone_surrogate
 from newsfeed._format.yaml_scalars import TAG_PREFIX, bad_escape, build_scalar
 
 __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping", "loader_class"]
@@ -64,7 +65,26 @@ __all__ = ["MAX_DEPTH", "KeyPath", "load_mapping", "loader_class"]
 #: (article, related, item, images, image); unknown keys get plenty more.
 MAX_DEPTH: Final = 64
 
-_C_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _PureSafeLoader(yaml.SafeLoader):
+    r"""PyYAML's pure-Python loader, refusing an escape of a surrogate where libyaml does.
+
+    libyaml refuses ``"\ud800"`` as it scans the scalar; the pure-Python
+    scanner builds the character, and a scalar that stands where a key
+    could start is only handed on once the line after it is scanned, so an
+    error there came first, on another line. A surrogate in the scanned
+    text can only come from an escape: one written as such is refused
+    before parsing (:func:`_check_characters`).
+    """
+
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: Any) -> list[str]:  # noqa: ANN401 -- PyYAML's own signature
+        chunks: list[str] = super().scan_flow_scalar_non_spaces(double, start_mark)
+        if double and any(lone_surrogate(chunk) is not None for chunk in chunks):
+            raise bad_escape(self.get_mark())
+        return chunks
+
+
+_C_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", _PureSafeLoader)
 #: Private switch: read with PyYAML's pure-Python loader even where libyaml is
 #: there. Set by the tests (tests/conftest.py sets it for the whole run when
 #: NEWSFEED_TEST_PURE_YAML=1), never by the library.
@@ -116,7 +136,7 @@ class _Lines:
 
 def loader_class() -> type[yaml.SafeLoader]:
     """Return the loader the reference path reads with: libyaml's, unless forced pure."""
-    return yaml.SafeLoader if _force_pure_python else _C_LOADER
+    return _PureSafeLoader if _force_pure_python else _C_LOADER
 
 
 def _check_characters(text: str, lines: _Lines, source: str | os.PathLike[str] | None) -> None:
