@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from newsfeed._format.canonical import KeyPath
     from newsfeed._format.layout_writing import LayoutWriter
 
-__all__ = ["MISFIT", "Plan", "plan_for", "write_planned"]
+__all__ = ["MISFIT", "SMALL_INT", "Plan", "plan_for", "write_planned"]
 
 #: Returned by :func:`write_planned` when the object does not fit its plan.
 MISFIT: Final = -2
@@ -46,7 +46,9 @@ _BOOL: Final = 7
 _NULL_ITEMS: Final = 8  # a list whose items were all null: read as absent
 _MISSING: Final = object()
 
-_SMALL: Final = 10**18
+#: Integers below this in size are written as they are, on the fast paths
+#: (here and the general path's common lines); longer ones may be too long to print.
+SMALL_INT: Final = 10**18
 _SCALARS: Final = {Kind.STR: _STRING, Kind.INT: _INT, Kind.TIMESTAMP: _TIMESTAMP, Kind.BOOL: _BOOL}
 
 
@@ -193,7 +195,7 @@ def write_planned(  # noqa: C901, PLR0912, PLR0915 -- the hot loop, kept whole f
                     lines.append(f"{pad}{head}{text}{comment}")
                     continue
         elif what == _INT:
-            if type(item) is int and -_SMALL < item < _SMALL:
+            if type(item) is int and -SMALL_INT < item < SMALL_INT:
                 lines.append(f"{pad}{head}{item}{comment}")
                 continue
         elif what == _BOOL:

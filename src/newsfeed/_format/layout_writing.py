@@ -26,7 +26,7 @@ from newsfeed._format.canonical import (
     sub_schema,
 )
 from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, quiet
-from newsfeed._format.layout_plans import MISFIT, plan_for, write_planned
+from newsfeed._format.layout_plans import MISFIT, SMALL_INT, plan_for, write_planned
 from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape
 from newsfeed._format.schema import Field, Kind, Schema
 
@@ -114,7 +114,7 @@ class LayoutWriter(Writer):
                 type(item) is int
                 and field is not None
                 and field.kind is Kind.INT
-                and -_SMALL < item < _SMALL  # longer ones may be too long to print
+                and -SMALL_INT < item < SMALL_INT
             ):
                 lines.append(f"{pad}{element[0]}:{element[2]}{item}{element[4]}")
                 continue
@@ -288,7 +288,6 @@ def _keys_of(shape: tuple[Any, ...]) -> frozenset[str]:
 
 
 _MAX_KEYS: Final = 50_000
-_SMALL: Final = 10**18
 
 
 def _null_items_only(shape: tuple[Any, ...]) -> bool:
