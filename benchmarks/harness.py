@@ -312,16 +312,19 @@ class Report:
         """Print a ratio with its targets, each met or missed."""
         verdicts = "; ".join(target.describe(value) for target in targets)
         self.line(label, f"{value:8.2f}x" + (f"  (target {verdicts})" if verdicts else ""))
-        where = f"[{self.section_name}] " if self.section_name else ""
-        self.results.extend((f"{where}{label}", target, target.met_by(value)) for target in targets)
+        named = self._in_section(label)
+        self.results.extend((named, target, target.met_by(value)) for target in targets)
 
     def check(self, label: str, ok: bool, problem: str = "") -> bool:
         """Print a check that must hold (answers agree, ...); a failed one fails the run."""
         self.line(label, "ok" if ok else f"FAILED: {problem}" if problem else "FAILED")
         if not ok:
-            where = f"[{self.section_name}] " if self.section_name else ""
-            self.failed.append(f"{where}{label}" + (f": {problem}" if problem else ""))
+            self.failed.append(self._in_section(label) + (f": {problem}" if problem else ""))
         return ok
+
+    def _in_section(self, label: str) -> str:
+        """Return *label* as the summary lists it: under its section's corpus, if any."""
+        return f"[{self.section_name}] {label}" if self.section_name else label
 
     def summary(self) -> None:
         """Print how many targets were met, and which were not; then any failed check."""
