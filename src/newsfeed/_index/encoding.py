@@ -38,6 +38,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+import attrs
+
 from newsfeed._errors import LoadFailure, ParseError, ValidationError
 from newsfeed._format import schema
 from newsfeed._format.layout import Layout, intern_layout, layout_to_data
@@ -195,21 +197,6 @@ def _encoder(kind: Schema) -> Callable[[object], list[object]]:
     return encode_one
 
 
-def _scalar_decoder(names: tuple[str, ...]) -> Callable[[list[Any]], dict[str, Any]]:
-    """Return :func:`_decoder`'s function for a class of scalars only (an image): no conversions."""
-    count = len(names)
-
-    def arguments(record: list[Any]) -> dict[str, Any]:
-        # zip stops at the shorter, as in _decoder's function.
-        pairs = zip(names, record, strict=False)
-        known = {name: value for name, value in pairs if value is not None}
-        if len(record) > count:
-            known["extra"] = _untag(record[count])
-        return known
-
-    return arguments
-
-
 def _conversion(field: Field) -> Callable[[Any], object] | None:
     """Return what turns *field*'s stored value back into the model's, or None for as is."""
     if field.kind is Kind.TIMESTAMP:
@@ -227,22 +214,38 @@ def _conversion(field: Field) -> Callable[[Any], object] | None:
 
 
 def _decoder(kind: Schema) -> Callable[[list[Any]], dict[str, Any]]:
-    """Return the function turning *kind*'s positional array into its constructor arguments."""
+    """Return the function turning *kind*'s positional array into its constructor arguments.
+
+    A stored null is an absent field. Every field without a conversion
+    defaults to None (or is required, and never null in a valid record), so
+    its null is passed on as is: the arguments are made by ``zip`` in one
+    go, and only the few fields with a conversion are visited one by one.
+    """
     names = tuple(field.attr for field in kind.fields)
     count = len(names)
-    conversions = [_conversion(field) for field in kind.fields]
-    fields = tuple(zip(names, conversions, strict=True))
-
-    if all(conversion is None for conversion in conversions):
-        return _scalar_decoder(names)
+    conversions = tuple(
+        (field.attr, conversion)
+        for field in kind.fields
+        if (conversion := _conversion(field)) is not None
+    )
+    defaults = {attribute.name: attribute.default for attribute in attrs.fields(kind.cls)}
+    converted = {name for name, _ in conversions}
+    # What makes passing a null on as is right, by construction of the model.
+    assert all(  # noqa: S101
+        defaults[name] is None or defaults[name] is attrs.NOTHING
+        for name in names
+        if name not in converted
+    )
 
     def arguments(record: list[Any]) -> dict[str, Any]:
-        known: dict[str, Any] = {}
         # zip stops at the shorter: trailing absent fields were left out, and
         # the unknown keys (if any) follow the last field.
-        for (name, conversion), value in zip(fields, record, strict=False):
+        known = dict(zip(names, record, strict=False))
+        for name, conversion in conversions:
+            # Absent (null, or left out): the class's default, such as ().
+            value = known.pop(name, None)
             if value is not None:
-                known[name] = value if conversion is None else conversion(value)
+                known[name] = conversion(value)
         if len(record) > count:
             known["extra"] = _untag(record[count])
         return known
