@@ -53,6 +53,17 @@ class TestFile:
         assert pragma(db, "application_id") == APPLICATION_ID
         assert pragma(db, "user_version") == SCHEMA_VERSION
 
+    def test_large_columns_last(self, folder: Path, tmp_path: Path) -> None:
+        """The encoded article and body are the last columns, so queries on the others skip them."""
+        db = tmp_path / "index.sqlite3"
+        build(folder, db)
+        connection = sqlite3.connect(db)
+        try:
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(files)")]
+        finally:
+            connection.close()
+        assert columns[-2:] == ["article", "body"]
+
     def test_reopen_keeps_data(self, folder: Path, tmp_path: Path) -> None:
         """Opening an index again reads what was stored, with no warning and no parsing."""
         db = tmp_path / "i.sqlite3"

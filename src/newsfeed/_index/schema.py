@@ -37,7 +37,7 @@ __all__ = [
 APPLICATION_ID: Final = 0x4E777346
 #: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
 #: so that an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 #: How long a writer waits for another process's write to finish, in seconds.
 #: An update holds the write lock while it parses; a first build of a very
 #: large folder takes minutes.
@@ -58,15 +58,15 @@ _SCHEMA: Final = (
     # One row per file that matched the pattern, good or bad. `article`,
     # `body` and `layout_id` hold the encoded article (see encoding.py),
     # `failure` the error of a file that did not load. The other columns
-    # are what queries use, typed for SQL.
+    # are what queries use, typed for SQL. The two large columns come last:
+    # SQLite reads a column by walking past those before it, through their
+    # overflow pages, so a query on the typed columns reads only them.
     """CREATE TABLE files (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
         hash BLOB NOT NULL,
-        article TEXT,
-        body TEXT,
         layout_id INTEGER REFERENCES layouts (id),
         failure TEXT,
         published_us INTEGER,
@@ -79,6 +79,8 @@ _SCHEMA: Final = (
         provider_domain TEXT,
         type TEXT,
         category TEXT,
+        article TEXT,
+        body TEXT,
         CHECK ((article IS NULL) <> (failure IS NULL))
     )""",
     "CREATE INDEX files_published_us ON files (published_us)",
