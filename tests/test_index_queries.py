@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import corpus
 import newsfeed
+import newsfeed._index.queries
 from newsfeed import Article, Feed, Index, Provider, QueryError
 from newsfeed._index.encoding import decode as real_decode
 from strategies import articles, filter_criteria
@@ -340,6 +341,27 @@ class TestLoadEqualsFiles:
         for item in loaded:
             assert item.path is not None
             assert newsfeed.dumps(item).encode("utf-8") == item.path.read_bytes()
+
+    @pytest.mark.parametrize("few_layouts", [0, 1_000_000], ids=["all-parts-at-once", "one-by-one"])
+    def test_shapes_read_either_way(
+        self,
+        corpus_index: Index,
+        corpus_feed: Feed,
+        few_layouts: int,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Reading the shapes' parts all at once or one by one gives the same articles and bytes."""
+        monkeypatch.setattr(newsfeed._index.queries, "_FEW_LAYOUTS", few_layouts)
+        answers = [
+            (corpus_index.load(), corpus_feed),
+            (corpus_index.filter(published=True), corpus_feed.filter(published=True)),
+        ]
+        for loaded, expected in answers:
+            assert loaded == expected
+            assert len({id(item._layout) for item in loaded}) > 1
+            for item in loaded:
+                assert item.path is not None
+                assert newsfeed.dumps(item).encode("utf-8") == item.path.read_bytes()
 
 
 class TestCollector:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -107,46 +107,84 @@ def match_expression(text: str, *, syntax: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in text.split())
 
 
-def _layouts(connection: sqlite3.Connection, rows: Sequence[_Row]) -> dict[int | None, Layout]:
-    """Return the layouts *rows* refer to, by id: each read and decoded once, in one query.
+#: Up to this many layouts, their shapes' parts are read one by one as they
+#: are needed; past it, all at once. A search or a narrow filter needs a few
+#: layouts, and reading every part (a hundred thousand of them in a large,
+#: varied folder) would cost it more than its own rows.
+_FEW_LAYOUTS: Final = 256
 
-    The parts of their shapes are shared by most layouts: they are read all
-    at once, and each decoded once, when a layout first needs it.
+
+class _StoredNodes(Mapping[str, str]):
+    """The shape nodes of the index, each read from the database when asked for."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __getitem__(self, key: str) -> str:
+        row = self._connection.execute(
+            "SELECT data FROM shape_nodes WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(key)
+        data: str = row[0]
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for (key,) in self._connection.execute("SELECT key FROM shape_nodes"))
+
+    def __len__(self) -> int:
+        count: int = self._connection.execute("SELECT count(*) FROM shape_nodes").fetchone()[0]
+        return count
+
+
+def _layouts(
+    connection: sqlite3.Connection, wanted: Iterable[int | None]
+) -> dict[int | None, Layout]:
+    """Return the layouts of the ids *wanted*: each read and decoded once, in one query.
+
+    The parts of their shapes are shared by most layouts: each is decoded
+    once, when a layout first needs it.
     """
-    wanted = sorted({row[3] for row in rows if row[3] is not None})
+    ids = sorted({layout_id for layout_id in wanted if layout_id is not None})
     layouts: dict[int | None, Layout] = {}
-    if wanted:
-        decoder = LayoutDecoder(dict(connection.execute("SELECT key, data FROM shape_nodes")))
+    if ids:
+        nodes: Mapping[str, str] = (
+            _StoredNodes(connection)
+            if len(ids) <= _FEW_LAYOUTS
+            else dict(connection.execute("SELECT key, data FROM shape_nodes"))
+        )
+        decoder = LayoutDecoder(nodes)
         # The ids travel as one JSON parameter, however many there are.
         for layout_id, data in connection.execute(
             "SELECT id, data FROM layouts WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
+            (json.dumps(ids),),
         ):
             layouts[layout_id] = decoder.layout(data)
     return layouts
 
 
 def _articles(
-    connection: sqlite3.Connection, rows: Sequence[_Row], root: Path, criteria: Criteria | None
-) -> list[Article]:
-    """Decode *rows*, finishing in Python what SQL could not check exactly."""
+    rows: Iterable[_Row],
+    layouts: dict[int | None, Layout],
+    root: Path,
+    criteria: Criteria | None,
+) -> Iterator[tuple[str, Article]]:
+    """Decode *rows* one by one (path, article), finishing in Python what SQL could not check."""
     predicate = None if criteria is None else compile_predicate(criteria)
     exact = criteria is None or criteria.where is None
-    layout_of = _layouts(connection, rows).get
-    articles = []
+    layout_of = layouts.get
     # What the index holds was checked when its file was read: rebuilding it
     # skips the model's construction checks, as the readers do.
     reading = READING.set(True)
     try:
-        for relative, front, body, layout_id, stamp, quality_too_large in rows:
-            article = decode(front, body, layout_of(layout_id), root / path_from_column(relative))
+        for column, front, body, layout_id, stamp, quality_too_large in rows:
+            relative = path_from_column(column)
+            article = decode(front, body, layout_of(layout_id), root / relative)
             checked = predicate is None or (exact and not quality_too_large)
-            if not checked and not predicate(article, stamp):  # type: ignore[misc]
-                continue
-            articles.append(article)
+            if checked or predicate(article, stamp):  # type: ignore[misc]
+                yield relative, article
     finally:
         READING.reset(reading)
-    return articles
 
 
 def fetch(
@@ -164,15 +202,26 @@ def fetch(
     """
     condition, parameters = where_clause(criteria or Criteria())
     if search is None:
-        rows: list[_Row] = connection.execute(
-            # The condition holds placeholders; its values are parameters.
+        # The layouts first, from the small columns; then the rows are
+        # decoded as they come, so that the encoded text of every article
+        # is never held at once (a gigabyte at 100,000 files).
+        layouts = _layouts(
+            connection,
+            (
+                layout_id
+                for (layout_id,) in connection.execute(
+                    # The condition holds placeholders; its values are parameters.
+                    f"SELECT DISTINCT layout_id FROM files WHERE {condition}",  # noqa: S608
+                    parameters,
+                )
+            ),
+        )
+        rows: Iterable[_Row] = connection.execute(
             f"SELECT {_COLUMNS} FROM files WHERE {condition}",  # noqa: S608
             parameters,
-        ).fetchall()
-        ordered = sort_by_parts([path_from_column(row[0]) for row in rows])
-        order = {relative: position for position, relative in enumerate(ordered)}
-        rows.sort(key=lambda row: order[path_from_column(row[0])])
-        return _articles(connection, rows, root, criteria)
+        )
+        found = dict(_articles(rows, layouts, root, criteria))
+        return [found[relative] for relative in sort_by_parts(list(found))]
     # A `where` function is applied in Python, so the cap is applied after it.
     sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit
     query = (
@@ -183,7 +232,9 @@ def fetch(
         " ORDER BY hits.score, files.path LIMIT ?"
     )
     try:
-        rows = connection.execute(query, [*BM25_WEIGHTS, search, *parameters, sql_limit]).fetchall()
+        hits: list[_Row] = connection.execute(
+            query, [*BM25_WEIGHTS, search, *parameters, sql_limit]
+        ).fetchall()
     except sqlite3.OperationalError as error:
         # A busy database is the caller's to see; anything else here is the
         # query's text, which FTS5 refused ("unterminated string", "fts5:
@@ -191,5 +242,6 @@ def fetch(
         if "locked" in str(error):
             raise
         raise QueryError(f"search: {error} in {search!r}") from None
-    found = _articles(connection, rows, root, criteria)
-    return found if limit is None else found[:limit]
+    layouts = _layouts(connection, [hit[3] for hit in hits])
+    ranked = [article for _, article in _articles(hits, layouts, root, criteria)]
+    return ranked if limit is None else ranked[:limit]
