@@ -8,7 +8,8 @@ corpora (removed afterwards):
   database (one pass: it costs a few loads), and the database's size;
 - *warm*: ``update()`` on the unchanged folder (checked to parse nothing),
   and ``index.load()`` against ``load_dir`` (issue 13: at least 4 times as
-  fast on 100k unchanged files). The reloaded feed is checked to be the one
+  fast on 100k unchanged files), and its peak RSS against ``load_dir``'s,
+  each in a fresh process. The reloaded feed is checked to be the one
   ``load_dir`` gives: articles, order, paths, failures, and ``dumps`` of a
   sample, which shows the files' layouts came back too;
 - ``index.filter`` against ``Feed.filter`` on the loaded feed, for the
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from harness import MIB, Corpus, Report, Target, best
+from memory import in_child
 from queries import QueryCriteria
 
 import newsfeed
@@ -113,6 +115,11 @@ def _build_and_reload(report: Report, corpus: Corpus, db: Path, repeat: int) -> 
         report.line("first update() vs load_dir (cost, once)", f"{building / parsing:8.2f}x")
         reference = parse()
         problem = _difference(index.load(errors="skip"), reference)
+    # Peaks in fresh processes, so that neither holds the other's memory.
+    loaded_peak = in_child("index_load", folder, 1, str(db))["peak"]
+    parsed_peak = in_child("feed", folder)["peak"]
+    report.line("index.load() peak RSS (fresh process)", f"{loaded_peak / MIB:9.1f} MiB")
+    report.line("  vs load_dir's (fresh process)", f"{loaded_peak / max(parsed_peak, 1):8.2f}x")
     report.check(
         "first update(): every file added, load_dir's failures",
         built.added == count and built.failures == reference.failures,

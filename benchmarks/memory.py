@@ -10,7 +10,9 @@ job and prints its figures as JSON. The tasks:
 - ``second_load``: load the folder twice in one process, rebinding the same
   name as a notebook does (the first Feed lives until the second is built);
 - ``scaling``: ``load_dir`` the folder REPEAT times, freeing the Feed between
-  loads: the best time and the first load's peak.
+  loads: the best time and the first load's peak;
+- ``index_load``: ``Index(folder, db=DB).load()`` of an index already up to
+  date (DB is a fourth argument), its peak.
 """
 
 from __future__ import annotations
@@ -36,7 +38,13 @@ from harness import (
     reset_peak,
 )
 
-__all__ = ["measure_feed_memory", "measure_iter_dir", "measure_scaling", "measure_second_load"]
+__all__ = [
+    "in_child",
+    "measure_feed_memory",
+    "measure_iter_dir",
+    "measure_scaling",
+    "measure_second_load",
+]
 
 MEMORY_TARGET: Final = Target(0.5, "issue 10", at_most=True)
 #: A second load must not double the peak (issue 13). With the first Feed
@@ -145,18 +153,31 @@ def _child_scaling(folder: str, repeat: int) -> dict[str, Any]:
     return {"count": count, "seconds": fastest, "peak": peak}
 
 
-_CHILDREN: Final[dict[str, Callable[[str, int], dict[str, Any]]]] = {
+def _child_index_load(folder: str, _repeat: int, db: str) -> dict[str, Any]:
+    import newsfeed  # noqa: PLC0415 -- imported before the baseline, as start-up cost
+
+    with newsfeed.Index(folder, db=db) as index:
+        gc.collect()
+        before = current_rss()
+        reset_peak()
+        feed = index.load(errors="skip")
+        peak = peak_rss()
+    return {"count": len(feed), "peak": peak - before}
+
+
+_CHILDREN: Final[dict[str, Callable[..., dict[str, Any]]]] = {
     "feed": _child_feed,
     "frontmatter": _child_frontmatter,
     "iter_dir": _child_iter_dir,
     "second_load": _child_second_load,
     "scaling": _child_scaling,
+    "index_load": _child_index_load,
 }
 
 
-def in_child(task: str, folder: Path, repeat: int = 1) -> dict[str, Any]:
-    """Run one task in a fresh Python process; return its figures."""
-    command = [sys.executable, __file__, task, str(folder), str(repeat)]
+def in_child(task: str, folder: Path, repeat: int = 1, *more: str) -> dict[str, Any]:
+    """Run one task (with its *more* arguments) in a fresh process; return its figures."""
+    command = [sys.executable, __file__, task, str(folder), str(repeat), *more]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 -- our own script
     if done.returncode:
         raise RuntimeError(f"{task} child failed:\n{done.stderr}")
@@ -255,5 +276,5 @@ def measure_scaling(report: Report, corpora: Sequence[Corpus], repeat: int) -> N
 
 if __name__ == "__main__":
     quiet_newsfeed_logging()
-    task, folder_name, repeat_text = sys.argv[1:4]
-    print(json.dumps(_CHILDREN[task](folder_name, int(repeat_text))))
+    task, folder_name, repeat_text, *more = sys.argv[1:]
+    print(json.dumps(_CHILDREN[task](folder_name, int(repeat_text), *more)))
