@@ -35,7 +35,7 @@ def round_trip(article: Article) -> Article:
     encoded = encode(article)
     layout = None
     if encoded.layout is not None:
-        decoder = LayoutDecoder(dict(encoded.layout.nodes))
+        decoder = LayoutDecoder(dict(encoded.layout.nodes).__getitem__)
         layout = decoder.layout(encoded.layout.text)
     return decode(encoded.front, encoded.body, layout, PATH)
 
@@ -184,7 +184,7 @@ class TestLayouts:
         assert second._layout is not None
         encoded = [encode_layout(first._layout), encode_layout(second._layout)]
         nodes = dict(encoded[0].nodes) | dict(encoded[1].nodes)
-        decoder = LayoutDecoder(nodes)
+        decoder = LayoutDecoder(nodes.__getitem__)
         one, two = (decoder.layout(item.text) for item in encoded)
         assert one == first._layout
         assert two == second._layout
@@ -197,7 +197,7 @@ class TestLayouts:
     def test_zero_and_false_stay_apart(self) -> None:
         """Parts equal as tuples but not as JSON (0 and False) are different nodes."""
         root, nodes = _shape_nodes((("a", 0), ("a", False)))
-        decoder = LayoutDecoder(dict(nodes))
+        decoder = LayoutDecoder(dict(nodes).__getitem__)
         assert [type(item[1]) for item in decoder._node(root)] == [int, bool]
 
 

@@ -330,20 +330,22 @@ def encode_layout(layout: Layout) -> EncodedLayout:
 class LayoutDecoder:
     """Rebuilds layouts from their text and the index's shape nodes, each node once.
 
-    *nodes* maps a node's key to its JSON (:func:`encode_layout`'s nodes);
-    a node is decoded the first time a layout needs it, and shared after.
+    *node_text* gives a node's JSON by its key (:func:`encode_layout`'s
+    nodes), such as a dict's ``__getitem__``, or a query of the index; a node
+    is asked for and decoded the first time a layout needs it, and shared
+    after.
     """
 
-    __slots__ = ("_built", "_nodes")
+    __slots__ = ("_built", "_node_text")
 
-    def __init__(self, nodes: Mapping[str, str]) -> None:
-        self._nodes = nodes
+    def __init__(self, node_text: Callable[[str], str]) -> None:
+        self._node_text = node_text
         self._built: dict[str, tuple[Any, ...]] = {}
 
     def _node(self, key: str) -> tuple[Any, ...]:
         built = self._built.get(key)
         if built is None:
-            items = json.loads(self._nodes[key])
+            items = json.loads(self._node_text(key))
             built = tuple([self._node(item[0]) if type(item) is list else item for item in items])
             self._built[key] = built
         return built

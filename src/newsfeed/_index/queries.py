@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -114,27 +114,17 @@ def match_expression(text: str, *, syntax: str) -> str:
 _FEW_LAYOUTS: Final = 256
 
 
-class _StoredNodes(Mapping[str, str]):
-    """The shape nodes of the index, each read from the database when asked for."""
+def _stored_node(connection: sqlite3.Connection) -> Callable[[str], str]:
+    """Return a function reading one shape node's JSON from the index, by its key."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __getitem__(self, key: str) -> str:
-        row = self._connection.execute(
-            "SELECT data FROM shape_nodes WHERE key = ?", (key,)
-        ).fetchone()
+    def node_text(key: str) -> str:
+        row = connection.execute("SELECT data FROM shape_nodes WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        data: str = row[0]
-        return data
+        text: str = row[0]
+        return text
 
-    def __iter__(self) -> Iterator[str]:
-        return (key for (key,) in self._connection.execute("SELECT key FROM shape_nodes"))
-
-    def __len__(self) -> int:
-        count: int = self._connection.execute("SELECT count(*) FROM shape_nodes").fetchone()[0]
-        return count
+    return node_text
 
 
 def _layouts(
@@ -148,12 +138,11 @@ def _layouts(
     ids = sorted({layout_id for layout_id in wanted if layout_id is not None})
     layouts: dict[int | None, Layout] = {}
     if ids:
-        nodes: Mapping[str, str] = (
-            _StoredNodes(connection)
+        decoder = LayoutDecoder(
+            _stored_node(connection)
             if len(ids) <= _FEW_LAYOUTS
-            else dict(connection.execute("SELECT key, data FROM shape_nodes"))
+            else dict(connection.execute("SELECT key, data FROM shape_nodes")).__getitem__
         )
-        decoder = LayoutDecoder(nodes)
         # The ids travel as one JSON parameter, however many there are.
         for layout_id, data in connection.execute(
             "SELECT id, data FROM layouts WHERE id IN (SELECT value FROM json_each(?))",
