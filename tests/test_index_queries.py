@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 import corpus
 import newsfeed
 import newsfeed._index.queries
+from index_support import make_folder, retitle
 from newsfeed import Article, Feed, Index, Provider, QueryError
 from newsfeed._index.encoding import decode as real_decode
 from strategies import articles, filter_criteria
@@ -362,6 +364,61 @@ class TestLoadEqualsFiles:
             for item in loaded:
                 assert item.path is not None
                 assert newsfeed.dumps(item).encode("utf-8") == item.path.read_bytes()
+
+
+class TestWhereFunction:
+    """A `where` function runs on Index as on Feed: its errors, its checks, and after it."""
+
+    @staticmethod
+    def _refuse(item: Article) -> bool:
+        raise ValueError(f"refused {item.title}")
+
+    def test_an_error_leaves_the_index_current(self, tmp_path: Path) -> None:
+        """With the error kept (as a notebook keeps it), the index still sees and takes updates."""
+        folder = make_folder(tmp_path)
+        db = tmp_path / "i.sqlite3"
+        with Index(folder, db=db) as index:
+            index.update()
+            with pytest.raises(ValueError, match="refused") as kept:
+                index.filter(where=self._refuse)
+            retitle(folder / "nasdaq.md", "A new title")
+            with Index(folder, db=db) as other:
+                assert other.update().changed == 1
+            assert "A new title" in {item.title for item in index.load()}
+            assert index.update().unchanged == 2
+            assert kept.value is not None
+
+    @pytest.mark.parametrize("query", ["filter", "search"])
+    def test_stop_iteration_passes_through(self, search_index: Index, query: str) -> None:
+        """StopIteration from `where` comes out as StopIteration, as from Feed.filter."""
+
+        def stop(_: Article) -> bool:
+            raise StopIteration
+
+        with pytest.raises(StopIteration):
+            Feed([article("One")]).filter(where=stop)
+        run: Callable[[], Feed] = (
+            functools.partial(search_index.filter, where=stop)
+            if query == "filter"
+            else functools.partial(search_index.search, "lidar", where=stop)
+        )
+        with pytest.raises(StopIteration):
+            run()
+
+    def test_construction_checks_apply_inside(self, search_index: Index) -> None:
+        """Inside `where`, building an invalid article is refused, as in Feed.filter."""
+        refused = []
+
+        def build_wrong(item: Article) -> bool:
+            try:
+                attrs.evolve(item, title=123)  # type: ignore[arg-type]  # wrong on purpose
+            except newsfeed.ValidationError:
+                refused.append(item.title)
+            return True
+
+        found = search_index.filter(where=build_wrong)
+        assert len(found) > 0
+        assert refused == [item.title for item in found]
 
 
 class TestCollector:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
@@ -157,23 +157,26 @@ def _articles(
     layouts: dict[int | None, Layout],
     root: Path,
     criteria: Criteria | None,
-) -> Iterator[tuple[str, Article]]:
-    """Decode *rows* one by one (path, article), finishing in Python what SQL could not check."""
+) -> dict[str, Article]:
+    """Decode *rows* (by relative path, in their order), finishing what SQL could not check."""
     predicate = None if criteria is None else compile_predicate(criteria)
     exact = criteria is None or criteria.where is None
     layout_of = layouts.get
-    # What the index holds was checked when its file was read: rebuilding it
-    # skips the model's construction checks, as the readers do.
-    reading = READING.set(True)
-    try:
-        for column, front, body, layout_id, stamp, quality_too_large in rows:
-            relative = path_from_column(column)
+    found: dict[str, Article] = {}
+    for column, front, body, layout_id, stamp, quality_too_large in rows:
+        relative = path_from_column(column)
+        # What the index holds was checked when its file was read: rebuilding
+        # it skips the model's construction checks, as the readers do. Only
+        # while decoding: a `where` function runs with them, as on a Feed.
+        reading = READING.set(True)
+        try:
             article = decode(front, body, layout_of(layout_id), root / relative)
-            checked = predicate is None or (exact and not quality_too_large)
-            if checked or predicate(article, stamp):  # type: ignore[misc]
-                yield relative, article
-    finally:
-        READING.reset(reading)
+        finally:
+            READING.reset(reading)
+        checked = predicate is None or (exact and not quality_too_large)
+        if checked or predicate(article, stamp):  # type: ignore[misc]
+            found[relative] = article
+    return found
 
 
 def fetch(
@@ -205,11 +208,17 @@ def fetch(
                 )
             ),
         )
-        rows: Iterable[_Row] = connection.execute(
+        rows = connection.execute(
             f"SELECT {_COLUMNS} FROM files WHERE {condition}",  # noqa: S608
             parameters,
         )
-        found = dict(_articles(rows, layouts, root, criteria))
+        try:
+            found = _articles(rows, layouts, root, criteria)
+        finally:
+            # Should a `where` function raise, a statement left open would
+            # hold the connection's snapshot (and the write lock away) for as
+            # long as the traceback lives, past the transaction's end.
+            rows.close()
         return [found[relative] for relative in sort_by_parts(list(found))]
     # A `where` function is applied in Python, so the cap is applied after it.
     sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit
@@ -232,5 +241,6 @@ def fetch(
             raise
         raise QueryError(f"search: {error} in {search!r}") from None
     layouts = _layouts(connection, [hit[3] for hit in hits])
-    ranked = [article for _, article in _articles(hits, layouts, root, criteria)]
+    # Paths are unique: the mapping keeps the rank order.
+    ranked = list(_articles(hits, layouts, root, criteria).values())
     return ranked if limit is None else ranked[:limit]
