@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Final, TextIO
+from typing import Final, TextIO, TypeVar
 
 import yaml
 
@@ -43,11 +43,13 @@ __all__ = [
     "require",
     "reset_peak",
     "split_front_matter",
+    "spread",
     "tally_newsfeed_warnings",
     "without_gc",
 ]
 
 MIB: Final = 2**20
+_T = TypeVar("_T")
 #: The distributions the peers come from, for the error message when one is missing.
 _DISTRIBUTIONS: Final = {
     "frontmatter": "python-frontmatter",
@@ -121,6 +123,12 @@ def _best_each(functions: Sequence[Callable[[], object]], repeat: int) -> list[f
             function()
             fastest[which] = min(fastest[which], time.perf_counter() - started)
     return fastest
+
+
+def spread(items: Sequence[_T], count: int) -> list[_T]:
+    """Return at most *count* of *items*, evenly spread over them (every one if fewer)."""
+    step = max(1, len(items) // count)
+    return list(items[::step])[:count]
 
 
 def best(function: Callable[[], object], repeat: int) -> float:

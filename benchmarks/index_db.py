@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
-from harness import MIB, Corpus, Report, Target, best
+from harness import MIB, Corpus, Report, Target, best, spread
 from memory import in_child
 from queries import QueryCriteria
 
@@ -148,8 +148,7 @@ def _difference(ours: newsfeed.Feed, theirs: newsfeed.Feed, *, dumps: bool = Tru
     if ours.failures != theirs.failures:
         return f"failures differ: {len(ours.failures)} against {len(theirs.failures)}"
     if dumps:
-        step = max(1, len(ours) // SAMPLE)
-        for mine, other in zip(ours[::step][:SAMPLE], theirs[::step][:SAMPLE], strict=True):
+        for mine, other in zip(spread(ours, SAMPLE), spread(theirs, SAMPLE), strict=True):
             if newsfeed.dumps(mine) != newsfeed.dumps(other):
                 return f"{mine.path} is written back otherwise (its layout differs)"
     return None

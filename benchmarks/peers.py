@@ -26,6 +26,7 @@ from harness import (
     refusals,
     require,
     split_front_matter,
+    spread,
     tally_newsfeed_warnings,
     without_gc,
 )
@@ -148,9 +149,8 @@ def _time_parsing(frontmatter: Any, paths: Sequence[Path], repeat: int) -> float
     no paths, so what is left is each one's parser and the objects it builds.
     Files either refuses are left out of both.
     """
-    step = max(1, len(paths) // PARSING_SAMPLE)
     texts = []
-    for path in list(paths[::step])[:PARSING_SAMPLE]:
+    for path in spread(paths, PARSING_SAMPLE):
         text = _text(path)
         with contextlib.suppress(Exception):  # a refused file is not fatal
             newsfeed.loads(text)
@@ -247,8 +247,7 @@ def time_round_trip(report: Report, corpus: Corpus, sample: int, repeat: int) ->
     spread sample of the corpus, from text in memory.
     """
     round_trip = _ruamel_round_trip()
-    step = max(1, len(corpus.paths) // sample)
-    paths = list(corpus.paths[::step])[:sample]
+    paths = spread(corpus.paths, sample)
     # newsfeed gets the exact text; ruamel.yaml what open() gives (LF), as
     # its users read files, and it writes LF.
     exact = [_text(path) for path in paths]
