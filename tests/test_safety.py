@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import tracemalloc
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import newsfeed
 from newsfeed._format.reading import MAX_FILE_BYTES
 from newsfeed._format.safe_yaml import MAX_DEPTH
 from strategies import mutated_bytes, mutated_texts
+from warnings_support import only_newsfeed_warnings
 
 # Each class but TestMemory (which is about what newsfeed keeps, whatever parses)
 # runs with both of PyYAML's loaders, libyaml's and the pure-Python one.
@@ -495,41 +495,31 @@ class TestParseErrorFields:
 class TestFuzz:
     """Any input, however mangled, loads or raises a NewsfeedError: nothing else escapes."""
 
-    @classmethod
-    def _check(cls, data: str | bytes) -> None:
-        # A mangled file may also warn (an empty "-" item is left out, with a
-        # NewsfeedWarning, and kept in the layout, so that writing it back
-        # warns again on reading): a warning of newsfeed's own, and nothing
-        # else, may escape.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            cls._check_loads(data)
-        assert all(issubclass(item.category, newsfeed.NewsfeedWarning) for item in caught)
-
     @staticmethod
-    def _check_loads(data: str | bytes) -> None:
-        try:
-            article = newsfeed.loads(data)
-        except newsfeed.NewsfeedError as error:
-            failure: newsfeed.NewsfeedError | None = error
-        else:
-            failure = None
-        if failure is not None:
-            assert isinstance(failure, newsfeed.ParseError | newsfeed.ValidationError)
-            assert failure.reason
-            assert failure.line is None or failure.line >= 1
-            return
-        # What loads can be written, and reads back as the same data. The
-        # comments of a file outside the fast reader's subset are dropped
-        # only when asked.
-        layout = article._layout
-        drop_comments = layout is not None and layout.comments and layout.shape is None
-        if drop_comments:
-            with pytest.raises(newsfeed.ValidationError, match="comments"):
-                newsfeed.dumps(article)
-        text = newsfeed.dumps(article, drop_comments=drop_comments)
-        assert newsfeed.loads(text) == article
-        assert newsfeed.dumps(newsfeed.loads(text)) == text
+    def _check(data: str | bytes) -> None:
+        with only_newsfeed_warnings():
+            try:
+                article = newsfeed.loads(data)
+            except newsfeed.NewsfeedError as error:
+                failure: newsfeed.NewsfeedError | None = error
+            else:
+                failure = None
+            if failure is not None:
+                assert isinstance(failure, newsfeed.ParseError | newsfeed.ValidationError)
+                assert failure.reason
+                assert failure.line is None or failure.line >= 1
+                return
+            # What loads can be written, and reads back as the same data. The
+            # comments of a file outside the fast reader's subset are dropped
+            # only when asked.
+            layout = article._layout
+            drop_comments = layout is not None and layout.comments and layout.shape is None
+            if drop_comments:
+                with pytest.raises(newsfeed.ValidationError, match="comments"):
+                    newsfeed.dumps(article)
+            text = newsfeed.dumps(article, drop_comments=drop_comments)
+            assert newsfeed.loads(text) == article
+            assert newsfeed.dumps(newsfeed.loads(text)) == text
 
     @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
     @given(mutated_texts())
