@@ -35,6 +35,7 @@ __all__ = [
     "Target",
     "WarningTally",
     "best",
+    "collector_time",
     "current_rss",
     "machine",
     "peak_rss",
@@ -146,6 +147,34 @@ def best_pair(
     """
     ours_time, theirs_time = _best_each([ours, theirs], repeat)
     return ours_time, theirs_time
+
+
+def collector_time(function: Callable[[], object]) -> tuple[float, int]:
+    """Return the seconds the cyclic collector ran during one call of *function*, and its runs.
+
+    Taken from ``gc.callbacks``, which the collector calls as it starts and
+    ends each collection: what the collector cost inside the call, whichever
+    code triggered it.
+    """
+    spent = 0.0
+    runs = 0
+    started = 0.0
+
+    def record(phase: str, _info: dict[str, int]) -> None:
+        nonlocal spent, runs, started
+        if phase == "start":
+            started = time.perf_counter()
+        else:
+            spent += time.perf_counter() - started
+            runs += 1
+
+    gc.collect()
+    gc.callbacks.append(record)
+    try:
+        function()
+    finally:
+        gc.callbacks.remove(record)
+    return spent, runs
 
 
 def without_gc(function: Callable[[], object]) -> object:
