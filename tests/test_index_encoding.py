@@ -227,6 +227,18 @@ class TestFailures:
         back = decode_failure(encode_failure(raised), PATH)
         assert back == LoadFailure(PATH, raised)
 
+    def test_every_validation_problem(self) -> None:
+        """A file's other problems come back with the first, as load_dir reports them."""
+        with pytest.raises(newsfeed.ValidationError) as raised:
+            newsfeed.loads("---\nquality: high\nheat: warm\n---\n", source=str(PATH))
+        assert len(raised.value.errors) > 1
+        back = decode_failure(encode_failure(raised.value), PATH)
+        assert isinstance(back.error, newsfeed.ValidationError)
+        assert [(e.reason, e.field, e.line) for e in back.error.errors] == [
+            (e.reason, e.field, e.line) for e in raised.value.errors
+        ]
+        assert str(back) == str(LoadFailure(PATH, raised.value))
+
     def test_other_errors_are_refused(self) -> None:
         """Only what load raises can be stored."""
         with pytest.raises(TypeError, match="RuntimeError"):

@@ -387,8 +387,9 @@ def encode_failure(error: Exception) -> str:
     """Return the error a file failed with as JSON text, for :func:`decode_failure`.
 
     Only what :func:`newsfeed.load` raises is stored: a ParseError or a
-    ValidationError with its reason, field and line, or an OSError with its
-    number and message. The file's name is not stored: it is the row's path.
+    ValidationError with its reason, field and line (and, for the latter,
+    the file's other problems), or an OSError with its number and message.
+    The file's name is not stored: it is the row's path.
     """
     if isinstance(error, ParseError | ValidationError):
         data: dict[str, object] = {
@@ -397,6 +398,10 @@ def encode_failure(error: Exception) -> str:
             "field": error.field,
             "line": error.line,
         }
+        if isinstance(error, ValidationError):
+            # Every problem of the file, as load_dir reports them: the first
+            # is the error's own, the others follow it.
+            data["others"] = [[other.reason, other.field, other.line] for other in error.errors[1:]]
     elif isinstance(error, OSError):
         data = {"class": "OSError", "errno": error.errno, "strerror": error.strerror}
     else:
@@ -413,7 +418,14 @@ def decode_failure(text: str, path: Path) -> LoadFailure:
         # OSError(errno, ...) builds the subclass for the number, such as
         # FileNotFoundError, as open() does.
         error = OSError(data["errno"], data["strerror"], source)
+    elif data["class"] == "ParseError":
+        error = ParseError(data["reason"], source=source, field=data["field"], line=data["line"])
     else:
-        located = ParseError if data["class"] == "ParseError" else ValidationError
-        error = located(data["reason"], source=source, field=data["field"], line=data["line"])
+        others = [
+            ValidationError(reason, source=source, field=field, line=line)
+            for reason, field, line in data.get("others", ())
+        ]
+        error = ValidationError(
+            data["reason"], source=source, field=data["field"], line=data["line"], others=others
+        )
     return LoadFailure(path, error)
