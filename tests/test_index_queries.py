@@ -191,6 +191,15 @@ class TestFilterLikeFeed:
                 assert index.filter(**bounds) == feed.filter(**bounds)
             assert [item.title for item in index.filter(min_quality=4)] == ["huge"]
 
+    def test_quality_too_large_does_not_take_a_search_place(self, tmp_path: Path) -> None:
+        """A search limit counts answers: a quality too large for SQL is checked in Python."""
+        items = [article("zebra zebra zebra", quality=10**20), article("zebra", quality=5)]
+        write(tmp_path / "articles", items)
+        with Index(tmp_path / "articles", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            assert titles(index.search("zebra", max_quality=10, limit=1)) == ["zebra"]
+            assert titles(index.search("zebra", min_quality=6, limit=1)) == ["zebra zebra zebra"]
+
     def test_failures_travel_with_the_result(self, tmp_path: Path) -> None:
         """The feed a filter returns lists the folder's bad files, as a filtered load_dir does."""
         folder = tmp_path / "articles"

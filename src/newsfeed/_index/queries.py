@@ -179,6 +179,26 @@ def _articles(
     return found
 
 
+def _sql_limit(connection: sqlite3.Connection, criteria: Criteria | None, limit: int | None) -> int:
+    """Return the LIMIT of a search's query (-1 for none), so that *limit* answers survive Python.
+
+    A `where` function is applied in Python, so the cap is applied after it.
+    A quality bound lets through, to be checked in Python, the rows whose
+    quality is too large for SQLite: each may be dropped, so as many more
+    rows are asked for.
+    """
+    if limit is None or criteria is None:
+        return -1 if limit is None else limit
+    if criteria.where is not None:
+        return -1
+    if criteria.min_quality is None and criteria.max_quality is None:
+        return limit
+    (unchecked,) = connection.execute(
+        "SELECT count(*) FROM files WHERE quality_too_large"
+    ).fetchone()
+    return limit + int(unchecked)
+
+
 def fetch(
     connection: sqlite3.Connection,
     root: Path,
@@ -220,8 +240,7 @@ def fetch(
             # long as the traceback lives, past the transaction's end.
             rows.close()
         return [found[relative] for relative in sort_by_parts(list(found))]
-    # A `where` function is applied in Python, so the cap is applied after it.
-    sql_limit = -1 if limit is None or (criteria is not None and criteria.where) else limit
+    sql_limit = _sql_limit(connection, criteria, limit)
     query = (
         f"SELECT {_COLUMNS} FROM"  # noqa: S608 -- the condition holds placeholders only
         " (SELECT rowid, bm25(search, ?, ?, ?, ?) AS score"
