@@ -33,6 +33,20 @@ def build(folder: Path, db: Path) -> None:
         index.update()
 
 
+def damage(tmp_path: Path) -> sqlite3.DatabaseError:
+    """Return the error SQLite itself raises on a file that is not a database."""
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database at all\n" * 100)
+    connection = sqlite3.connect(garbage)
+    try:
+        connection.execute("PRAGMA schema_version")
+    except sqlite3.DatabaseError as error:
+        return error
+    finally:
+        connection.close()
+    raise AssertionError("SQLite read garbage as a database")
+
+
 def pragma(db: Path, name: str) -> object:
     """Return the value of ``PRAGMA name`` in *db*."""
     connection = sqlite3.connect(db)
@@ -149,16 +163,17 @@ class TestRebuilt:
         build(folder, db)
         real = newsfeed._index.update.update_index
         calls = []
+        error = damage(tmp_path)
 
         def damaged_once(*args: Any, **kwargs: Any) -> newsfeed.IndexUpdate:
             calls.append(1)
             if len(calls) == 1:
-                raise sqlite3.DatabaseError("database disk image is malformed")
+                raise error
             return real(*args, **kwargs)
 
         monkeypatch.setattr(newsfeed._index.index, "update_index", damaged_once)
         with Index(folder, db=db) as index:
-            with pytest.warns(IndexRebuiltWarning, match="malformed"):
+            with pytest.warns(IndexRebuiltWarning, match="not a database"):
                 update = index.update()
             assert update.added == 2
         assert (tmp_path / "i.sqlite3.corrupt").exists()
@@ -199,15 +214,16 @@ class TestRebuilt:
         expected = newsfeed.load_dir(folder, cache=True)
         real = Index.load
         calls = []
+        error = damage(tmp_path)
 
         def damaged_once(self: Index, **kwargs: Any) -> newsfeed.Feed:
             calls.append(1)
             if len(calls) == 1:
-                raise sqlite3.DatabaseError("database disk image is malformed")
+                raise error
             return real(self, **kwargs)
 
         monkeypatch.setattr(Index, "load", damaged_once)
-        with pytest.warns(IndexRebuiltWarning, match="malformed"):
+        with pytest.warns(IndexRebuiltWarning, match="not a database"):
             assert newsfeed.load_dir(folder, cache=True) == expected
         assert len(calls) == 2
 
@@ -224,6 +240,108 @@ class TestRebuilt:
         monkeypatch.setattr(Index, "load", locked)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             newsfeed.load_dir(folder, cache=True)
+
+
+class TestNotDamage:
+    """Only SQLite's own word for a damaged file moves it aside: other errors reach the caller."""
+
+    @pytest.mark.parametrize(
+        ("message", "code"),
+        [
+            ("database or disk is full", sqlite3.SQLITE_FULL),
+            ("disk I/O error", sqlite3.SQLITE_IOERR),
+            ("database is locked", sqlite3.SQLITE_BUSY),
+        ],
+    )
+    def test_errors_of_an_intact_file(
+        self,
+        folder: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        message: str,
+        code: int,
+    ) -> None:
+        """A full disk, an I/O error or a busy database is raised, and the index kept."""
+        db = tmp_path / "i.sqlite3"
+        build(folder, db)
+        error = sqlite3.OperationalError(message)
+        error.sqlite_errorcode = code
+
+        def failing(*_args: Any, **_kwargs: Any) -> newsfeed.IndexUpdate:
+            raise error
+
+        monkeypatch.setattr(newsfeed._index.index, "update_index", failing)
+        with Index(folder, db=db) as index, pytest.raises(sqlite3.OperationalError) as raised:
+            index.update()
+        assert raised.value is error
+        assert list(tmp_path.glob("*.corrupt*")) == []
+        monkeypatch.undo()
+        with Index(folder, db=db) as index:
+            assert index.load() == newsfeed.load_dir(folder)
+
+    def test_folder_given_as_db(self, folder: Path) -> None:
+        """A folder given as db (the articles' own, by mistake) is refused and left where it is."""
+        names = sorted(path.name for path in folder.iterdir())
+        with pytest.raises(NotAnIndexError, match="not a database file") as raised:
+            Index(folder, db=folder)
+        assert raised.value.db == folder
+        assert sorted(path.name for path in folder.iterdir()) == names
+        assert not folder.with_name(folder.name + ".corrupt").exists()
+
+    def test_earlier_damaged_file_kept(self, folder: Path, tmp_path: Path) -> None:
+        """A second damaged file is moved beside the first, not over it."""
+        db = tmp_path / "i.sqlite3"
+        for round_ in (1, 2):
+            db.write_bytes(f"damaged file {round_}\n".encode() * 100)
+            with pytest.warns(IndexRebuiltWarning, match="damaged"):
+                Index(folder, db=db).close()
+        assert (tmp_path / "i.sqlite3.corrupt").read_bytes().startswith(b"damaged file 1")
+        assert (tmp_path / "i.sqlite3.corrupt-2").read_bytes().startswith(b"damaged file 2")
+
+    def test_damaged_schema_text(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A byte of the schema's text damaged (SQLite quotes it, not as UTF-8): rebuilt too."""
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "cache"))
+        expected = newsfeed.load_dir(folder, cache=True)
+        (db,) = (tmp_path / "cache").glob("*.sqlite3")
+        with sqlite3.connect(db) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        data = bytearray(db.read_bytes())
+        at = data.index(b"CREATE INDEX files_quality ON files")
+        data[at + len("CREATE INDEX files_quality ON f")] = 0x97
+        db.write_bytes(bytes(data))
+        with pytest.warns(IndexRebuiltWarning, match="damaged"):
+            assert newsfeed.load_dir(folder, cache=True) == expected
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert newsfeed.load_dir(folder, cache=True) == expected
+
+
+class TestShared:
+    """Two Index objects of two folders on one database file never mix their articles."""
+
+    def test_rebuilt_under_an_open_index(self, tmp_path: Path) -> None:
+        """Each sees the other's rebuild, rebuilds for its own folder, and reads only its own."""
+        first = make_folder(tmp_path / "one")
+        second = make_folder(tmp_path / "two")
+        (second / "nasdaq.md").unlink()
+        db = tmp_path / "shared.sqlite3"
+        with Index(first, db=db) as one:
+            one.update()
+            with pytest.warns(IndexRebuiltWarning, match="folder"):
+                two = Index(second, db=db)
+            with two:
+                with pytest.warns(IndexRebuiltWarning, match="folder"):
+                    assert one.update().added == 2
+                with pytest.warns(IndexRebuiltWarning, match="folder"):
+                    assert two.load() == newsfeed.Feed()
+                assert two.update().added == 1
+                assert two.load() == newsfeed.load_dir(second)
+                with pytest.warns(IndexRebuiltWarning, match="folder"):
+                    assert one.filter() == newsfeed.Feed()
+                with pytest.warns(IndexRebuiltWarning, match="folder"):
+                    assert two.search("Nasdaq", limit=None) == newsfeed.Feed()
 
 
 class TestForeign:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import sqlite3
+import stat
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -191,6 +194,41 @@ class TestFailures:
         (expected,) = newsfeed.load_dir(folder, errors="skip").failures
         assert failure == expected
 
+    @pytest.mark.skipif(sys.platform != "linux", reason="makes a FIFO, a socket and a device")
+    def test_special_files_refused_without_blocking(self, tmp_path: Path) -> None:
+        """A FIFO, socket or device named like an article fails as in load_dir, without blocking."""
+        folder = make_folder(tmp_path)
+        os.mkfifo(folder / "pipe.md")
+        kinds = {"a FIFO", "a socket"}
+        try:
+            os.mknod(folder / "null.md", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+            kinds.add("a character device")
+        except PermissionError:  # not root: the FIFO and the socket show it
+            pass
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(folder / "sock.md"))
+            expected = newsfeed.load_dir(folder, errors="skip").failures
+            with Index(folder, db=tmp_path / "i.sqlite3") as index:
+                update = index.update()
+                assert update.failures == expected
+                assert {str(failure.error).split("(")[-1] for failure in update.failures} == {
+                    f"{kind})" for kind in kinds
+                }
+                # Looked at again, and found as they were.
+                assert counts(index.update()) == (0, 0, 0, 2 + len(kinds))
+
+    def test_failures_that_stay_are_unchanged(self, tmp_path: Path) -> None:
+        """A dangling link and a link out of the folder, as before, count as unchanged."""
+        folder = make_folder(tmp_path)
+        (folder / "dangling.md").symlink_to(folder / "missing-target.md")
+        outside = tmp_path / "outside.md"
+        shutil.copy(NASDAQ, outside)
+        (folder / "out.md").symlink_to(outside)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert counts(index.update()) == (4, 0, 0, 0)
+            assert counts(index.update()) == (0, 0, 0, 4)
+            assert len(index.update().failures) == 2
+
     def test_unreadable_file_is_tried_again(self, tmp_path: Path) -> None:
         """A file that could not be read is read on the next update, once it can be."""
         folder = make_folder(tmp_path)
@@ -235,6 +273,36 @@ class TestFailures:
             assert "1 of 3 files" in caplog.text
             with pytest.raises(ValueError, match="errors must be"):
                 index.load(errors="ignore")  # type: ignore[arg-type]  # the case under test
+
+
+class TestPruning:
+    """What no file uses any more is removed, so the database does not grow with edits."""
+
+    def test_layouts_and_their_parts(self, index: Index, folder: Path) -> None:
+        """Once every file is gone, no layout and no part of a layout's shape is left."""
+        tables = ("files", "layouts", "shape_nodes")
+        connection = sqlite3.connect(index.db)
+        try:
+            assert connection.execute("SELECT count(*) FROM shape_nodes").fetchone()[0] > 0
+            for path in folder.rglob("*.md"):
+                path.unlink()
+            assert index.update().deleted == 2
+            left = {
+                # Our own table names, not input.
+                table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+                for table in tables
+            }
+        finally:
+            connection.close()
+        assert left == dict.fromkeys(tables, 0)
+
+    def test_parts_still_used_are_kept(self, index: Index, folder: Path) -> None:
+        """Deleting one file keeps every part the other file's layout needs."""
+        (folder / "nasdaq.md").unlink()
+        assert index.update().deleted == 1
+        (kept,) = index.load()
+        assert kept == newsfeed.load(folder / "2020" / "observer.md")
+        assert newsfeed.dumps(kept) == (folder / "2020" / "observer.md").read_text(encoding="utf-8")
 
 
 class TestFolders:
@@ -288,6 +356,20 @@ class TestFolders:
             assert counts(index.update()) == (0, 0, 0, 4)
             odd.unlink()
             assert index.update().deleted == 1
+
+    @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows any bytes")
+    def test_folder_name_that_is_not_utf8(self, tmp_path: Path) -> None:
+        """A folder whose own name is not UTF-8 is indexed, and told apart from a similar one."""
+        parent = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+        parent.mkdir()
+        folder = make_folder(parent)
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert index.update().added == 2
+            assert index.load() == newsfeed.load_dir(folder)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with Index(folder, db=tmp_path / "i.sqlite3") as index:
+                assert counts(index.update()) == (0, 0, 0, 2)
 
     def test_pattern(self, folder: Path, tmp_path: Path) -> None:
         """Only the files matching the pattern are indexed."""
@@ -357,7 +439,7 @@ class TestReading:
 
         with Index(folder, db=tmp_path / "i.sqlite3") as index:
             with monkeypatch.context() as patch:
-                patch.setattr(newsfeed._index.update, "_read", refuse)
+                patch.setattr(newsfeed._index.update, "read_file", refuse)
                 failures = index.update().failures
             assert [type(failure.error) for failure in failures] == [PermissionError] * 2
             assert str(failures[1]) == f"{folder / 'nasdaq.md'}: cannot read: Permission denied"

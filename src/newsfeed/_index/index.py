@@ -5,29 +5,36 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Self
 
-from newsfeed._errors import FeedLoadError
+from newsfeed._errors import FeedLoadError, NewsfeedError
 from newsfeed._feed.collector import collector_paused
-from newsfeed._feed.criteria import Instant, Predicate, check_criteria
+from newsfeed._feed.criteria import Criteria, Instant, Predicate, check_criteria
 from newsfeed._feed.feed import Feed
 from newsfeed._index.cache import default_db
 from newsfeed._index.queries import fetch, match_expression
-from newsfeed._index.schema import IndexRebuiltWarning, open_index, read_transaction
-from newsfeed._index.update import IndexUpdate, failures_of, update_index
+from newsfeed._index.schema import (
+    Identity,
+    is_damage,
+    move_aside,
+    open_index,
+    problem,
+    read_transaction,
+    rebuild_if_foreign,
+    write_transaction,
+)
+from newsfeed._index.update import IndexUpdate, failures_of, path_column, update_index
 
 __all__ = ["Index"]
 
 _log: Final = logging.getLogger("newsfeed")
 
-
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    # A busy database is not a damaged one: that error is the caller's to see.
-    return not (isinstance(error, sqlite3.OperationalError) and "locked" in str(error))
+#: How many times a read tries again after finding that another Index
+#: rebuilt the database for another folder in the meantime.
+_READ_ATTEMPTS: Final = 3
 
 
 def _check_limit(limit: object) -> None:
@@ -63,7 +70,7 @@ class Index:
     Use it as a context manager, or call :meth:`close`, to close the database.
     """
 
-    __slots__ = ("_connection", "db", "folder", "pattern")
+    __slots__ = ("_connection", "_identity", "db", "folder", "pattern")
 
     folder: Path
     db: Path
@@ -81,24 +88,42 @@ class Index:
         self.pattern = pattern
         #: The database file.
         self.db = default_db(folder, pattern) if db is None else Path(db)
-        self._connection = open_index(self.db, self._identity())
+        # Stored in the database's meta table: as text, or as the bytes of a
+        # name that is not valid UTF-8, which SQLite's text cannot hold.
+        self._identity: Identity = {
+            "folder": path_column(str(self.folder.resolve())),
+            "pattern": path_column(pattern),
+        }
+        self._connection = open_index(self.db, self._identity)
 
-    def _identity(self) -> dict[str, str]:
-        return {"folder": str(self.folder.resolve()), "pattern": self.pattern}
-
-    def _rebuild_damaged(self, error: sqlite3.DatabaseError) -> None:
+    def _rebuild_damaged(self, error: BaseException) -> None:
         self._connection.close()
-        corrupt = self.db.with_name(self.db.name + ".corrupt")
-        self.db.replace(corrupt)
-        for suffix in ("-wal", "-shm"):
-            self.db.with_name(self.db.name + suffix).unlink(missing_ok=True)
-        warnings.warn(
-            f"{self.db}: the index database is damaged ({error}); moved it to {corrupt.name}"
-            " and rebuilding the index",
-            IndexRebuiltWarning,
-            stacklevel=3,
+        move_aside(self.db, error)
+        self._connection = open_index(self.db, self._identity)
+
+    def _answer(
+        self, criteria: Criteria | None, *, search: str | None = None, limit: int | None = None
+    ) -> Feed:
+        """Answer a query from one snapshot of the index, checked to be this folder's.
+
+        Another Index on the same database file may have rebuilt it for
+        another folder since this one opened it: then it is rebuilt for this
+        folder (with a warning), and the answer is that of an empty index.
+        """
+        connection = self._connection
+        for _ in range(_READ_ATTEMPTS):
+            # Rows and articles are acyclic: the cyclic collector is paused
+            # while they are built (and restored as it was after).
+            with collector_paused(), read_transaction(connection):
+                if problem(connection, self._identity) is None:
+                    articles = fetch(connection, self.folder, criteria, search=search, limit=limit)
+                    return Feed(articles, failures=failures_of(connection, self.folder))
+            with write_transaction(connection):
+                rebuild_if_foreign(connection, self.db, self._identity, stacklevel=4)
+        raise NewsfeedError(
+            f"{self.db}: another Index keeps rebuilding this database for another folder;"
+            " give each folder a database of its own"
         )
-        self._connection = open_index(self.db, self._identity())
 
     def update(self, *, progress: bool = False) -> IndexUpdate:
         """Bring the index up to date with the folder, parsing only new and changed files.
@@ -115,12 +140,24 @@ class Index:
         rebuilt, with an :class:`~newsfeed.IndexRebuiltWarning`.
         """
         try:
-            return update_index(self._connection, self.folder, self.pattern, progress=progress)
-        except sqlite3.DatabaseError as error:
-            if not _is_damage(error):
+            return self._update(progress=progress)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            if not is_damage(error):
                 raise
             self._rebuild_damaged(error)
-        return update_index(self._connection, self.folder, self.pattern, progress=progress)
+        return self._update(progress=progress)
+
+    def _update(self, *, progress: bool) -> IndexUpdate:
+        return update_index(
+            self._connection,
+            self.folder,
+            self.pattern,
+            progress=progress,
+            # Checked again in the update's transaction, as for a read (see _answer).
+            check=lambda: rebuild_if_foreign(
+                self._connection, self.db, self._identity, stacklevel=5
+            ),
+        )
 
     def load(self, *, errors: Literal["raise", "skip"] = "raise") -> Feed:
         """Return every indexed article, as :func:`newsfeed.load_dir` would load the folder.
@@ -134,15 +171,12 @@ class Index:
         """
         if errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
-        # Rows and articles are acyclic: the cyclic collector is paused
-        # while they are built (and restored as it was after).
-        with collector_paused(), read_transaction(self._connection):
-            articles = fetch(self._connection, self.folder, None)
-            failures = failures_of(self._connection, self.folder)
+        feed = self._answer(None)
+        failures = feed.failures
         if failures:
-            total = len(articles) + len(failures)
+            total = len(feed) + len(failures)
             if errors == "raise":
-                raise FeedLoadError(failures, Feed(articles, failures=failures), total)
+                raise FeedLoadError(failures, feed, total)
             _log.warning(
                 "%d of %d files under %s could not be loaded; each is listed with its reason"
                 " in .failures",
@@ -150,7 +184,7 @@ class Index:
                 total,
                 os.fspath(self.folder),
             )
-        return Feed(articles, failures=failures)
+        return feed
 
     def filter(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
         self,
@@ -183,10 +217,7 @@ class Index:
             published=published,
             where=where,
         )
-        with collector_paused(), read_transaction(self._connection):
-            articles = fetch(self._connection, self.folder, criteria)
-            failures = failures_of(self._connection, self.folder)
-        return Feed(articles, failures=failures)
+        return self._answer(criteria)
 
     def search(  # noqa: PLR0913 -- the criteria of Feed.filter, one keyword each
         self,
@@ -226,12 +257,7 @@ class Index:
         )
         expression = match_expression(text, syntax=syntax)
         _check_limit(limit)
-        with collector_paused(), read_transaction(self._connection):
-            articles = fetch(
-                self._connection, self.folder, criteria, search=expression, limit=limit
-            )
-            failures = failures_of(self._connection, self.folder)
-        return Feed(articles, failures=failures)
+        return self._answer(criteria, search=expression, limit=limit)
 
     def close(self) -> None:
         """Close the database; the index cannot be used afterwards."""
@@ -264,8 +290,8 @@ def load_cached(
         index.update(progress=progress)
         try:
             return index.load(errors=errors)
-        except sqlite3.DatabaseError as error:
-            if not _is_damage(error):
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            if not is_damage(error):
                 raise
             index._rebuild_damaged(error)  # noqa: SLF001 -- the same module
             index.update(progress=progress)

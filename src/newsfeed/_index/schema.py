@@ -5,11 +5,20 @@ version, for this folder and pattern. Anything else is never read as data:
 
 - a newsfeed index of another schema version, folder or pattern is emptied
   and rebuilt, with an :class:`IndexRebuiltWarning`;
-- a file that is not a SQLite database (or whose header is damaged) is moved
-  aside to ``<db>.corrupt`` and a new index is built, with the same warning;
+- a file that is not a SQLite database, or that SQLite finds damaged
+  (:func:`is_damage`), is moved aside to ``<db>.corrupt`` (or
+  ``<db>.corrupt-2`` and so on, never over an earlier one) and a new index
+  is built, with the same warning. Any other error (a full disk, a file
+  that cannot be opened, a busy database) is raised as it is: the file may
+  be intact;
 - a SQLite database that belongs to another application (a different
-  ``PRAGMA application_id``, or tables of its own) is left alone, and
-  :class:`NotAnIndexError` is raised.
+  ``PRAGMA application_id``, or tables of its own), or a db path that is not
+  a file, is left alone, and :class:`NotAnIndexError` is raised.
+
+The folder and pattern are checked again at the start of every update and
+every read (:func:`rebuild_if_foreign`, :func:`problem`), in the same
+transaction: another :class:`~newsfeed.Index` may have rebuilt the same
+database for another folder since this one opened it.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 from newsfeed._errors import NewsfeedError
 
@@ -28,8 +37,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "IndexRebuiltWarning",
     "NotAnIndexError",
+    "is_damage",
+    "move_aside",
     "open_index",
+    "problem",
     "read_transaction",
+    "rebuild_if_foreign",
     "write_transaction",
 ]
 
@@ -139,6 +152,31 @@ class NotAnIndexError(NewsfeedError):
         super().__init__(f"{db}: {reason}; not a newsfeed index, and left as it is")
 
 
+#: SQLite's primary result codes that mean the file itself is damaged (or is
+#: not a database): SQLITE_CORRUPT and SQLITE_NOTADB.
+_DAMAGE_CODES: Final = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def is_damage(error: BaseException) -> bool:
+    """Tell whether *error*, raised by SQLite on the index, means its file is damaged.
+
+    Only SQLite's own codes for a damaged file count: a full disk, an I/O
+    error, a file that cannot be opened or a busy database leave the file as
+    it was, and must reach the caller rather than have an intact index moved
+    aside. A :class:`UnicodeDecodeError` counts too: Python's sqlite3 raises
+    it when SQLite's message quotes damaged bytes (of the schema's text, say),
+    which no intact index holds.
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    return (
+        isinstance(error, sqlite3.DatabaseError)
+        and code is not None
+        and (code & 0xFF in _DAMAGE_CODES)
+    )
+
+
 def _connect(db: Path) -> sqlite3.Connection:
     # isolation_level=None: transactions are begun explicitly, below.
     return sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -174,7 +212,12 @@ def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connec
     connection.execute("COMMIT")
 
 
-def _problem(connection: sqlite3.Connection, identity: dict[str, str]) -> str | None:
+#: What identifies an index: its folder and pattern. The folder is text, or
+#: the bytes of its path when that is not valid UTF-8.
+Identity: TypeAlias = dict[str, str | bytes]
+
+
+def problem(connection: sqlite3.Connection, identity: Identity) -> str | None:
     """Return why the database cannot be used as it is ("" for a new, empty one), or None.
 
     Raises NotAnIndexError for another application's database.
@@ -200,7 +243,7 @@ def _problem(connection: sqlite3.Connection, identity: dict[str, str]) -> str | 
     return None
 
 
-def _reset(connection: sqlite3.Connection, identity: dict[str, str]) -> None:
+def _reset(connection: sqlite3.Connection, identity: Identity) -> None:
     """Drop every table and create the schema, inside the caller's write transaction."""
     names = [
         name
@@ -222,22 +265,56 @@ def _reset(connection: sqlite3.Connection, identity: dict[str, str]) -> None:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
 
-def _move_aside(db: Path) -> Path:
+def rebuild_if_foreign(
+    connection: sqlite3.Connection, db: Path, identity: Identity, *, stacklevel: int
+) -> None:
+    """Empty the index for *identity* if it is stale or of another folder, with a warning.
+
+    Call inside a write transaction; the warning points *stacklevel* frames
+    up from the caller. Raises NotAnIndexError for another application's
+    database.
+    """
+    found = problem(connection, identity)
+    if found is None:
+        return
+    _reset(connection, identity)
+    if found:
+        warnings.warn(
+            f"{db}: rebuilding the index, because {found}",
+            IndexRebuiltWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def move_aside(db: Path, error: BaseException) -> None:
+    """Move the damaged database *db* aside, never over an earlier one, with a warning."""
     corrupt = db.with_name(db.name + ".corrupt")
+    number = 1
+    while corrupt.exists():
+        number += 1
+        corrupt = db.with_name(f"{db.name}.corrupt-{number}")
     db.replace(corrupt)
     for suffix in ("-wal", "-shm"):
         # The journal files of the damaged database must not be applied to the new one.
         db.with_name(db.name + suffix).unlink(missing_ok=True)
-    return corrupt
+    warnings.warn(
+        f"{db}: the index database is damaged ({error}); moved it to {corrupt.name}"
+        " and rebuilding the index",
+        IndexRebuiltWarning,
+        stacklevel=4,
+    )
 
 
-def open_index(db: Path, identity: dict[str, str]) -> sqlite3.Connection:
+def open_index(db: Path, identity: Identity) -> sqlite3.Connection:
     """Open (creating or rebuilding as needed) the index database *db* for *identity*.
 
     *identity* (the folder and pattern) is stored in the meta table; an index
     of another identity is rebuilt. See the module's docstring for what is
     rebuilt and what is refused.
     """
+    if db.exists() and not db.is_file():
+        # SQLite would say only "unable to open database file".
+        raise NotAnIndexError(db, "this is a folder or a special file, not a database file")
     db.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection = _connect(db)
@@ -246,16 +323,10 @@ def open_index(db: Path, identity: dict[str, str]) -> sqlite3.Connection:
         except BaseException:
             connection.close()
             raise
-    except sqlite3.DatabaseError as error:
-        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        if not is_damage(error):
             raise
-        corrupt = _move_aside(db)
-        warnings.warn(
-            f"{db}: the index database is damaged ({error}); moved it to {corrupt.name}"
-            " and rebuilding the index",
-            IndexRebuiltWarning,
-            stacklevel=3,
-        )
+        move_aside(db, error)
     connection = _connect(db)
     try:
         return _prepare(connection, db, identity)
@@ -264,24 +335,12 @@ def open_index(db: Path, identity: dict[str, str]) -> sqlite3.Connection:
         raise
 
 
-def _prepare(
-    connection: sqlite3.Connection, db: Path, identity: dict[str, str]
-) -> sqlite3.Connection:
+def _prepare(connection: sqlite3.Connection, db: Path, identity: Identity) -> sqlite3.Connection:
     with read_transaction(connection):
-        problem = _problem(connection, identity)
+        found = problem(connection, identity)
     _use_wal(connection)
-    if problem is None:
-        return connection
-    with write_transaction(connection):
-        # Checked again under the write lock: another process may have built it meanwhile.
-        problem = _problem(connection, identity)
-        if problem is None:
-            return connection
-        _reset(connection, identity)
-    if problem:
-        warnings.warn(
-            f"{db}: rebuilding the index, because {problem}",
-            IndexRebuiltWarning,
-            stacklevel=4,
-        )
+    if found is not None:
+        with write_transaction(connection):
+            # Checked again under the write lock: another process may have built it meanwhile.
+            rebuild_if_foreign(connection, db, identity, stacklevel=4)
     return connection

@@ -15,6 +15,7 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
@@ -24,6 +25,7 @@ from newsfeed._errors import LoadFailure, NewsfeedError, ParseError
 from newsfeed._extras import progress_bar_factory
 from newsfeed._feed.criteria import epoch_us
 from newsfeed._files.listing import walk
+from newsfeed._files.reading import read_file
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
 from newsfeed._index.encoding import EncodedLayout, decode_failure, encode, encode_failure
 from newsfeed._index.schema import write_transaction
@@ -35,7 +37,6 @@ __all__ = ["IndexUpdate", "failures_of", "sort_by_parts", "update_index"]
 #: coarsest mtime resolution in common use (FAT's two seconds).
 RACY_WINDOW_NS: Final = 2_000_000_000
 _INT64: Final = range(-(2**63), 2**63)
-_CHUNK_BYTES: Final = 1 << 16
 
 
 @attrs.frozen
@@ -69,26 +70,17 @@ class _Stored(NamedTuple):
     size: int
     mtime_ns: int
     digest: bytes
-    #: The file could not be read (stored with size -1): a read error is
-    #: about the file system, not the content, so the file is always tried again.
-    unreadable: bool
+    #: The stored failure's text, or None for an article.
+    failure: str | None
 
+    @property
+    def unreadable(self) -> bool:
+        """The file was not read (stored with size -1): it is always tried again.
 
-def _read(path: str) -> bytes:
-    """Read the file at *path* up to one byte past the size limit, as :func:`newsfeed.load` does."""
-    limit = MAX_FILE_BYTES + 1
-    with Path(path).open("rb") as file:
-        # The size is only a hint (a file can grow while it is read).
-        hint = os.fstat(file.fileno()).st_size + 1
-        data = file.read(min(hint, limit))
-        if len(data) < hint:
-            return data
-        chunks = [data]
-        size = len(data)
-        while size < limit and (chunk := file.read(min(limit - size, _CHUNK_BYTES))):
-            chunks.append(chunk)
-            size += len(chunk)
-    return b"".join(chunks)
+        A read error, a link out of the folder or a special file is about the
+        file system, not the content, which was never seen.
+        """
+        return self.size < 0
 
 
 def path_column(relative: str) -> str | bytes:
@@ -258,24 +250,31 @@ def _relative(path: str, root: Path) -> str:
 
 
 def update_index(
-    connection: sqlite3.Connection, root: Path, pattern: str, *, progress: bool = False
+    connection: sqlite3.Connection,
+    root: Path,
+    pattern: str,
+    *,
+    check: Callable[[], None],
+    progress: bool = False,
 ) -> IndexUpdate:
     """Bring the index up to date with the files under *root* matching *pattern*.
 
     Runs in one write transaction: another process's update waits, and
-    readers see the index before or after, never halfway.
+    readers see the index before or after, never halfway. *check* runs first
+    in it, to make sure the database is still this folder's index.
     """
     new_bar = progress_bar_factory(progress)
     counts = {"added": 0, "changed": 0, "deleted": 0, "unchanged": 0}
     with write_transaction(connection):
+        check()
         # Listed under the write lock, so that two updaters never interleave.
         listing = walk(root, pattern)
         paths, refused = listing.files, listing.refused
         started_ns = time.time_ns()
         stored = {
-            path_from_column(relative): _Stored(size, mtime_ns, digest, unreadable=size < 0)
-            for relative, size, mtime_ns, digest in connection.execute(
-                "SELECT path, size, mtime_ns, hash FROM files"
+            path_from_column(relative): _Stored(size, mtime_ns, digest, failure)
+            for relative, size, mtime_ns, digest, failure in connection.execute(
+                "SELECT path, size, mtime_ns, hash, failure FROM files"
             )
         }
         previous = connection.execute("SELECT value FROM meta WHERE key = 'scanned_ns'").fetchone()
@@ -290,8 +289,7 @@ def update_index(
                     # A link out of the folder: never read, a failure as in
                     # load_dir, and looked at again on every update.
                     reason = ParseError(refused[path], source=path)
-                    _insert(connection, _Seen(relative, -1, -1, b""), reason)
-                    outcome = "added" if relative not in stored else "changed"
+                    outcome = _unread(connection, relative, stored.get(relative), reason)
                 else:
                     outcome = _update_file(
                         connection, path, relative, stored.get(relative), trusted_before
@@ -306,16 +304,47 @@ def update_index(
             connection.execute("DELETE FROM files WHERE path = ?", (path_column(relative),))
             counts["deleted"] += 1
         if counts["changed"] or counts["deleted"]:
-            # Layouts no file uses any more (an edited or deleted file's own).
-            connection.execute(
-                "DELETE FROM layouts WHERE id NOT IN"
-                " (SELECT layout_id FROM files WHERE layout_id IS NOT NULL)"
-            )
+            _prune_layouts(connection)
         connection.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('scanned_ns', ?)", (str(started_ns),)
         )
         failures = failures_of(connection, root)
     return IndexUpdate(failures=failures, **counts)
+
+
+def _prune_layouts(connection: sqlite3.Connection) -> None:
+    """Remove the layouts no file uses any more, and the shape parts only they used."""
+    removed = connection.execute(
+        "DELETE FROM layouts WHERE id NOT IN"
+        " (SELECT layout_id FROM files WHERE layout_id IS NOT NULL)"
+    ).rowcount
+    if removed:
+        # The parts reachable from the layouts left: a part refers to its
+        # own parts as one-item lists holding their keys (see encoding.py).
+        connection.execute(
+            """WITH RECURSIVE reachable (key) AS (
+                SELECT json_extract(data, '$.shape') FROM layouts
+                UNION
+                SELECT json_extract(item.value, '$[0]')
+                FROM reachable
+                JOIN shape_nodes ON shape_nodes.key = reachable.key,
+                json_each(shape_nodes.data) AS item
+                WHERE item.type = 'array'
+            )
+            DELETE FROM shape_nodes WHERE key NOT IN
+                (SELECT key FROM reachable WHERE key IS NOT NULL)"""
+        )
+
+
+def _unread(
+    connection: sqlite3.Connection, relative: str, stored: _Stored | None, error: Exception
+) -> str:
+    """Store the failure of a file that was not read; return "added", "changed" or "unchanged"."""
+    failure = encode_failure(error)
+    if stored is not None and stored.unreadable and stored.failure == failure:
+        return "unchanged"
+    _insert(connection, _Seen(relative, -1, -1, b""), error)
+    return "added" if stored is None else "changed"
 
 
 def _update_file(
@@ -331,8 +360,7 @@ def _update_file(
         # An os-level stat: a Path object per file costs more than the call.
         status = os.stat(path)  # noqa: PTH116
     except OSError as error:
-        _insert(connection, _Seen(relative, -1, -1, b""), error)
-        return new
+        return _unread(connection, relative, stored, error)
     size, mtime_ns = status.st_size, status.st_mtime_ns
     if (
         stored is not None
@@ -342,10 +370,11 @@ def _update_file(
     ):
         return "unchanged"
     try:
-        data = _read(path)
-    except OSError as error:
-        _insert(connection, _Seen(relative, -1, -1, b""), error)
-        return new
+        # As load_dir reads it: a FIFO, socket or device is refused, unopened
+        # or without waiting for a writer, with a ParseError.
+        data = read_file(path)
+    except (OSError, ParseError) as error:
+        return _unread(connection, relative, stored, error)
     digest = _digest(data)
     if stored is not None and not stored.unreadable and stored.digest == digest:
         connection.execute(
