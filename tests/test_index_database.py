@@ -227,6 +227,29 @@ class TestRebuilt:
             assert newsfeed.load_dir(folder, cache=True) == expected
         assert len(calls) == 2
 
+    @pytest.mark.parametrize(
+        "stored",
+        [
+            pytest.param("CAST(X'5B22FF225D' AS TEXT)", id="not UTF-8"),
+            pytest.param('\'["news", "Pinebrook\'', id="not JSON"),
+        ],
+    )
+    def test_load_dir_cache_damaged_cell(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: str
+    ) -> None:
+        """An article's stored text damaged (SQLite cannot tell) is rebuilt too, once."""
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "cache"))
+        expected = newsfeed.load_dir(folder, cache=True)
+        (db,) = (tmp_path / "cache").glob("*.sqlite3")
+        with sqlite3.connect(db) as connection:
+            # A SQL text literal of the test's own, not input.
+            connection.execute(f"UPDATE files SET article = {stored} WHERE id = 1")  # noqa: S608
+        with pytest.warns(IndexRebuiltWarning, match="damaged"):
+            assert newsfeed.load_dir(folder, cache=True) == expected
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert newsfeed.load_dir(folder, cache=True) == expected
+
     def test_load_dir_cache_locked(
         self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

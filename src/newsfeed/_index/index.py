@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +16,7 @@ from newsfeed._feed.feed import Feed
 from newsfeed._index.cache import default_db
 from newsfeed._index.queries import fetch, match_expression
 from newsfeed._index.schema import (
+    DAMAGE_ERRORS,
     Identity,
     is_damage,
     move_aside,
@@ -141,7 +141,7 @@ class Index:
         """
         try:
             return self._update(progress=progress)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        except DAMAGE_ERRORS as error:
             if not is_damage(error):
                 raise
             self._rebuild_damaged(error)
@@ -290,7 +290,7 @@ def load_cached(
         index.update(progress=progress)
         try:
             return index.load(errors=errors)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        except DAMAGE_ERRORS as error:
             if not is_damage(error):
                 raise
             index._rebuild_damaged(error)  # noqa: SLF001 -- the same module

@@ -23,6 +23,7 @@ database for another folder since this one opened it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import warnings
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from newsfeed._errors import NewsfeedError
 
 __all__ = [
     "APPLICATION_ID",
+    "DAMAGE_ERRORS",
     "SCHEMA_VERSION",
     "IndexRebuiltWarning",
     "NotAnIndexError",
@@ -157,24 +159,29 @@ class NotAnIndexError(NewsfeedError):
 _DAMAGE_CODES: Final = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
-def is_damage(error: BaseException) -> bool:
-    """Tell whether *error*, raised by SQLite on the index, means its file is damaged.
+#: What reading a damaged index can raise; :func:`is_damage` tells which mean damage.
+DAMAGE_ERRORS: Final = (sqlite3.DatabaseError, UnicodeDecodeError, json.JSONDecodeError)
 
-    Only SQLite's own codes for a damaged file count: a full disk, an I/O
+
+def is_damage(error: BaseException) -> bool:
+    """Tell whether *error*, raised while reading the index, means its file is damaged.
+
+    SQLite's own codes for a damaged file count, and so do bytes no intact
+    index holds: text that is not UTF-8 (in a cell, which Python's sqlite3
+    reports by message only, or quoted in SQLite's message from the damaged
+    schema) and a stored encoding that is not JSON. A full disk, an I/O
     error, a file that cannot be opened or a busy database leave the file as
     it was, and must reach the caller rather than have an intact index moved
-    aside. A :class:`UnicodeDecodeError` counts too: Python's sqlite3 raises
-    it when SQLite's message quotes damaged bytes (of the schema's text, say),
-    which no intact index holds.
+    aside.
     """
-    if isinstance(error, UnicodeDecodeError):
+    if isinstance(error, UnicodeDecodeError | json.JSONDecodeError):
         return True
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
     code = getattr(error, "sqlite_errorcode", None)
-    return (
-        isinstance(error, sqlite3.DatabaseError)
-        and code is not None
-        and (code & 0xFF in _DAMAGE_CODES)
-    )
+    if code is None:
+        return str(error).startswith("Could not decode to UTF-8")
+    return code & 0xFF in _DAMAGE_CODES
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -323,7 +330,7 @@ def open_index(db: Path, identity: Identity) -> sqlite3.Connection:
         except BaseException:
             connection.close()
             raise
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+    except DAMAGE_ERRORS as error:
         if not is_damage(error):
             raise
         move_aside(db, error)
