@@ -60,7 +60,7 @@ def crash_parser(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def read_article(
         data: bytes, *, source: str | os.PathLike[str] | None = None
-    ) -> tuple[Article, bool]:
+    ) -> tuple[Article, list[newsfeed.NewsfeedWarning]]:
         if BOOM in data:
             raise KeyError("tag:yaml.org,2002:bool")
         return real_read_article(data, source=source)

@@ -11,6 +11,7 @@ import stat
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,52 @@ class TestFailures:
             assert "1 of 3 files" in caplog.text
             with pytest.raises(ValueError, match="errors must be"):
                 index.load(errors="ignore")  # type: ignore[arg-type]  # the case under test
+
+
+def warned(action: Callable[[], object]) -> list[str]:
+    """Return the messages of the NewsfeedWarnings *action* issues, every one."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    assert all(warning.category is newsfeed.NewsfeedWarning for warning in caught)
+    return [str(warning.message) for warning in caught]
+
+
+class TestWarnings:
+    """A file read with a warning warns on every load from the index, as load_dir does."""
+
+    @pytest.fixture
+    def folder(self, tmp_path: Path) -> Path:
+        """Return the two fixtures, one with a null item in its topics."""
+        folder = make_folder(tmp_path)
+        path = folder / "nasdaq.md"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("topics:\n", "topics:\n  -\n", 1),
+            encoding="utf-8",
+        )
+        return folder
+
+    def test_each_load(self, folder: Path, tmp_path: Path) -> None:
+        """update() keeps the warning, and each load() gives it as load_dir gives it."""
+        expected = warned(lambda: newsfeed.load_dir(folder))
+        assert len(expected) == 1
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert warned(index.update) == []
+            assert warned(index.load) == expected
+            assert warned(index.load) == expected
+            assert warned(lambda: counts(index.update())) == []
+            assert warned(index.load) == expected
+            # Queries are not reads of the files, as Feed.filter is not.
+            assert warned(index.filter) == []
+
+    def test_load_dir_cache(
+        self, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """load_dir(cache=True) warns once per load, first and later, as load_dir."""
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "cache"))
+        expected = warned(lambda: newsfeed.load_dir(folder))
+        assert warned(lambda: newsfeed.load_dir(folder, cache=True)) == expected
+        assert warned(lambda: newsfeed.load_dir(folder, cache=True)) == expected
 
 
 class TestPruning:

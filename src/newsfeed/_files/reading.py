@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import stat
+import warnings
 import weakref
 from typing import BinaryIO, Final, cast
 
@@ -157,7 +158,10 @@ def load_reusing(path: str) -> Article:
     found = _ALIVE.get(key)
     if found is not None:
         return found
-    article, reusable = read_article(data, source=path)
-    if reusable:
+    article, warned = read_article(data, source=path)
+    if not warned:
         _ALIVE[key] = article
+    for warning in warned:
+        # Point at the caller of load_reusing, as load's warnings do.
+        warnings.warn(warning, stacklevel=2)
     return article

@@ -19,7 +19,13 @@ from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import READING, Article
 
-__all__ = ["MAX_FILE_BYTES", "loads", "read_article", "split_front_matter"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "loads",
+    "null_item_warnings",
+    "read_article",
+    "split_front_matter",
+]
 
 #: Files larger than this are refused unread. Real articles are about 10 KiB;
 #: this leaves room for long bodies while bounding what a hostile file costs.
@@ -97,34 +103,36 @@ def _line_finder(front_matter: str) -> Callable[[KeyPath], int]:
     return line_of
 
 
-def _warn_null_items(
-    nulls: list[tuple[str, int | None]], source: str | os.PathLike[str] | None
-) -> None:
-    for field, line in nulls:
-        warnings.warn(
-            NewsfeedWarning(
-                "a null list item is left out (an empty '-' line)",
-                source=source,
-                field=field,
-                line=line,
-            ),
-            # Point at the caller of newsfeed.loads or newsfeed.load.
-            stacklevel=4,
+#: Each null item a file's lists held: its field path and line.
+_Nulls = list[tuple[str, int | None]]
+
+
+def null_item_warnings(
+    nulls: _Nulls, source: str | os.PathLike[str] | None
+) -> list[NewsfeedWarning]:
+    """Return the warning for each null list item left out of the file *source*."""
+    return [
+        NewsfeedWarning(
+            "a null list item is left out (an empty '-' line)",
+            source=source,
+            field=field,
+            line=line,
         )
+        for field, line in nulls
+    ]
 
 
-def _parse_reference(text: str, source: str | os.PathLike[str] | None) -> Article:
+def _parse_reference(text: str, source: str | os.PathLike[str] | None) -> tuple[Article, _Nulls]:
     front_matter, body = split_front_matter(text, source=source)
     data = load_mapping(front_matter, first_line=_FIRST_LINE, source=source)
     dropped = drop_null_items(data)
     line_of = _line_finder(front_matter)
     article = structure_article(data, source=source, line_of=line_of)
-    if dropped:
-        _warn_null_items([(format_field_path(path), line_of(path)) for path in dropped], source)
+    nulls: _Nulls = [(format_field_path(path), line_of(path)) for path in dropped]
     if has_comments(front_matter):
         # Written in the canonical layout, which has no place for them: say so.
-        return attrs.evolve(article, body=body, _layout=COMMENTED_CANONICAL)
-    return attrs.evolve(article, body=body) if body else article
+        return attrs.evolve(article, body=body, _layout=COMMENTED_CANONICAL), nulls
+    return (attrs.evolve(article, body=body) if body else article), nulls
 
 
 def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) -> Article:
@@ -145,38 +153,40 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     # construction check is not done a second time.
     reading = READING.set(True)
     try:
-        return _read(decoded, source)[0]
+        article, nulls = _read(decoded, source)
     finally:
         READING.reset(reading)
+    for warning in null_item_warnings(nulls, source):
+        # Point at the caller of newsfeed.loads.
+        warnings.warn(warning, stacklevel=2)
+    return article
 
 
 def read_article(
     text: str | bytes, *, source: str | os.PathLike[str] | None = None
-) -> tuple[Article, bool]:
-    """Read one article as :func:`loads` does; also say whether it came without a warning.
+) -> tuple[Article, list[NewsfeedWarning]]:
+    """Read one article as :func:`loads` does, but return its warnings rather than issue them.
 
     The article of a file read without a warning is all there is to its
-    reading, so it can stand for the file's bytes where they come again.
+    reading, so it can stand for the file's bytes where they come again; one
+    with warnings can be kept with them, to issue them again.
     """
-    # Not one built on the other: a frame more between the caller and _read
-    # would move where _warn_null_items' stacklevel points.
     decoded = _checked_text(text, source)
     reading = READING.set(True)
     try:
-        return _read(decoded, source)
+        article, nulls = _read(decoded, source)
     finally:
         READING.reset(reading)
+    return article, null_item_warnings(nulls, source)
 
 
-def _read(decoded: str, source: str | os.PathLike[str] | None) -> tuple[Article, bool]:
+def _read(decoded: str, source: str | os.PathLike[str] | None) -> tuple[Article, _Nulls]:
     # Files in the subset the fast reader reads take it; anything it does not
     # fully recognise, errors included, takes the safe YAML path.
     path = None if source is None else Path(source)
     result = fast_loads(decoded, path=path)
     if result is not None:
-        if result.nulls:
-            _warn_null_items(result.nulls, source)  # type: ignore[arg-type]
-        return result.article, not result.nulls
-    # The safe path may warn too, and is rare: its articles are not reused.
-    article = _parse_reference(decoded, source)
-    return (article if path is None else attrs.evolve(article, path=path)), False
+        nulls: _Nulls = list(result.nulls)
+        return result.article, nulls
+    article, nulls = _parse_reference(decoded, source)
+    return (article if path is None else attrs.evolve(article, path=path)), nulls

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +27,13 @@ from newsfeed._index.schema import (
     rebuild_if_foreign,
     write_transaction,
 )
-from newsfeed._index.update import IndexUpdate, failures_of, path_column, update_index
+from newsfeed._index.update import (
+    IndexUpdate,
+    failures_of,
+    path_column,
+    update_index,
+    warnings_of,
+)
 
 __all__ = ["Index"]
 
@@ -102,13 +109,20 @@ class Index:
         self._connection = open_index(self.db, self._identity)
 
     def _answer(
-        self, criteria: Criteria | None, *, search: str | None = None, limit: int | None = None
+        self,
+        criteria: Criteria | None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+        replay_warnings: bool = False,
     ) -> Feed:
         """Answer a query from one snapshot of the index, checked to be this folder's.
 
         Another Index on the same database file may have rebuilt it for
         another folder since this one opened it: then it is rebuilt for this
         folder (with a warning), and the answer is that of an empty index.
+        With *replay_warnings*, the warnings the folder's files gave when
+        they were parsed are issued again, as reading them would.
         """
         connection = self._connection
         for _ in range(_READ_ATTEMPTS):
@@ -117,13 +131,20 @@ class Index:
             with collector_paused(), read_transaction(connection):
                 if problem(connection, self._identity) is None:
                     articles = fetch(connection, self.folder, criteria, search=search, limit=limit)
-                    return Feed(articles, failures=failures_of(connection, self.folder))
+                    feed = Feed(articles, failures=failures_of(connection, self.folder))
+                    warned = warnings_of(connection, self.folder) if replay_warnings else []
+                    break
             with write_transaction(connection):
                 rebuild_if_foreign(connection, self.db, self._identity, stacklevel=4)
-        raise NewsfeedError(
-            f"{self.db}: another Index keeps rebuilding this database for another folder;"
-            " give each folder a database of its own"
-        )
+        else:
+            raise NewsfeedError(
+                f"{self.db}: another Index keeps rebuilding this database for another folder;"
+                " give each folder a database of its own"
+            )
+        for warning in warned:
+            # Point at the caller of Index.load.
+            warnings.warn(warning, stacklevel=3)
+        return feed
 
     def update(self, *, progress: bool = False) -> IndexUpdate:
         """Bring the index up to date with the folder, parsing only new and changed files.
@@ -133,7 +154,10 @@ class Index:
         load (recorded as :func:`newsfeed.load_dir` records it, as a
         :class:`~newsfeed.LoadFailure`; a file that could not be read is
         tried again on the next update). ``progress=True`` shows a tqdm bar
-        (extra ``newsfeed-articles[progress]``). Raises :class:`FileNotFoundError` or
+        (extra ``newsfeed-articles[progress]``). A file's
+        :class:`~newsfeed.NewsfeedWarning` is recorded, not issued: :meth:`load`
+        issues it on every load, as ``load_dir`` does each time it reads the
+        file. Raises :class:`FileNotFoundError` or
         :class:`NotADirectoryError` when the folder is missing.
 
         If the database turns out to be damaged, it is moved aside and
@@ -167,11 +191,13 @@ class Index:
         path). *errors* works as in ``load_dir``: with ``"raise"`` a
         :class:`~newsfeed.FeedLoadError` lists the files that failed; with
         ``"skip"`` they are in the feed's ``failures`` and one warning is
-        logged. Reflects the last :meth:`update`.
+        logged. The :class:`~newsfeed.NewsfeedWarning` of each file read
+        with one is issued, as ``load_dir`` issues it. Reflects the last
+        :meth:`update`.
         """
         if errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
-        feed = self._answer(None)
+        feed = self._answer(None, replay_warnings=True)
         failures = feed.failures
         if failures:
             total = len(feed) + len(failures)

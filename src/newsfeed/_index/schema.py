@@ -52,7 +52,7 @@ __all__ = [
 APPLICATION_ID: Final = 0x4E777346
 #: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
 #: so that an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 #: How long a writer waits for another process's write to finish, in seconds.
 #: An update holds the write lock while it parses; a first build of a very
 #: large folder takes minutes.
@@ -72,7 +72,8 @@ _SCHEMA: Final = (
     )""",
     # One row per file that matched the pattern, good or bad. `article`,
     # `body` and `layout_id` hold the encoded article (see encoding.py),
-    # `failure` the error of a file that did not load. The other columns
+    # `failure` the error of a file that did not load, `warnings` (JSON,
+    # [reason, field, line] each) what reading it warned about. The other columns
     # are what queries use, typed for SQL. The two large columns come last:
     # SQLite reads a column by walking past those before it, through their
     # overflow pages, so a query on the typed columns reads only them.
@@ -82,6 +83,7 @@ _SCHEMA: Final = (
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
         hash BLOB NOT NULL,
+        warnings TEXT,
         layout_id INTEGER REFERENCES layouts (id),
         failure TEXT,
         published_us INTEGER,

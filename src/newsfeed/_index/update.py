@@ -12,6 +12,7 @@ recognized as unchanged, and an edit that keeps size and mtime is still seen.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -21,17 +22,26 @@ from typing import Final, NamedTuple
 
 import attrs
 
-from newsfeed._errors import LoadFailure, NewsfeedError, ParseError
+from newsfeed._errors import LoadFailure, NewsfeedError, NewsfeedWarning, ParseError
 from newsfeed._extras import progress_bar_factory
 from newsfeed._feed.criteria import epoch_us
 from newsfeed._files.listing import walk
 from newsfeed._files.reading import read_file
-from newsfeed._format.reading import MAX_FILE_BYTES, loads
+from newsfeed._format.reading import MAX_FILE_BYTES, read_article
 from newsfeed._index.encoding import EncodedLayout, decode_failure, encode, encode_failure
 from newsfeed._index.schema import write_transaction
 from newsfeed._model import Article
 
-__all__ = ["IndexUpdate", "failures_of", "sort_by_parts", "update_index"]
+__all__ = [
+    "IndexUpdate",
+    "failures_of",
+    "path_column",
+    "path_from_column",
+    "provider_keys",
+    "sort_by_parts",
+    "update_index",
+    "warnings_of",
+]
 
 #: How far before the previous scan an mtime must be to be trusted: the
 #: coarsest mtime resolution in common use (FAT's two seconds).
@@ -101,13 +111,45 @@ def path_from_column(value: str | bytes) -> str:
     return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
-def _parse(data: bytes, path: str) -> Article | Exception:
+def _parse(data: bytes, path: str) -> tuple[Article | Exception, list[NewsfeedWarning]]:
+    """Read a file's bytes as load does: the article or error, and the warnings, kept to store.
+
+    They are not issued here: Index.load issues them, each time, as
+    load_dir does each time it reads the file.
+    """
     if len(data) > MAX_FILE_BYTES:
-        return ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path)
+        return ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path), []
     try:
-        return loads(data, source=path)
+        return read_article(data, source=path)
     except NewsfeedError as error:
-        return error
+        return error, []
+
+
+def _encode_warnings(warned: list[NewsfeedWarning]) -> str | None:
+    if not warned:
+        return None
+    return json.dumps(
+        [[warning.reason, warning.field, warning.line] for warning in warned], ensure_ascii=False
+    )
+
+
+def warnings_of(connection: sqlite3.Connection, root: Path) -> list[NewsfeedWarning]:
+    """Return the warnings the indexed articles gave when read, in file order.
+
+    Call inside a transaction. Failed files have none: their error is all
+    that is kept of them, as in load_dir.
+    """
+    rows = {
+        path_from_column(path): text
+        for path, text in connection.execute(
+            "SELECT path, warnings FROM files WHERE warnings IS NOT NULL"
+        )
+    }
+    return [
+        NewsfeedWarning(reason, source=root / relative, field=field, line=line)
+        for relative in sort_by_parts(list(rows))
+        for reason, field, line in json.loads(rows[relative])
+    ]
 
 
 def _digest(data: bytes) -> bytes:
@@ -123,8 +165,13 @@ class _Seen(NamedTuple):
     digest: bytes
 
 
-def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Exception) -> None:
-    """Store one file's row (after removing any old one) and its topics, keys and text."""
+def _insert(
+    connection: sqlite3.Connection,
+    seen: _Seen,
+    loaded: Article | Exception,
+    warned: list[NewsfeedWarning] | None = None,
+) -> None:
+    """Store one file's row (after removing any old one), its warnings, topics, keys and text."""
     relative, size, mtime_ns, digest = seen
     stored_path = path_column(relative)
     connection.execute("DELETE FROM files WHERE path = ?", (stored_path,))
@@ -142,15 +189,16 @@ def _insert(connection: sqlite3.Connection, seen: _Seen, loaded: Article | Excep
     encoded = encode(article)
     cursor = connection.execute(
         """INSERT INTO files (
-            path, size, mtime_ns, hash, article, body, layout_id, published_us, utc_offset_s,
-            quality, quality_too_large, heat, published, provider_name, provider_domain, type,
-            category
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            path, size, mtime_ns, hash, warnings, article, body, layout_id, published_us,
+            utc_offset_s, quality, quality_too_large, heat, published, provider_name,
+            provider_domain, type, category
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             stored_path,
             size,
             mtime_ns,
             digest,
+            _encode_warnings(warned or []),
             encoded.front,
             encoded.body,
             _layout_id(connection, encoded.layout),
@@ -382,5 +430,5 @@ def _update_file(
             (size, mtime_ns, path_column(relative)),
         )
         return "unchanged"
-    _insert(connection, _Seen(relative, size, mtime_ns, digest), _parse(data, path))
+    _insert(connection, _Seen(relative, size, mtime_ns, digest), *_parse(data, path))
     return new
