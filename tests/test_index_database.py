@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -411,6 +412,28 @@ def load_in_child(folder: str, db: str, rounds: int) -> list[int]:
 
 class TestConcurrent:
     """Two processes updating, and one reading, one index at once all succeed."""
+
+    def test_switch_to_wal_waits_for_a_reader(self, folder: Path, tmp_path: Path) -> None:
+        """Opening a database not yet in WAL while another connection writes it waits, not fails."""
+        db = tmp_path / "i.sqlite3"
+        build(folder, db)
+        blocker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        try:
+            blocker.execute("PRAGMA journal_mode = DELETE")
+            # A write transaction begun (a reserved lock): SQLite refuses the
+            # switch at once rather than wait, as it may for a process doing
+            # the same (several processes opening a new index together).
+            blocker.execute("BEGIN IMMEDIATE")
+            release = threading.Timer(0.3, lambda: blocker.execute("COMMIT"))
+            release.start()
+            try:
+                with Index(folder, db=db) as index:
+                    assert index.load() == newsfeed.load_dir(folder)
+            finally:
+                release.join()
+        finally:
+            blocker.close()
+        assert pragma(db, "journal_mode") == "wal"
 
     def test_updaters_and_reader(self, tmp_path: Path) -> None:
         """Two updaters of a new index and a reader run together; every read is whole."""

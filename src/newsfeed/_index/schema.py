@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -191,11 +192,29 @@ def _connect(db: Path) -> sqlite3.Connection:
     return sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
 
 
+#: How long to wait between two tries of switching a new database to WAL, in seconds.
+_WAL_RETRY_SECONDS: Final = 0.01
+
+
 def _use_wal(connection: sqlite3.Connection) -> None:
     # WAL lets readers go on while one process writes, and a writer not wait
     # for readers. It is a property of the file, kept once set; set only
     # once the file is known to be ours (or new), never on someone else's.
-    connection.execute("PRAGMA journal_mode = WAL")
+    # Switching needs the file to itself, and SQLite reports another
+    # process's open transaction at once ("database is locked") rather than
+    # through the busy timeout: as when several processes open a new index
+    # together, it is tried again for as long as that timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            code = getattr(error, "sqlite_errorcode", None)
+            busy = code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
     connection.execute("PRAGMA synchronous = NORMAL")
 
 
