@@ -18,6 +18,7 @@ import newsfeed
 from newsfeed import Article, Feed, FeedLoadError, LoadFailure, ParseError, ValidationError
 from newsfeed._feed import folder as dir_module
 from newsfeed._feed import workers as workers_module
+from newsfeed._files import listing as listing_module
 
 ARTICLES = corpus.make_articles(300)
 GOOD = corpus.make_articles(12, seed=3)
@@ -249,6 +250,53 @@ class TestMixedFolder:
         monkeypatch.setattr(workers_module, "load_reusing", interrupted)
         with pytest.raises(KeyboardInterrupt):
             newsfeed.load_dir(mixed_dir, errors="skip")
+
+
+class TestUnusualEntries:
+    """A loop of links or a folder that cannot be listed is one failure; the rest loads."""
+
+    @pytest.fixture
+    def folder(self, tmp_path: Path) -> Path:
+        """Return a folder of two good files around a loop of two links."""
+        corpus.write_corpus(tmp_path, GOOD[:2])
+        return tmp_path
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="makes symbolic links")
+    def test_loop_of_links(self, folder: Path, tmp_path: Path) -> None:
+        """Each link of a loop fails as unreadable, in load_dir, iter_dir and the cache."""
+        (folder / "loop1.md").symlink_to("loop2.md")
+        (folder / "loop2.md").symlink_to("loop1.md")
+        feed = newsfeed.load_dir(folder, errors="skip")
+        assert len(feed) == 2
+        assert [failure.path.name for failure in feed.failures] == ["loop1.md", "loop2.md"]
+        assert all(isinstance(failure.error, OSError) for failure in feed.failures)
+        with newsfeed.iter_dir(folder, errors="skip") as articles:
+            assert list(articles) == list(feed)
+        with newsfeed.Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert index.update().failures == feed.failures
+
+    def test_folder_that_cannot_be_listed(
+        self, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An unreadable folder is a failure in its place; the files around it still load."""
+        locked = folder / "batch00" / "locked"
+        locked.mkdir()
+        (locked / "hidden-from-us.md").write_bytes(b"")
+        real = listing_module._sorted_entries
+
+        def refuse_locked(path: str) -> object:
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", path)
+            return real(path)
+
+        monkeypatch.setattr(listing_module, "_sorted_entries", refuse_locked)
+        feed = newsfeed.load_dir(folder, errors="skip")
+        assert len(feed) == 2
+        (failure,) = feed.failures
+        assert failure.path == locked
+        assert str(failure) == f"{locked}: cannot list this folder: Permission denied"
+        with pytest.raises(FeedLoadError):
+            newsfeed.load_dir(folder)
 
 
 class TestWorkers:

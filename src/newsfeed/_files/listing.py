@@ -27,7 +27,8 @@ class Listing(NamedTuple):
 
     #: Every matching file, in sorted order: the ones to read, and the refused.
     files: list[str]
-    #: The files not to read, each with why: links that lead out of the folder.
+    #: The files not to read, each with why: links that lead out of the
+    #: folder, and folders that could not be listed.
     refused: Mapping[str, str]
 
 
@@ -132,7 +133,8 @@ def walk(  # noqa: C901 -- one loop over the tree, each rule a line
 
     A link to a file outside the folder (its real path is not under the
     folder's real path) is listed but refused, in ``refused``, unless
-    *follow_outside_links*. Raises :class:`FileNotFoundError` or
+    *follow_outside_links*; so is a folder inside that cannot be listed
+    (its files unknown), in its place. Raises :class:`FileNotFoundError` or
     :class:`NotADirectoryError` when *path* is not a folder, and
     :class:`ValueError` for an empty or absolute pattern.
     """
@@ -165,13 +167,27 @@ def walk(  # noqa: C901 -- one loop over the tree, each rule a line
         if entry.is_dir(follow_symlinks=False):
             inside = glob.enter(states, name)
             if inside:
-                stack.append((_sorted_entries(entry.path), here + "/", inside))
+                try:
+                    stack.append((_sorted_entries(entry.path), here + "/", inside))
+                except OSError as error:
+                    # Listed where its files would be, as a failure, so that
+                    # one unreadable folder is reported rather than skipped
+                    # and the others are still read.
+                    listed = prefix + here.replace("/", os.sep)
+                    refused[listed] = f"cannot list this folder: {error.strerror or error}"
+                    files.append(listed)
             continue
         if not glob.is_match(states, name):
             continue
         listed = prefix + here.replace("/", os.sep)
         if entry.is_symlink():
-            target = Path(entry.path).resolve()
+            try:
+                target = Path(entry.path).resolve()
+            except RuntimeError:
+                # A loop of links: listed, so that reading it fails with the
+                # system's own error ("Too many levels of symbolic links").
+                files.append(listed)
+                continue
             if target.is_dir():
                 continue
             if not follow_outside_links and not target.is_relative_to(real_root):
