@@ -109,6 +109,9 @@ class TestDump:
             def __exit__(self, *_: object) -> None:
                 self.file.close()
 
+            def fileno(self) -> int:
+                return self.file.fileno()
+
             def write(self, data: bytes) -> int:
                 self.file.write(data[: len(data) // 2])
                 self.file.flush()

@@ -70,6 +70,15 @@ class TestSymlinks:
         assert (tmp_path / "one.md").is_symlink()
         assert real.read_bytes() == _written()
 
+    def test_loop_of_links_is_an_os_error(self, tmp_path: Path) -> None:
+        """A loop of links is refused as the system refuses it (ELOOP), not as a RuntimeError."""
+        (tmp_path / "a.md").symlink_to("b.md")
+        (tmp_path / "b.md").symlink_to("a.md")
+        with pytest.raises(OSError, match="symbolic links") as raised:
+            newsfeed.dump(_article(), tmp_path / "a.md")
+        assert raised.value.filename == str(tmp_path / "a.md")
+        assert (tmp_path / "a.md").is_symlink()
+
     def test_dangling_link_creates_its_target(self, tmp_path: Path) -> None:
         """A link to a file not yet there: the file is created where it points."""
         (tmp_path / "a.md").symlink_to(tmp_path / "target.md")
@@ -205,6 +214,31 @@ class TestOwnerKept:
 
 
 TEMPORARY = re.compile(r"\.~nf-[0-9a-z]{6}\.tmp")
+
+
+@posix_only
+class TestPrivateFiles:
+    """Replacing a private file never shows its new text to others, even for a moment."""
+
+    def test_mode_set_before_the_text_is_written(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The temporary file is private from the start, and empty until it has the mode."""
+        target = tmp_path / "secret.md"
+        target.write_bytes(OLD)
+        target.chmod(0o600)
+        seen: list[tuple[int, int]] = []
+        real = _write._keep_owner_and_mode
+
+        def spy(descriptor: int, existing: os.stat_result) -> None:
+            status = os.fstat(descriptor)
+            seen.append((stat.S_IMODE(status.st_mode) & 0o077, status.st_size))
+            real(descriptor, existing)
+
+        monkeypatch.setattr(_write, "_keep_owner_and_mode", spy)
+        newsfeed.dump(_article(), target)
+        assert seen == [(0, 0)]
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 class TestTemporaryFiles:

@@ -103,7 +103,11 @@ def write_atomically(
     shown = os.fspath(path)
     # Through a link, to the file it leads to: replacing the link itself
     # would leave the real file stale.
-    target = Path(shown).resolve()
+    try:
+        target = Path(shown).resolve()
+    except RuntimeError:
+        # pathlib's word for a loop of links; the system's is ELOOP.
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown) from None
     existing = _existing(target, shown)
     if existing is not None:
         _check_replaceable(target, shown, existing, overwrite_readonly=overwrite_readonly)
@@ -161,11 +165,15 @@ def _temporary_name() -> str:
 def _atomic_write(target: Path, shown: str, data: bytes, existing: os.stat_result | None) -> None:
     folder = target.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    # A new file: 0o666 lets the umask decide, as for any new file. A file
+    # replaced: its owner and mode are copied before the text is written,
+    # and until then only we may read it, so that a private file's new text
+    # is never readable by others, even for a moment.
+    mode = 0o666 if existing is None else 0o600
     while True:
         temporary = folder / _temporary_name()
         try:
-            # 0o666 lets the umask decide, as for any new file.
-            descriptor = os.open(temporary, flags, 0o666)
+            descriptor = os.open(temporary, flags, mode)
         except FileExistsError:  # pragma: no cover -- a 31-bit random name collided
             continue
         except OSError as error:
@@ -173,10 +181,10 @@ def _atomic_write(target: Path, shown: str, data: bytes, existing: os.stat_resul
         break
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
             if existing is not None:
                 _keep_owner_and_mode(file.fileno(), existing)
+            file.write(data)
+            file.flush()
             os.fsync(file.fileno())
         temporary.replace(target)
     except BaseException as error:
