@@ -173,6 +173,15 @@ class TestQuality:
         assert len(feed.filter(max_quality=100)) == len(feed) - len(missing)
         assert len(feed.filter(min_quality=-math.inf)) == len(feed) - len(missing)
 
+    def test_whole_bounds_compare_exactly(self, feed: Feed) -> None:
+        """A whole bound past a float's precision is compared exactly, not rounded."""
+        first = feed[0]
+        edge = Feed([attrs.evolve(first, quality=2**53), attrs.evolve(first, quality=2**53 + 1)])
+        assert [a.quality for a in edge.filter(min_quality=2**53 + 1)] == [2**53 + 1]
+        assert [a.quality for a in edge.filter(max_quality=2**53)] == [2**53]
+        huge = Feed([attrs.evolve(first, quality=10**30)])
+        assert huge.filter(min_quality=10**30 + 1) == Feed()
+
     def test_float_bounds(self, feed: Feed) -> None:
         """A fractional bound compares as a number."""
         assert feed.filter(min_quality=49.5) == feed.filter(min_quality=50)

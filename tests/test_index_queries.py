@@ -187,9 +187,25 @@ class TestFilterLikeFeed:
         feed = newsfeed.load_dir(tmp_path / "articles")
         with Index(tmp_path / "articles", db=tmp_path / "i.sqlite3") as index:
             index.update()
-            for bounds in ({"min_quality": 2**69}, {"max_quality": 10}, {"min_quality": 1e30}):
+            for bounds in (
+                {"min_quality": 2**69},
+                {"max_quality": 10},
+                {"min_quality": 1e30},
+                {"min_quality": 2**70 + 1},
+                {"max_quality": 2**70 - 1},
+                {"min_quality": -(2**80)},
+            ):
                 assert index.filter(**bounds) == feed.filter(**bounds)
             assert [item.title for item in index.filter(min_quality=4)] == ["huge"]
+
+    def test_whole_bounds_compare_exactly(self, tmp_path: Path) -> None:
+        """A whole bound past a float's precision is compared exactly in SQL too."""
+        items = [article("edge", quality=2**53), article("past", quality=2**53 + 1)]
+        write(tmp_path / "articles", items)
+        with Index(tmp_path / "articles", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            assert titles(index.filter(min_quality=2**53 + 1)) == ["past"]
+            assert titles(index.filter(max_quality=2**53)) == ["edge"]
 
     def test_quality_too_large_does_not_take_a_search_place(self, tmp_path: Path) -> None:
         """A search limit counts answers: a quality too large for SQL is checked in Python."""

@@ -100,6 +100,9 @@ def _instant(name: str, value: Instant) -> datetime:
 
 def _quality_bound(name: str, value: object) -> float:
     # bool is an int subclass, but `min_quality=True` is a mistake, not 1.
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Kept whole: as a float, 2**53 + 1 would be 2**53, and compare wrong.
+        return value
     if isinstance(value, bool) or not isinstance(value, Real):
         raise QueryError(f"{name} must be a number, got {value!r}")
     bound = float(value)

@@ -43,6 +43,19 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
+def _sql_number(bound: float) -> float:
+    """Return a quality bound as SQLite takes it, comparing the same with every stored quality.
+
+    A whole number stays whole (SQLite compares integers with integers
+    exactly); one past SQLite's integers, which it cannot take, becomes a
+    float, which is beyond every stored quality all the same (a quality
+    past them is stored as NULL, and checked in Python).
+    """
+    if isinstance(bound, int) and not -(2**63) <= bound < 2**63:
+        return float(bound)
+    return bound
+
+
 def where_clause(criteria: Criteria) -> tuple[str, list[object]]:
     """Return the SQL condition on ``files`` for *criteria*, and its parameters.
 
@@ -59,10 +72,10 @@ def where_clause(criteria: Criteria) -> tuple[str, list[object]]:
     bounds = []
     if criteria.min_quality is not None:
         bounds.append("files.quality >= ?")
-        parameters.append(criteria.min_quality)
+        parameters.append(_sql_number(criteria.min_quality))
     if criteria.max_quality is not None:
         bounds.append("files.quality <= ?")
-        parameters.append(criteria.max_quality)
+        parameters.append(_sql_number(criteria.max_quality))
     if bounds:
         # A NULL quality fails the comparison, as in Feed.filter. A quality
         # too large to store is let through and checked in Python.
