@@ -126,12 +126,11 @@ class TestIncremental:
         assert update.changed == 1
         assert index.load() == newsfeed.load_dir(folder)
 
-    def test_old_mtime_is_trusted(self, index: Index, folder: Path) -> None:
-        """Once a file's mtime is well before the last update, size and mtime alone decide.
+    def test_mtime_set_back_is_seen(self, index: Index, folder: Path) -> None:
+        """An edit that keeps the size and sets an old mtime back is seen, by the change time.
 
-        This is what makes an update of an unchanged folder cheap: the file
-        is not read. (An edit that kept an old mtime and the size is the
-        documented blind spot of every mtime-based cache.)
+        As ``cp -p``, ``rsync -t`` or ``tar`` leave a file: the modification
+        time is the old one, the change time (which only the system sets) is new.
         """
         path = folder / "nasdaq.md"
         age(path)
@@ -140,6 +139,23 @@ class TestIncremental:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("Amazon Bans", "Amazon Buns", 1), encoding="utf-8")
         set_mtime(path, stamp)
+        assert counts(index.update()) == (0, 1, 0, 1)
+        assert index.load() == newsfeed.load_dir(folder)
+
+    def test_old_times_are_trusted(self, index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Once a file's times are before the last update, it is not even read.
+
+        This is what makes an update of an unchanged folder cheap. (The
+        window of two seconds is taken away here, so that the test need
+        not wait for it.)
+        """
+        monkeypatch.setattr(newsfeed._index.update, "RACY_WINDOW_NS", 0)
+        index.update()
+
+        def unread(path: str) -> bytes:
+            raise AssertionError(f"{path} was read")
+
+        monkeypatch.setattr(newsfeed._index.update, "read_file", unread)
         assert counts(index.update()) == (0, 0, 0, 2)
 
     def test_update_report_text(self, index: Index, folder: Path) -> None:

@@ -62,7 +62,7 @@ class Index:
     answer from the index as of the last update, without reading the files.
 
     The database stores, per file, its path relative to the folder, its size,
-    ``mtime_ns`` and a hash, the parsed article (as JSON, never pickle) or the
+    ``mtime_ns``, ``ctime_ns`` and a hash, the parsed article (as JSON, never pickle) or the
     error it failed with, typed columns for the criteria, its topics, and a
     full-text (FTS5) index of title, excerpt, body and related titles.
 

@@ -53,7 +53,7 @@ __all__ = [
 APPLICATION_ID: Final = 0x4E777346
 #: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
 #: so that an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 #: How long a writer waits for another process's write to finish, in seconds.
 #: An update holds the write lock while it parses; a first build of a very
 #: large folder takes minutes.
@@ -83,6 +83,7 @@ _SCHEMA: Final = (
         path TEXT NOT NULL UNIQUE,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
+        ctime_ns INTEGER NOT NULL,
         hash BLOB NOT NULL,
         warnings TEXT,
         layout_id INTEGER REFERENCES layouts (id),

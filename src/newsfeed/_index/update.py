@@ -1,10 +1,13 @@
 """Bringing the index up to date with its folder: parse only what changed.
 
-A file is unchanged when its size and ``mtime_ns`` are those stored, unless
-its mtime is too recent to trust: a file written in the same clock tick as
-the previous update's scan (file systems keep mtimes in ticks of up to two
-seconds) can change again without its mtime moving. Such a file, and any
-file whose size or mtime moved, is read and hashed; only when its content
+A file is unchanged when its size, ``mtime_ns`` and ``ctime_ns`` are those
+stored, unless they are too recent to trust. The change time counts because
+a modification time can be set back (``cp -p``, ``rsync -t``, ``tar`` and
+``os.utime`` all do), while the change time is the system's own, moved by
+any write. A time is too recent to trust when it is within the previous
+update's clock tick (file systems keep times in ticks of up to two seconds):
+the file can change again without its times moving. Such a file, and any
+file whose size or times moved, is read and hashed; only when its content
 differs from what is stored is it parsed again. A touched file is therefore
 recognized as unchanged, and an edit that keeps size and mtime is still seen.
 """
@@ -79,6 +82,7 @@ class IndexUpdate:
 class _Stored(NamedTuple):
     size: int
     mtime_ns: int
+    ctime_ns: int
     digest: bytes
     #: The stored failure's text, or None for an article.
     failure: str | None
@@ -162,6 +166,7 @@ class _Seen(NamedTuple):
     relative: str
     size: int
     mtime_ns: int
+    ctime_ns: int
     digest: bytes
 
 
@@ -172,13 +177,14 @@ def _insert(
     warned: list[NewsfeedWarning] | None = None,
 ) -> None:
     """Store one file's row (after removing any old one), its warnings, topics, keys and text."""
-    relative, size, mtime_ns, digest = seen
+    relative, size, mtime_ns, ctime_ns, digest = seen
     stored_path = path_column(relative)
     connection.execute("DELETE FROM files WHERE path = ?", (stored_path,))
     if not isinstance(loaded, Article):
         connection.execute(
-            "INSERT INTO files (path, size, mtime_ns, hash, failure) VALUES (?, ?, ?, ?, ?)",
-            (stored_path, size, mtime_ns, digest, encode_failure(loaded)),
+            "INSERT INTO files (path, size, mtime_ns, ctime_ns, hash, failure)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (stored_path, size, mtime_ns, ctime_ns, digest, encode_failure(loaded)),
         )
         return
     article = loaded
@@ -189,14 +195,15 @@ def _insert(
     encoded = encode(article)
     cursor = connection.execute(
         """INSERT INTO files (
-            path, size, mtime_ns, hash, warnings, article, body, layout_id, published_us,
-            utc_offset_s, quality, quality_too_large, heat, published, provider_name,
-            provider_domain, type, category
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            path, size, mtime_ns, ctime_ns, hash, warnings, article, body, layout_id,
+            published_us, utc_offset_s, quality, quality_too_large, heat, published,
+            provider_name, provider_domain, type, category
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             stored_path,
             size,
             mtime_ns,
+            ctime_ns,
             digest,
             _encode_warnings(warned or []),
             encoded.front,
@@ -320,9 +327,9 @@ def update_index(
         paths, refused = listing.files, listing.refused
         started_ns = time.time_ns()
         stored = {
-            path_from_column(relative): _Stored(size, mtime_ns, digest, failure)
-            for relative, size, mtime_ns, digest, failure in connection.execute(
-                "SELECT path, size, mtime_ns, hash, failure FROM files"
+            path_from_column(relative): _Stored(size, mtime_ns, ctime_ns, digest, failure)
+            for relative, size, mtime_ns, ctime_ns, digest, failure in connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, hash, failure FROM files"
             )
         }
         previous = connection.execute("SELECT value FROM meta WHERE key = 'scanned_ns'").fetchone()
@@ -391,7 +398,7 @@ def _unread(
     failure = encode_failure(error)
     if stored is not None and stored.unreadable and stored.failure == failure:
         return "unchanged"
-    _insert(connection, _Seen(relative, -1, -1, b""), error)
+    _insert(connection, _Seen(relative, -1, -1, -1, b""), error)
     return "added" if stored is None else "changed"
 
 
@@ -409,12 +416,12 @@ def _update_file(
         status = os.stat(path)  # noqa: PTH116
     except OSError as error:
         return _unread(connection, relative, stored, error)
-    size, mtime_ns = status.st_size, status.st_mtime_ns
+    size, mtime_ns, ctime_ns = status.st_size, status.st_mtime_ns, status.st_ctime_ns
     if (
         stored is not None
         and not stored.unreadable
-        and (stored.size, stored.mtime_ns) == (size, mtime_ns)
-        and mtime_ns < trusted_before
+        and (stored.size, stored.mtime_ns, stored.ctime_ns) == (size, mtime_ns, ctime_ns)
+        and max(mtime_ns, ctime_ns) < trusted_before
     ):
         return "unchanged"
     try:
@@ -426,9 +433,9 @@ def _update_file(
     digest = _digest(data)
     if stored is not None and not stored.unreadable and stored.digest == digest:
         connection.execute(
-            "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
-            (size, mtime_ns, path_column(relative)),
+            "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?",
+            (size, mtime_ns, ctime_ns, path_column(relative)),
         )
         return "unchanged"
-    _insert(connection, _Seen(relative, size, mtime_ns, digest), *_parse(data, path))
+    _insert(connection, _Seen(relative, size, mtime_ns, ctime_ns, digest), *_parse(data, path))
     return new
