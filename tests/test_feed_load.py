@@ -7,6 +7,7 @@ import logging
 import os
 import pickle
 import sys
+import warnings
 import weakref
 from pathlib import Path
 
@@ -363,7 +364,10 @@ class TestWorkers:
     def test_chunk_loader(self, mixed_dir: Path) -> None:
         """What a worker runs sends back articles and failures as values, in order."""
         names = [str(mixed_dir / "batch00/0001.md"), str(mixed_dir / "batch00/0001a.md")]
-        article, failure = workers_module._unpickle_chunk(workers_module._load_chunk(names))
+        (article, failure), warned = workers_module._unpickle_chunk(
+            workers_module._load_chunk(names)
+        )
+        assert warned == []
         assert article == GOOD[1]
         assert isinstance(failure, LoadFailure)
         assert isinstance(failure.error, ParseError)
@@ -600,6 +604,24 @@ class TestReloading:
             with pytest.warns(newsfeed.NewsfeedWarning, match="null list item"):
                 feed = newsfeed.load_dir(tmp_path)
             assert feed[0].topics == ("AI",)
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_warnings_reach_the_caller_with_workers(self, tmp_path: Path, workers: int) -> None:
+        """A file's warning comes to the caller from a worker process too, once, in file order."""
+        text = newsfeed.dumps(attrs.evolve(GOOD[0], topics=("AI",)))
+        nulled = text.replace("  - AI\n", "  - AI\n  -\n")
+        for name in ("a.md", "b.md"):
+            (tmp_path / name).write_text(nulled, encoding="utf-8")
+        (tmp_path / "c.md").write_text(text, encoding="utf-8")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            feed = newsfeed.load_dir(tmp_path, workers=workers)
+        assert len(feed) == 3
+        assert [type(warning.message) for warning in caught] == [newsfeed.NewsfeedWarning] * 2
+        assert [Path(str(warning.message).split(":")[0]).name for warning in caught] == [
+            "a.md",
+            "b.md",
+        ]
 
     def test_articles_are_not_kept_alive(self, corpus_dir: Path) -> None:
         """What the loader remembers goes with the articles: it holds none of them itself."""

@@ -12,11 +12,12 @@ import os
 import pickle
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from newsfeed._errors import LoadFailure, ParseError, failure_from
+from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_from
 from newsfeed._extras import ProgressBar
 from newsfeed._feed.collector import collector_paused
 from newsfeed._files.listing import Listing
@@ -49,21 +50,37 @@ def load_one(path: str, refused: Mapping[str, str] = NONE_REFUSED) -> Article | 
         return failure_from(path, error)
 
 
+#: What a chunk gives: an article or a failure per file, and the files' warnings.
+_Loaded = tuple[list[Article | LoadFailure], list[NewsfeedWarning]]
+
+
 def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = NONE_REFUSED) -> bytes:
-    """Load a run of files in a worker process; failures travel back as values.
+    """Load a run of files in a worker process; failures and warnings travel back as values.
 
     The result is pickled here, rather than by the pool, so that the parent
     unpickles it itself, with the collector paused: otherwise the pool does
     it in a thread of its own, and that costs the parent as much as parsing.
+    A file's warnings go back to the parent, to be issued there, under the
+    caller's filters, as with one worker; other warnings stay here.
     """
-    with collector_paused():
+    with collector_paused(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NewsfeedWarning)
         loaded = [load_one(path, refused) for path in paths]
-        return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unpickle_chunk(data: bytes) -> list[Article | LoadFailure]:
+    warned = []
+    for warning in caught:
+        if isinstance(warning.message, NewsfeedWarning):
+            warned.append(warning.message)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     with collector_paused():
-        loaded: list[Article | LoadFailure] = pickle.loads(data)  # noqa: S301 -- from our own worker
+        return pickle.dumps((loaded, warned), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickle_chunk(data: bytes) -> _Loaded:
+    with collector_paused():
+        loaded: _Loaded = pickle.loads(data)  # noqa: S301 -- from our own worker
     return loaded
 
 
@@ -131,7 +148,7 @@ class _Chunks:
         self.chunks = _chunks(listing.files, workers)
         self.refused = listing.refused
         self.bars = bars
-        self.results: list[list[Article | LoadFailure] | None] = [None] * len(self.chunks)
+        self.results: list[_Loaded | None] = [None] * len(self.chunks)
 
     def run(self, indexes: Sequence[int], workers: int) -> list[int]:
         """Load the chunks at *indexes* in a new pool of *workers*; return those lost.
@@ -169,9 +186,10 @@ class _Chunks:
     def fail(self, index: int) -> None:
         """Report the files of the chunk at *index* as failures: it killed its worker twice."""
         paths = self.chunks[index]
-        self.results[index] = [
-            LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in paths
-        ]
+        self.results[index] = (
+            [LoadFailure(Path(path), ChildProcessError(_WORKER_DIED)) for path in paths],
+            [],
+        )
         self.bars.update(len(paths))
 
 
@@ -193,8 +211,12 @@ def load_in_workers(listing: Listing, workers: int, bars: Bars) -> Iterator[Arti
     for index in chunks.run(range(len(chunks.chunks)), workers):
         if chunks.run([index], 1):
             chunks.fail(index)
-    for items in chunks.results:
-        yield from items or ()
+    for result in chunks.results:
+        items, warned = result or ([], [])
+        for warning in warned:
+            # Point at the caller of load_dir.
+            warnings.warn(warning, stacklevel=4)
+        yield from items
 
 
 _WORKER_DIED: Final = (
