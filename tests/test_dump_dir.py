@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -209,6 +210,23 @@ class TestOwnPaths:
         newsfeed.dump_dir([edited], tmp_path)
 
         assert newsfeed.load(own).topics == ("AI",)
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="makes symbolic links")
+    def test_written_back_through_its_link(self, tmp_path: Path) -> None:
+        """An article read through a link in the folder goes back through it, not beside it."""
+        elsewhere = tmp_path / "elsewhere.md"
+        elsewhere.write_text(newsfeed.dumps(article("Old title")), encoding="utf-8")
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "link.md").symlink_to(elsewhere)
+        (loaded,) = newsfeed.load_dir(site, follow_outside_links=True)
+
+        written = newsfeed.dump_dir([attrs.evolve(loaded, title="New title")], site)
+
+        assert written == [site / "link.md"]
+        assert names(site) == ["link.md"]
+        assert (site / "link.md").is_symlink()
+        assert newsfeed.load(elsewhere).title == "New title"
 
     def test_a_path_elsewhere_is_not_kept(self, tmp_path: Path) -> None:
         """An article read from another folder is written under the producers' name."""

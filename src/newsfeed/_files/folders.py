@@ -55,10 +55,17 @@ def _with_number(name: str, number: int) -> str:
 
 
 def _kept_path(article: Article, root: Path) -> Path | None:
-    """Return the article's own file if it lies under *root*, else None."""
+    """Return the article's own file if it lies under *root*, else None.
+
+    Where its name lies, not where a link by that name leads: an article read
+    through a link in the folder (to a file outside it, with
+    ``follow_outside_links``) is written back through the link, as
+    :func:`newsfeed.dump` writes, rather than beside it under a new name.
+    """
     if article.path is None:
         return None
-    own = Path(article.path).resolve()
+    given = Path(article.path)
+    own = given.parent.resolve() / given.name
     return own if own.is_relative_to(root) and own != root else None
 
 
