@@ -79,8 +79,9 @@ def load_dir(  # noqa: PLR0913 -- the options of a public function, all keyword-
 
     A file that cannot be read (an :class:`OSError`) is a failure like a
     file that does not parse, and so is anything else one file raises.
-    Only regular files are read: a FIFO, socket, device or folder named like
-    an article file is a failure. Hidden files and folders (``.git``,
+    Only regular files are read: a FIFO, socket or device named like an
+    article file is a failure; a folder is searched, whatever its name, and
+    one that cannot be listed is a failure. Hidden files and folders (``.git``,
     ``.venv``) are skipped unless ``include_hidden=True``; a link to a file
     outside the folder is a failure unless ``follow_outside_links=True``;
     the temporary files of :func:`newsfeed.dump` are never listed.
