@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -181,6 +182,13 @@ class TestDataFrame:
         assert len(frame) == 0
         assert list(frame.columns) == list(newsfeed._feed.feed.RECORD_COLUMNS)
         assert str(frame["published_at"].dtype) == "datetime64[us, UTC]"
+
+    def test_integer_beyond_64_bits(self, feed: Feed, tmp_path: Path) -> None:
+        """An integer the format allows but Int64 cannot hold names its article and column."""
+        path = tmp_path / "big.md"
+        big = attrs.evolve(feed[0], heat=2**70, path=path)
+        with pytest.raises(OverflowError, match=rf"^{re.escape(str(path))}: heat = {2**70} "):
+            Feed([feed[1], big]).to_dataframe()
 
     def test_without_pandas(self, feed: Feed, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without pandas the ImportError names the extra to install."""

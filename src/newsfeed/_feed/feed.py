@@ -303,7 +303,8 @@ class Feed(Sequence[Article]):
         are categoricals; other text columns use the ``string`` dtype;
         ``topics`` holds lists. Needs the optional extra
         ``newsfeed-articles[pandas]``, and raises :class:`ImportError` naming it when
-        pandas is missing.
+        pandas is missing. An integer beyond 64 bits (which the format allows)
+        raises :class:`OverflowError` naming the article and the column.
         """
         return articles_to_frame(self._articles)
 

@@ -7,6 +7,7 @@ their frames here, so the two cannot drift apart.
 from __future__ import annotations
 
 import operator
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -77,6 +78,24 @@ def import_pandas() -> Any:  # noqa: ANN401 -- the module, when it is installed
     return require("pandas", extra="pandas", feature="Feed.to_dataframe()")
 
 
+_INT64: Final = range(-(2**63), 2**63)
+
+
+def _raise_overflow(name: str, values: list[Any], articles: Sequence[Article]) -> None:
+    """Raise OverflowError naming the column and article of an integer beyond int64.
+
+    The model takes any integer, as YAML does; an Int64 column cannot, and
+    pandas says only "Python int too large to convert to C long". Looked for
+    once pandas refused the column, so that a frame that fits costs nothing more.
+    """
+    for value, article in zip(values, articles, strict=True):
+        if value is not None and value not in _INT64:
+            where = "an article" if article.path is None else os.fspath(article.path)
+            raise OverflowError(
+                f"{where}: {name} = {value} does not fit in the 64-bit integer column {name!r}"
+            )
+
+
 def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
     """Return the DataFrame of *articles*, built one column at a time.
 
@@ -107,7 +126,11 @@ def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
         values = [read(article) for article in articles]
         if dtype == "category":
             columns[name] = pandas.Categorical(values)
-        else:
+            continue
+        try:
             columns[name] = pandas.array(values, dtype=dtype)
+        except OverflowError:
+            _raise_overflow(name, values, articles)
+            raise
     frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
     return frame
