@@ -228,6 +228,22 @@ class TestOwnPaths:
         assert (site / "link.md").is_symlink()
         assert newsfeed.load(elsewhere).title == "New title"
 
+    @pytest.mark.skipif(sys.platform == "win32", reason="makes symbolic links")
+    def test_two_names_of_one_file_do_not_overwrite_an_edit(self, tmp_path: Path) -> None:
+        """A link in the folder to another of its files: an edit through one name is not lost."""
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "00.md").write_text(newsfeed.dumps(article("Old title")), encoding="utf-8")
+        (site / "zz-link.md").symlink_to("00.md")
+        original, through_link = newsfeed.load_dir(site)
+        edited = attrs.evolve(original, title="New title")
+
+        with pytest.raises(FileConflictError, match="two articles"):
+            newsfeed.dump_dir([edited, through_link], site)
+        assert newsfeed.load(site / "00.md").title == "Old title"
+        newsfeed.dump_dir([edited], site)
+        assert newsfeed.load(site / "zz-link.md").title == "New title"
+
     def test_a_path_elsewhere_is_not_kept(self, tmp_path: Path) -> None:
         """An article read from another folder is written under the producers' name."""
         sample = newsfeed.load(FIXTURES / "amazon-moratorium-nasdaq.md")

@@ -119,10 +119,14 @@ def dump_dir(
     kept = [_kept_path(article, root) is not None for article in articles]
     targets = _plan(articles, root)
     texts = [dumps(article).encode("utf-8") for article in articles]
+    # By the file each name leads to: two names of one file (a link in the
+    # folder to another of its files) are one file, whose edit must not be
+    # overwritten by the other name's text.
     planned: dict[Path, bytes] = {}
     for target, text, own in zip(targets, texts, kept, strict=True):
-        if target in planned:
-            if planned[target] != text:
+        real = target.resolve()
+        if real in planned:
+            if planned[real] != text:
                 raise FileConflictError(
                     target, "two articles of the feed have this file as their path"
                 )
@@ -133,12 +137,13 @@ def dump_dir(
             raise FileConflictError(
                 target, "exists and holds something else; pass overwrite=True to replace it"
             )
-        planned[target] = text
+        planned[real] = text
     root.mkdir(parents=True, exist_ok=True)
     for article, target in zip(articles, targets, strict=True):
-        if target not in planned:
+        real = target.resolve()
+        if real not in planned:
             continue  # the same article twice: written once
-        if _holds(target, planned.pop(target)):
+        if _holds(target, planned.pop(real)):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         dump(article, target)
