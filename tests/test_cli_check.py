@@ -11,6 +11,7 @@ import pytest
 from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run, run_with_stdin
 from newsfeed._cli.files import Problem, problem_from
 from newsfeed._cli.main import main
+from newsfeed._files import listing as listing_module
 
 QUALITY_LINE = 10
 
@@ -138,6 +139,24 @@ class TestCheckArguments:
         assert main(["check", str(tmp_path)]) == 1
 
         assert capsys.readouterr().out == f"{link}: cannot read: No such file or directory\n"
+
+    def test_folder_that_cannot_be_listed_is_a_problem(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A folder whose files cannot be listed is reported, not passed over."""
+        copy_fixtures(tmp_path)
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        real = listing_module._sorted_entries
+
+        def refuse_locked(path: str) -> object:
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", path)
+            return real(path)
+
+        monkeypatch.setattr(listing_module, "_sorted_entries", refuse_locked)
+        assert main(["check", str(tmp_path)]) == 1
+        assert f"{locked}: cannot list this folder: Permission denied\n" in capsys.readouterr().out
 
     def test_oversized_file_has_no_line(
         self,

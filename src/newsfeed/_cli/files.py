@@ -171,10 +171,15 @@ def article_listing(
         if path.is_dir():
             # Tools' folders are not entered at all: node_modules can be huge.
             listing = walk(path, selection.pattern, exclude=_in_skipped_folder)
-            found = [
-                name for name in listing.files if selection.wants(Path(name).relative_to(path))
-            ]
             refused = listing.refused
+            found = [
+                name
+                for name in listing.files
+                # A folder that could not be listed: its files are unknown,
+                # so it is a problem whatever the selection wants.
+                if selection.wants(Path(name).relative_to(path))
+                or (name in refused and Path(name).is_dir())
+            ]
         for name in found:
             file = Path(name)
             key = file.resolve()
