@@ -194,6 +194,9 @@ class TestFilterLikeFeed:
                 {"min_quality": 2**70 + 1},
                 {"max_quality": 2**70 - 1},
                 {"min_quality": -(2**80)},
+                {"max_quality": 10**400},
+                {"min_quality": 10**400},
+                {"min_quality": -(10**400)},
             ):
                 assert index.filter(**bounds) == feed.filter(**bounds)
             assert [item.title for item in index.filter(min_quality=4)] == ["huge"]

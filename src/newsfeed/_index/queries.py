@@ -11,6 +11,7 @@ quality bound on an article whose quality is too large for a SQLite integer.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -47,12 +48,13 @@ def _sql_number(bound: float) -> float:
     """Return a quality bound as SQLite takes it, comparing the same with every stored quality.
 
     A whole number stays whole (SQLite compares integers with integers
-    exactly); one past SQLite's integers, which it cannot take, becomes a
-    float, which is beyond every stored quality all the same (a quality
-    past them is stored as NULL, and checked in Python).
+    exactly); one past SQLite's integers, which it cannot take, becomes an
+    infinity of its sign, beyond every stored quality all the same (a
+    quality past them is stored as NULL, and checked in Python).
     """
     if isinstance(bound, int) and not -(2**63) <= bound < 2**63:
-        return float(bound)
+        # Even float() cannot take some: past every stored quality, either way.
+        return math.inf if bound > 0 else -math.inf
     return bound
 
 
@@ -207,7 +209,8 @@ def _sql_limit(connection: sqlite3.Connection, criteria: Criteria | None, limit:
     if criteria.min_quality is None and criteria.max_quality is None:
         return limit
     (unchecked,) = connection.execute(
-        "SELECT count(*) FROM files WHERE quality_too_large"
+        # quality IS NULL first: the quality index finds those rows.
+        "SELECT count(*) FROM files WHERE quality IS NULL AND quality_too_large"
     ).fetchone()
     return limit + int(unchecked)
 
