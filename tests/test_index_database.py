@@ -362,8 +362,10 @@ class TestShared:
                     assert two.load() == newsfeed.Feed()
                 assert two.update().added == 1
                 assert two.load() == newsfeed.load_dir(second)
-                with pytest.warns(IndexRebuiltWarning, match="folder"):
+                with pytest.warns(IndexRebuiltWarning, match="folder") as rebuilt:
                     assert one.filter() == newsfeed.Feed()
+                # It points at the line that read, as the other warnings do.
+                assert [warning.filename for warning in rebuilt] == [__file__]
                 with pytest.warns(IndexRebuiltWarning, match="folder"):
                     assert two.search("Nasdaq", limit=None) == newsfeed.Feed()
 

@@ -338,6 +338,38 @@ class TestWarnings:
         assert warned(lambda: newsfeed.load_dir(folder, cache=True)) == expected
 
 
+class TestWarningsAsErrors:
+    """With a filter that makes a file's warning an error, the file is a failure, as in load_dir."""
+
+    def test_every_way_of_loading_agrees(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """load_dir with one or two workers, Index.load and the cache give the same feed."""
+        folder = make_folder(tmp_path)
+        path = folder / "nasdaq.md"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("topics:\n", "topics:\n  -\n", 1),
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "cache"))
+        with Index(folder, db=tmp_path / "i.sqlite3") as index, warnings.catch_warnings():
+            warnings.simplefilter("error", newsfeed.NewsfeedWarning)
+            index.update()
+            expected = newsfeed.load_dir(folder, errors="skip")
+            assert len(expected) == 1
+            assert [failure.path for failure in expected.failures] == [path]
+            feeds = {
+                "two workers": newsfeed.load_dir(folder, errors="skip", workers=2),
+                "index": index.load(errors="skip"),
+                "cache": newsfeed.load_dir(folder, errors="skip", cache=True),
+            }
+        for name, feed in feeds.items():
+            assert feed == expected, name
+            assert [str(failure) for failure in feed.failures] == [
+                str(failure) for failure in expected.failures
+            ], name
+
+
 class TestPruning:
     """What no file uses any more is removed, so the database does not grow with edits."""
 

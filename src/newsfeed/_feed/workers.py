@@ -50,8 +50,9 @@ def load_one(path: str, refused: Mapping[str, str] = NONE_REFUSED) -> Article | 
         return failure_from(path, error)
 
 
-#: What a chunk gives: an article or a failure per file, and the files' warnings.
-_Loaded = tuple[list[Article | LoadFailure], list[NewsfeedWarning]]
+#: What a chunk gives: an article or a failure per file, and the files'
+#: warnings, each with the position of its file in the chunk.
+_Loaded = tuple[list[Article | LoadFailure], list[tuple[int, NewsfeedWarning]]]
 
 
 def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = NONE_REFUSED) -> bytes:
@@ -63,17 +64,21 @@ def _load_chunk(paths: Sequence[str], refused: Mapping[str, str] = NONE_REFUSED)
     A file's warnings go back to the parent, to be issued there, under the
     caller's filters, as with one worker; other warnings stay here.
     """
+    loaded: list[Article | LoadFailure] = []
+    warned: list[tuple[int, NewsfeedWarning]] = []
+    others: list[warnings.WarningMessage] = []
     with collector_paused(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NewsfeedWarning)
-        loaded = [load_one(path, refused) for path in paths]
-    warned = []
-    for warning in caught:
-        if isinstance(warning.message, NewsfeedWarning):
-            warned.append(warning.message)
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+        for position, path in enumerate(paths):
+            loaded.append(load_one(path, refused))
+            for warning in caught:
+                if isinstance(warning.message, NewsfeedWarning):
+                    warned.append((position, warning.message))
+                else:
+                    others.append(warning)
+            caught.clear()
+    for warning in others:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     with collector_paused():
         return pickle.dumps((loaded, warned), protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -213,10 +218,25 @@ def load_in_workers(listing: Listing, workers: int, bars: Bars) -> Iterator[Arti
             chunks.fail(index)
     for result in chunks.results:
         items, warned = result or ([], [])
-        for warning in warned:
-            # Point at the caller of load_dir.
-            warnings.warn(warning, stacklevel=4)
-        yield from items
+        failed: dict[int, LoadFailure] = {}
+        for position, warning in warned:
+            if position in failed:
+                continue
+            try:
+                # Point at the caller of load_dir.
+                warnings.warn(warning, stacklevel=4)
+            except Exception as error:  # noqa: BLE001 -- a filter made it an error
+                # That file's failure, as with one worker, where load_one catches it.
+                failed[position] = failure_from(_path_of(items[position]), error)
+        for position, item in enumerate(items):
+            yield failed.get(position, item)
+
+
+def _path_of(item: Article | LoadFailure) -> Path:
+    path = item.path
+    if path is None:  # pragma: no cover -- every article read from a file has its path
+        raise ValueError("an article of a folder has no path")
+    return path
 
 
 _WORKER_DIED: Final = (

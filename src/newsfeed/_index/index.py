@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Self
 
-from newsfeed._errors import FeedLoadError, NewsfeedError
+from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError, failure_from
 from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.criteria import Criteria, Instant, Predicate, check_criteria
 from newsfeed._feed.feed import Feed
@@ -135,15 +135,31 @@ class Index:
                     warned = warnings_of(connection, self.folder) if replay_warnings else []
                     break
             with write_transaction(connection):
-                rebuild_if_foreign(connection, self.db, self._identity, stacklevel=4)
+                rebuild_if_foreign(connection, self.db, self._identity, stacklevel=3)
         else:
             raise NewsfeedError(
                 f"{self.db}: another Index keeps rebuilding this database for another folder;"
                 " give each folder a database of its own"
             )
+        failed: dict[str, LoadFailure] = {}
         for warning in warned:
-            # Point at the caller of Index.load.
-            warnings.warn(warning, stacklevel=3)
+            source = warning.source or ""
+            if source in failed:
+                continue
+            try:
+                # Point at the caller of Index.load.
+                warnings.warn(warning, stacklevel=3)
+            except Exception as error:  # noqa: BLE001 -- a filter made it an error
+                # That file's failure, as load_dir makes it.
+                failed[source] = failure_from(source, error)
+        if failed:
+            feed = Feed(
+                [article for article in feed if os.fspath(article.path or "") not in failed],
+                failures=sorted(
+                    (*feed.failures, *failed.values()),
+                    key=lambda failure: failure.path.relative_to(self.folder).parts,
+                ),
+            )
         return feed
 
     def update(self, *, progress: bool = False) -> IndexUpdate:
