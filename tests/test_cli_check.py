@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from cli_support import FIXTURES, NASDAQ, copy_fixtures, lines, run, run_with_stdin
+from listing_support import refuse_to_list
 from newsfeed._cli.files import Problem, problem_from
 from newsfeed._cli.main import main
-from newsfeed._files import listing as listing_module
 
 QUALITY_LINE = 10
 
@@ -147,14 +147,7 @@ class TestCheckArguments:
         copy_fixtures(tmp_path)
         locked = tmp_path / "locked"
         locked.mkdir()
-        real = listing_module._sorted_entries
-
-        def refuse_locked(path: str) -> object:
-            if Path(path) == locked:
-                raise PermissionError(13, "Permission denied", path)
-            return real(path)
-
-        monkeypatch.setattr(listing_module, "_sorted_entries", refuse_locked)
+        refuse_to_list(monkeypatch, locked)
         assert main(["check", str(tmp_path)]) == 1
         assert f"{locked}: cannot list this folder: Permission denied\n" in capsys.readouterr().out
 

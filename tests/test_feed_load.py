@@ -16,10 +16,10 @@ import pytest
 
 import corpus
 import newsfeed
+from listing_support import refuse_to_list
 from newsfeed import Article, Feed, FeedLoadError, LoadFailure, ParseError, ValidationError
 from newsfeed._feed import folder as dir_module
 from newsfeed._feed import workers as workers_module
-from newsfeed._files import listing as listing_module
 
 ARTICLES = corpus.make_articles(300)
 GOOD = corpus.make_articles(12, seed=3)
@@ -283,14 +283,7 @@ class TestUnusualEntries:
         locked = folder / "batch00" / "locked"
         locked.mkdir()
         (locked / "hidden-from-us.md").write_bytes(b"")
-        real = listing_module._sorted_entries
-
-        def refuse_locked(path: str) -> object:
-            if Path(path) == locked:
-                raise PermissionError(13, "Permission denied", path)
-            return real(path)
-
-        monkeypatch.setattr(listing_module, "_sorted_entries", refuse_locked)
+        refuse_to_list(monkeypatch, locked)
         feed = newsfeed.load_dir(folder, errors="skip")
         assert len(feed) == 2
         (failure,) = feed.failures
