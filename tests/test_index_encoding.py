@@ -13,15 +13,8 @@ from hypothesis import given
 import newsfeed
 from newsfeed import Article, Image, LoadFailure, ParseError, Provider, RelatedArticle
 from newsfeed._index import encoding as encoding_module
-from newsfeed._index.encoding import (
-    LayoutDecoder,
-    _shape_nodes,
-    decode,
-    decode_failure,
-    encode,
-    encode_failure,
-    encode_layout,
-)
+from newsfeed._index.encoding import LayoutDecoder, _shape_nodes, decode, encode, encode_layout
+from newsfeed._index.outcomes import decode_failure, encode_failure
 from strategies import articles
 
 STAMP = datetime(2020, 6, 11, 12, tzinfo=UTC)

@@ -1,7 +1,8 @@
 r"""How an article is stored in the index: JSON text, never pickle.
 
-The functions here (and the pair for failures) are the only place that knows
-the encoding, so it can change in one place. An article is stored in three
+The functions here are the only place that knows the encoding of articles
+and layouts (:mod:`newsfeed._index.outcomes` has those of failures and
+warnings), so it can change in one place. An article is stored in three
 parts, each in its own column, so that loading does as little as it can:
 
 - its front matter, as a JSON array per mapping, **positional**: the values
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +40,6 @@ from typing import Any, Final, NamedTuple
 
 import attrs
 
-from newsfeed._errors import LoadFailure, ParseError, ValidationError
 from newsfeed._format import schema
 from newsfeed._format.layout import Layout, intern_layout, layout_to_data
 from newsfeed._format.schema import Field, Kind, Schema
@@ -51,9 +50,7 @@ __all__ = [
     "EncodedLayout",
     "LayoutDecoder",
     "decode",
-    "decode_failure",
     "encode",
-    "encode_failure",
     "encode_layout",
 ]
 
@@ -381,51 +378,3 @@ def decode(front: str, body: str, layout: Layout | None, path: Path | None) -> A
     """
     known = _front_arguments(json.loads(front))
     return Article(**known, body=body, path=path, _layout=layout)
-
-
-def encode_failure(error: Exception) -> str:
-    """Return the error a file failed with as JSON text, for :func:`decode_failure`.
-
-    Only what :func:`newsfeed.load` raises is stored: a ParseError or a
-    ValidationError with its reason, field and line (and, for the latter,
-    the file's other problems), or an OSError with its number and message.
-    The file's name is not stored: it is the row's path.
-    """
-    if isinstance(error, ParseError | ValidationError):
-        data: dict[str, object] = {
-            "class": type(error).__name__,
-            "reason": error.reason,
-            "field": error.field,
-            "line": error.line,
-        }
-        if isinstance(error, ValidationError):
-            # Every problem of the file, as load_dir reports them: the first
-            # is the error's own, the others follow it.
-            data["others"] = [[other.reason, other.field, other.line] for other in error.errors[1:]]
-    elif isinstance(error, OSError):
-        data = {"class": "OSError", "errno": error.errno, "strerror": error.strerror}
-    else:
-        raise TypeError(f"cannot store a {type(error).__name__} as a load failure")
-    return json.dumps(data, ensure_ascii=False)
-
-
-def decode_failure(text: str, path: Path) -> LoadFailure:
-    """Rebuild the :class:`LoadFailure` of the file at *path* from :func:`encode_failure`'s text."""
-    data = json.loads(text)
-    source = os.fspath(path)
-    error: Exception
-    if data["class"] == "OSError":
-        # OSError(errno, ...) builds the subclass for the number, such as
-        # FileNotFoundError, as open() does.
-        error = OSError(data["errno"], data["strerror"], source)
-    elif data["class"] == "ParseError":
-        error = ParseError(data["reason"], source=source, field=data["field"], line=data["line"])
-    else:
-        others = [
-            ValidationError(reason, source=source, field=field, line=line)
-            for reason, field, line in data.get("others", ())
-        ]
-        error = ValidationError(
-            data["reason"], source=source, field=data["field"], line=data["line"], others=others
-        )
-    return LoadFailure(path, error)

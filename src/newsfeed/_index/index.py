@@ -15,6 +15,8 @@ from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.criteria import Criteria, Instant, Predicate, check_criteria
 from newsfeed._feed.feed import Feed
 from newsfeed._index.cache import default_db
+from newsfeed._index.outcomes import failures_of, warnings_of
+from newsfeed._index.paths import path_column
 from newsfeed._index.queries import fetch, match_expression
 from newsfeed._index.schema import (
     DAMAGE_ERRORS,
@@ -27,13 +29,7 @@ from newsfeed._index.schema import (
     rebuild_if_foreign,
     write_transaction,
 )
-from newsfeed._index.update import (
-    IndexUpdate,
-    failures_of,
-    path_column,
-    update_index,
-    warnings_of,
-)
+from newsfeed._index.update import IndexUpdate, update_index
 
 __all__ = ["Index"]
 

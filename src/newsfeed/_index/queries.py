@@ -21,7 +21,7 @@ from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import Criteria, compile_predicate, epoch_us
 from newsfeed._format.layout import Layout
 from newsfeed._index.encoding import LayoutDecoder, decode
-from newsfeed._index.update import path_from_column, sort_by_parts
+from newsfeed._index.paths import path_from_column, sort_by_parts
 from newsfeed._model import READING, Article
 
 __all__ = ["BM25_WEIGHTS", "fetch", "match_expression", "where_clause"]

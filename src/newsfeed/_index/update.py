@@ -15,7 +15,6 @@ recognized as unchanged, and an edit that keeps size and mtime is still seen.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import time
@@ -31,20 +30,13 @@ from newsfeed._feed.criteria import epoch_us
 from newsfeed._files.listing import walk
 from newsfeed._files.reading import read_file
 from newsfeed._format.reading import MAX_FILE_BYTES, read_article
-from newsfeed._index.encoding import EncodedLayout, decode_failure, encode, encode_failure
+from newsfeed._index.encoding import EncodedLayout, encode
+from newsfeed._index.outcomes import encode_failure, encode_warnings, failures_of
+from newsfeed._index.paths import path_column, path_from_column
 from newsfeed._index.schema import write_transaction
 from newsfeed._model import Article
 
-__all__ = [
-    "IndexUpdate",
-    "failures_of",
-    "path_column",
-    "path_from_column",
-    "provider_keys",
-    "sort_by_parts",
-    "update_index",
-    "warnings_of",
-]
+__all__ = ["IndexUpdate", "provider_keys", "update_index"]
 
 #: How far before the previous scan an mtime must be to be trusted: the
 #: coarsest mtime resolution in common use (FAT's two seconds).
@@ -97,24 +89,6 @@ class _Stored(NamedTuple):
         return self.size < 0
 
 
-def path_column(relative: str) -> str | bytes:
-    """Return a relative path as the ``path`` column stores it.
-
-    As text, or, for a name that is not valid UTF-8 (which the file system
-    allows and Python keeps as surrogates), as the raw bytes of the name.
-    """
-    try:
-        relative.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(relative)
-    return relative
-
-
-def path_from_column(value: str | bytes) -> str:
-    """Undo :func:`path_column`."""
-    return os.fsdecode(value) if isinstance(value, bytes) else value
-
-
 def _parse(data: bytes, path: str) -> tuple[Article | Exception, list[NewsfeedWarning]]:
     """Read a file's bytes as load does: the article or error, and the warnings, kept to store.
 
@@ -127,33 +101,6 @@ def _parse(data: bytes, path: str) -> tuple[Article | Exception, list[NewsfeedWa
         return read_article(data, source=path)
     except NewsfeedError as error:
         return error, []
-
-
-def _encode_warnings(warned: list[NewsfeedWarning]) -> str | None:
-    if not warned:
-        return None
-    return json.dumps(
-        [[warning.reason, warning.field, warning.line] for warning in warned], ensure_ascii=False
-    )
-
-
-def warnings_of(connection: sqlite3.Connection, root: Path) -> list[NewsfeedWarning]:
-    """Return the warnings the indexed articles gave when read, in file order.
-
-    Call inside a transaction. Failed files have none: their error is all
-    that is kept of them, as in load_dir.
-    """
-    rows = {
-        path_from_column(path): text
-        for path, text in connection.execute(
-            "SELECT path, warnings FROM files WHERE warnings IS NOT NULL"
-        )
-    }
-    return [
-        NewsfeedWarning(reason, source=root / relative, field=field, line=line)
-        for relative in sort_by_parts(list(rows))
-        for reason, field, line in json.loads(rows[relative])
-    ]
 
 
 def _digest(data: bytes) -> bytes:
@@ -205,7 +152,7 @@ def _insert(
             mtime_ns,
             ctime_ns,
             digest,
-            _encode_warnings(warned or []),
+            encode_warnings(warned or []),
             encoded.front,
             encoded.body,
             _layout_id(connection, encoded.layout),
@@ -280,24 +227,6 @@ def provider_keys(article: Article) -> list[tuple[int, str]]:
         keys.append((0, domain))
         keys.extend((1, domain[at:]) for at, character in enumerate(domain) if character == ".")
     return keys
-
-
-def sort_by_parts(relative_paths: list[str]) -> list[str]:
-    """Sort relative POSIX paths the way :func:`newsfeed.load_dir` orders files."""
-    return sorted(relative_paths, key=lambda relative: relative.split("/"))
-
-
-def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure, ...]:
-    """Return the stored failures, in file order (call inside a transaction)."""
-    rows = {
-        path_from_column(path): failure
-        for path, failure in connection.execute(
-            "SELECT path, failure FROM files WHERE failure IS NOT NULL"
-        )
-    }
-    return tuple(
-        decode_failure(rows[relative], root / relative) for relative in sort_by_parts(list(rows))
-    )
 
 
 def _relative(path: str, root: Path) -> str:
