@@ -283,6 +283,18 @@ class TestBothLoaders:
         )
         assert error.line == FIRST_LINE
 
+    @pytest.mark.parametrize(
+        ("lines", "at"), [("\ufefftitle: x\n", 1), ("topics:\n\ufeff  - x\n", 2)]
+    )
+    def test_byte_order_mark_starting_a_line(self, lines: str, at: int) -> None:
+        """A U+FEFF that starts a line: libyaml skipped it and the pure scanner read it."""
+        error = _parse_error(_file(f"locale: a\n{lines}"))
+
+        assert error.reason == (
+            "invalid YAML: a byte-order mark (U+FEFF) is allowed only at the start of the file"
+        )
+        assert error.line == FIRST_LINE + at
+
     @pytest.mark.parametrize("escape", ["\\U00110000", "\\UFFFFFFFF", "\\ud800", "\\udfff"])
     def test_escape_outside_unicode_is_a_parse_error(self, escape: str) -> None:
         """An escape past U+10FFFF (was a bare ValueError) or of a surrogate is a ParseError."""

@@ -15,7 +15,8 @@ with an explicit stack, refusing:
 - timestamps with more than six digits of fractions of a second, which
   PyYAML would cut to microseconds;
 - characters YAML does not allow in a stream (control characters, lone
-  surrogates), checked here so that both loaders word the error alike;
+  surrogates, a byte-order mark that starts a line), checked here so that
+  both loaders word the error alike;
 - anchors, aliases and merge keys (the format has no use for them);
 - duplicate keys, and keys that are not strings;
 - nesting deeper than :data:`MAX_DEPTH`;
@@ -96,6 +97,11 @@ _NOT_ALLOWED: Final = re.compile(
     "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+#: A byte-order mark that starts a line (not the text): libyaml skips it, as
+#: if a document began there, and the pure-Python scanner reads it as text,
+#: so the two loaders read such a line differently. YAML allows a
+#: byte-order mark only where a stream or a document starts.
+_LINE_START_BOM: Final = re.compile("(?<=[\n\r\x85\u2028\u2029])\ufeff")
 
 KeyPath = tuple[str | int, ...]
 
@@ -142,6 +148,13 @@ def loader_class() -> type[yaml.SafeLoader]:
 def _check_characters(text: str, lines: _Lines, source: str | os.PathLike[str] | None) -> None:
     # Both loaders would refuse these too, but in different words, and libyaml
     # only after failing to encode a lone surrogate.
+    bom = _LINE_START_BOM.search(text)
+    if bom is not None:
+        raise ParseError(
+            "invalid YAML: a byte-order mark (U+FEFF) is allowed only at the start of the file",
+            source=source,
+            line=lines.at(bom.start()),
+        )
     found = _NOT_ALLOWED.search(text)
     if found is None:
         return
