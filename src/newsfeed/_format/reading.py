@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -19,13 +19,7 @@ from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import READING, Article
 
-__all__ = [
-    "MAX_FILE_BYTES",
-    "loads",
-    "null_item_warnings",
-    "read_article",
-    "split_front_matter",
-]
+__all__ = ["MAX_FILE_BYTES", "loads", "read_article", "split_front_matter"]
 
 #: Files larger than this are refused unread. Real articles are about 10 KiB;
 #: this leaves room for long bodies while bounding what a hostile file costs.
@@ -104,10 +98,10 @@ def _line_finder(front_matter: str) -> Callable[[KeyPath], int]:
 
 
 #: Each null item a file's lists held: its field path and line.
-_Nulls = list[tuple[str, int | None]]
+_Nulls = Sequence[tuple[str, int | None]]
 
 
-def null_item_warnings(
+def _null_item_warnings(
     nulls: _Nulls, source: str | os.PathLike[str] | None
 ) -> list[NewsfeedWarning]:
     """Return the warning for each null list item left out of the file *source*."""
@@ -148,15 +142,8 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     source, the field and the line. A null item in ``topics`` is left out with
     a :class:`~newsfeed.NewsfeedWarning`.
     """
-    decoded = _checked_text(text, source)
-    # Both readers check each value as they read it, so the model's own
-    # construction check is not done a second time.
-    reading = READING.set(True)
-    try:
-        article, nulls = _read(decoded, source)
-    finally:
-        READING.reset(reading)
-    for warning in null_item_warnings(nulls, source):
+    article, warned = read_article(text, source=source)
+    for warning in warned:
         # Point at the caller of newsfeed.loads.
         warnings.warn(warning, stacklevel=2)
     return article
@@ -172,12 +159,14 @@ def read_article(
     with warnings can be kept with them, to issue them again.
     """
     decoded = _checked_text(text, source)
+    # Both readers check each value as they read it, so the model's own
+    # construction check is not done a second time.
     reading = READING.set(True)
     try:
         article, nulls = _read(decoded, source)
     finally:
         READING.reset(reading)
-    return article, null_item_warnings(nulls, source)
+    return article, _null_item_warnings(nulls, source)
 
 
 def _read(decoded: str, source: str | os.PathLike[str] | None) -> tuple[Article, _Nulls]:
@@ -186,7 +175,6 @@ def _read(decoded: str, source: str | os.PathLike[str] | None) -> tuple[Article,
     path = None if source is None else Path(source)
     result = fast_loads(decoded, path=path)
     if result is not None:
-        nulls: _Nulls = list(result.nulls)
-        return result.article, nulls
+        return result.article, result.nulls
     article, nulls = _parse_reference(decoded, source)
     return (article if path is None else attrs.evolve(article, path=path)), nulls
