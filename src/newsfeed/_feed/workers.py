@@ -21,7 +21,7 @@ from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_f
 from newsfeed._extras import ProgressBar
 from newsfeed._feed.collector import collector_paused
 from newsfeed._files.listing import Listing
-from newsfeed._files.reading import load_reusing
+from newsfeed._files.reading import issue_or_fail, load_reusing
 from newsfeed._model import Article
 
 if TYPE_CHECKING:
@@ -222,12 +222,10 @@ def load_in_workers(listing: Listing, workers: int, bars: Bars) -> Iterator[Arti
         for position, warning in warned:
             if position in failed:
                 continue
-            try:
-                # Point at the caller of load_dir.
-                warnings.warn(warning, stacklevel=4)
-            except Exception as error:  # noqa: BLE001 -- a filter made it an error
-                # That file's failure, as with one worker, where load_one catches it.
-                failed[position] = failure_from(_path_of(items[position]), error)
+            # Pointing at the caller of load_dir.
+            failure = issue_or_fail(warning, _path_of(items[position]), stacklevel=4)
+            if failure is not None:
+                failed[position] = failure
         for position, item in enumerate(items):
             yield failed.get(position, item)
 

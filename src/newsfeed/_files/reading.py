@@ -10,11 +10,11 @@ import warnings
 import weakref
 from typing import BinaryIO, Final, cast
 
-from newsfeed._errors import ParseError
+from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_from
 from newsfeed._format.reading import MAX_FILE_BYTES, loads, read_article
 from newsfeed._model import Article
 
-__all__ = ["load", "load_reusing", "read_file"]
+__all__ = ["issue_or_fail", "load", "load_reusing", "read_file"]
 
 #: What a file that outgrew its reported size is read by, past that size.
 _CHUNK_BYTES: Final = 1 << 16
@@ -165,3 +165,20 @@ def load_reusing(path: str) -> Article:
         # Point at the caller of load_reusing, as load's warnings do.
         warnings.warn(warning, stacklevel=2)
     return article
+
+
+def issue_or_fail(
+    warning: NewsfeedWarning, path: str | os.PathLike[str], *, stacklevel: int
+) -> LoadFailure | None:
+    """Issue the warning a file gave when read earlier; None, or that file's failure.
+
+    For warnings issued away from the read (sent back by a worker process,
+    stored in the index): should a warnings filter make this one an error,
+    the file is a failure, as :func:`newsfeed.load_dir` makes a file whose
+    warning is an error when it reads it. *stacklevel* counts from the caller.
+    """
+    try:
+        warnings.warn(warning, stacklevel=stacklevel + 1)
+    except Exception as error:  # noqa: BLE001 -- a filter made it an error
+        return failure_from(path, error)
+    return None

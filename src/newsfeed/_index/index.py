@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Literal, Self
 
-from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError, failure_from
+from newsfeed._errors import FeedLoadError, LoadFailure, NewsfeedError
 from newsfeed._feed.collector import collector_paused
 from newsfeed._feed.criteria import Criteria, Instant, Predicate, check_criteria
 from newsfeed._feed.feed import Feed
+from newsfeed._files.reading import issue_or_fail
 from newsfeed._index.cache import default_db
 from newsfeed._index.outcomes import failures_of, warnings_of
 from newsfeed._index.paths import path_column
@@ -142,12 +142,10 @@ class Index:
             source = warning.source or ""
             if source in failed:
                 continue
-            try:
-                # Point at the caller of Index.load.
-                warnings.warn(warning, stacklevel=3)
-            except Exception as error:  # noqa: BLE001 -- a filter made it an error
-                # That file's failure, as load_dir makes it.
-                failed[source] = failure_from(source, error)
+            # Pointing at the caller of Index.load.
+            failure = issue_or_fail(warning, source, stacklevel=3)
+            if failure is not None:
+                failed[source] = failure
         if failed:
             feed = Feed(
                 [article for article in feed if os.fspath(article.path or "") not in failed],
