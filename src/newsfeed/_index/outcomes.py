@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, ValidationError
@@ -66,20 +67,27 @@ def decode_failure(text: str, path: Path) -> LoadFailure:
     return LoadFailure(path, error)
 
 
-def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure, ...]:
-    """Return the stored failures, in file order (call inside a transaction)."""
+def _in_file_order(connection: sqlite3.Connection, column: str) -> list[tuple[str, str]]:
+    """Return (relative path, text) of each file whose *column* is set, in file order."""
     rows = {
-        path_from_column(path): failure
-        for path, failure in connection.execute(
-            "SELECT path, failure FROM files WHERE failure IS NOT NULL"
+        path_from_column(path): text
+        for path, text in connection.execute(
+            # One of this module's own column names, not input.
+            f"SELECT path, {column} FROM files WHERE {column} IS NOT NULL"  # noqa: S608
         )
     }
+    return [(relative, rows[relative]) for relative in sort_by_parts(list(rows))]
+
+
+def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure, ...]:
+    """Return the stored failures, in file order (call inside a transaction)."""
     return tuple(
-        decode_failure(rows[relative], root / relative) for relative in sort_by_parts(list(rows))
+        decode_failure(text, root / relative)
+        for relative, text in _in_file_order(connection, "failure")
     )
 
 
-def encode_warnings(warned: list[NewsfeedWarning]) -> str | None:
+def encode_warnings(warned: Sequence[NewsfeedWarning]) -> str | None:
     if not warned:
         return None
     return json.dumps(
@@ -93,14 +101,8 @@ def warnings_of(connection: sqlite3.Connection, root: Path) -> list[NewsfeedWarn
     Call inside a transaction. Failed files have none: their error is all
     that is kept of them, as in load_dir.
     """
-    rows = {
-        path_from_column(path): text
-        for path, text in connection.execute(
-            "SELECT path, warnings FROM files WHERE warnings IS NOT NULL"
-        )
-    }
     return [
         NewsfeedWarning(reason, source=root / relative, field=field, line=line)
-        for relative in sort_by_parts(list(rows))
-        for reason, field, line in json.loads(rows[relative])
+        for relative, text in _in_file_order(connection, "warnings")
+        for reason, field, line in json.loads(text)
     ]

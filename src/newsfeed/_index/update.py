@@ -18,7 +18,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
@@ -121,7 +121,7 @@ def _insert(
     connection: sqlite3.Connection,
     seen: _Seen,
     loaded: Article | Exception,
-    warned: list[NewsfeedWarning] | None = None,
+    warned: Sequence[NewsfeedWarning] = (),
 ) -> None:
     """Store one file's row (after removing any old one), its warnings, topics, keys and text."""
     relative, size, mtime_ns, ctime_ns, digest = seen
@@ -152,7 +152,7 @@ def _insert(
             mtime_ns,
             ctime_ns,
             digest,
-            encode_warnings(warned or []),
+            encode_warnings(warned),
             encoded.front,
             encoded.body,
             _layout_id(connection, encoded.layout),
