@@ -182,10 +182,17 @@ def is_damage(error: BaseException) -> bool:
         return True
     if not isinstance(error, sqlite3.DatabaseError):
         return False
-    code = getattr(error, "sqlite_errorcode", None)
+    code = _primary_code(error)
     if code is None:
         return str(error).startswith("Could not decode to UTF-8")
-    return code & 0xFF in _DAMAGE_CODES
+    return code in _DAMAGE_CODES
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    """Return SQLite's primary result code of *error*, or None when Python's sqlite3 gave none."""
+    code: int | None = getattr(error, "sqlite_errorcode", None)
+    # The extended codes keep the primary one in their low byte.
+    return None if code is None else code & 0xFF
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -211,9 +218,7 @@ def _use_wal(connection: sqlite3.Connection) -> None:
             connection.execute("PRAGMA journal_mode = WAL")
             break
         except sqlite3.OperationalError as error:
-            code = getattr(error, "sqlite_errorcode", None)
-            busy = code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
-            if not busy or time.monotonic() > deadline:
+            if _primary_code(error) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(_WAL_RETRY_SECONDS)
     connection.execute("PRAGMA synchronous = NORMAL")
