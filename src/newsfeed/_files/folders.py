@@ -122,9 +122,9 @@ def dump_dir(
     # By the file each name leads to: two names of one file (a link in the
     # folder to another of its files) are one file, whose edit must not be
     # overwritten by the other name's text.
+    reals = [target.resolve() for target in targets]
     planned: dict[Path, bytes] = {}
-    for target, text, own in zip(targets, texts, kept, strict=True):
-        real = target.resolve()
+    for target, real, text, own in zip(targets, reals, texts, kept, strict=True):
         if real in planned:
             if planned[real] != text:
                 raise FileConflictError(
@@ -139,8 +139,7 @@ def dump_dir(
             )
         planned[real] = text
     root.mkdir(parents=True, exist_ok=True)
-    for article, target in zip(articles, targets, strict=True):
-        real = target.resolve()
+    for article, target, real in zip(articles, targets, reals, strict=True):
         if real not in planned:
             continue  # the same article twice: written once
         if _holds(target, planned.pop(real)):
