@@ -26,6 +26,7 @@ from newsfeed._cli import files as cli_files
 from newsfeed._feed import workers as workers_module
 from newsfeed._files import reading as reading_module
 from newsfeed._format import reading as format_reading
+from newsfeed._index import update as index_update
 
 GOOD = corpus.make_articles(6, seed=11)
 #: Tests that patch the reader in this process and expect worker processes
@@ -66,8 +67,9 @@ def crash_parser(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_read_article(data, source=source)
 
     monkeypatch.setattr(reading_module, "loads", loads)
-    # What load_dir and iter_dir read with.
+    # What load_dir and iter_dir read with, and the index.
     monkeypatch.setattr(reading_module, "read_article", read_article)
+    monkeypatch.setattr(index_update, "read_article", read_article)
 
 
 class TestUnexpectedErrorIsOneFilesFailure:
@@ -108,6 +110,19 @@ class TestUnexpectedErrorIsOneFilesFailure:
         articles = newsfeed.iter_dir(folder, errors="skip")
         assert list(articles) == GOOD
         self._check_failure(articles.failures, folder)
+
+    def test_index_update_goes_on(
+        self, folder: Path, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        """Index.update() stores the crash as the file's failure, and load() gives load_dir's."""
+        db = tmp_path_factory.mktemp("index") / "index.db"
+        with newsfeed.Index(folder, db=db) as index:
+            report = index.update()
+            feed = index.load(errors="skip")
+        assert report.added == len(GOOD) + 1
+        self._check_failure(report.failures, folder)
+        assert list(feed) == GOOD
+        self._check_failure(feed.failures, folder)
 
     def test_cli_loop_goes_on(self, folder: Path) -> None:
         """The command line's loader reports the file as a problem and loads the others."""

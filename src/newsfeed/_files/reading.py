@@ -14,7 +14,7 @@ from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_f
 from newsfeed._format.reading import MAX_FILE_BYTES, loads, read_article
 from newsfeed._model import Article
 
-__all__ = ["issue_or_fail", "load", "load_reusing", "read_file"]
+__all__ = ["issue_or_fail", "load", "load_reusing", "read_file", "within_limit"]
 
 #: What a file that outgrew its reported size is read by, past that size.
 _CHUNK_BYTES: Final = 1 << 16
@@ -124,10 +124,10 @@ def load(file: str | os.PathLike[str] | BinaryIO) -> Article:
         data = _read_file_object(file)
     else:
         raise TypeError(f"load() takes a path or a binary file object, not {type(file).__name__}")
-    return loads(_within_limit(data, source), source=source)
+    return loads(within_limit(data, source), source=source)
 
 
-def _within_limit(data: bytes, source: str | os.PathLike[str] | None) -> bytes:
+def within_limit(data: bytes, source: str | os.PathLike[str] | None) -> bytes:
     """Return *data*, or refuse it when it is past :data:`MAX_FILE_BYTES`."""
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=source)
@@ -150,7 +150,7 @@ def load_reusing(path: str) -> Article:
     not its modification time, say whether it changed. A file read with a
     warning is read again each time, so that the warning comes again.
     """
-    data = _within_limit(read_file(path), path)
+    data = within_limit(read_file(path), path)
     # A path holds no NUL, so path, NUL and bytes can be split only one way.
     digest = hashlib.sha256(os.fsencode(path) + b"\0")
     digest.update(data)  # fed on its own, not copied behind the path first

@@ -24,12 +24,12 @@ from typing import Final, NamedTuple
 
 import attrs
 
-from newsfeed._errors import LoadFailure, NewsfeedError, NewsfeedWarning, ParseError
+from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_from
 from newsfeed._extras import progress_bar_factory
 from newsfeed._feed.criteria import epoch_us
 from newsfeed._files.listing import walk
-from newsfeed._files.reading import read_file
-from newsfeed._format.reading import MAX_FILE_BYTES, read_article
+from newsfeed._files.reading import read_file, within_limit
+from newsfeed._format.reading import read_article
 from newsfeed._index.encoding import EncodedLayout, encode
 from newsfeed._index.outcomes import encode_failure, encode_warnings, failures_of
 from newsfeed._index.paths import path_column, path_from_column
@@ -95,12 +95,12 @@ def _parse(data: bytes, path: str) -> tuple[Article | Exception, list[NewsfeedWa
     They are not issued here: Index.load issues them, each time, as
     load_dir does each time it reads the file.
     """
-    if len(data) > MAX_FILE_BYTES:
-        return ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", source=path), []
     try:
-        return read_article(data, source=path)
-    except NewsfeedError as error:
-        return error, []
+        return read_article(within_limit(data, path), source=path)
+    except Exception as error:  # noqa: BLE001 -- whatever one file raises is that file's failure
+        # As load_dir records it: a reader defect becomes a ParseError
+        # naming it, rather than aborting the whole update.
+        return failure_from(path, error).error, []
 
 
 def _digest(data: bytes) -> bytes:
