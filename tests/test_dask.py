@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import distributed
 import pandas as pd
 import pytest
@@ -192,3 +195,102 @@ class TestInProcess:
         assert isinstance(failure.error, newsfeed.ParseError)
         assert "zip://big.md" in str(failure)
         assert "larger than" in str(failure)
+
+
+def _paths_and_failures(items: list[Any]) -> tuple[list[Path | None], list[tuple[type, str]]]:
+    """Return the articles' paths and the failures' text, what load_dir's feed is compared by."""
+    articles = [item.path for item in items if newsfeed.dask.is_article(item)]
+    failures = [item for item in items if not newsfeed.dask.is_article(item)]
+    return articles, failures_as_text(failures)
+
+
+def _expected(folder: Path) -> tuple[list[Path | None], list[tuple[type, str]]]:
+    feed = newsfeed.load_dir(folder, errors="skip")
+    return [article.path for article in feed], failures_as_text(feed.failures)
+
+
+class TestSameFilesAsLoadDir:
+    """A folder reads the files load_dir reads, named as load_dir names them."""
+
+    def test_hidden_files_and_outside_links(self, folder: Path, tmp_path: Path) -> None:
+        """Hidden files and folders are skipped, a link out of the folder is a failure."""
+        (folder / ".git").mkdir()
+        shutil.copy(folder / "nasdaq.md", folder / ".git" / "copy.md")
+        shutil.copy(folder / "nasdaq.md", folder / ".hidden.md")
+        outside = tmp_path / "outside.md"
+        shutil.copy(folder / "nasdaq.md", outside)
+        (folder / "link.md").symlink_to(outside)
+        items = compute(newsfeed.dask.read_items(folder, files_per_partition=4))
+        assert _paths_and_failures(items) == _expected(folder)
+        assert any("outside the folder" in text for _, text in _paths_and_failures(items)[1])
+
+    def test_relative_folder_stays_relative(
+        self, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A relative folder gives relative paths, as load_dir gives."""
+        monkeypatch.chdir(folder.parent)
+        items = compute(newsfeed.dask.read_items(folder.name))
+        assert _paths_and_failures(items) == _expected(Path(folder.name))
+        assert not any(path.is_absolute() for path in _paths_and_failures(items)[0] if path)
+
+    def test_brackets_in_a_name_are_not_a_glob(self, tmp_path: Path) -> None:
+        """A folder or file that exists is read as named, even with '[' in its name."""
+        folder = make_folder(tmp_path / "news[2020]")
+        by_folder = compute(newsfeed.dask.read_items(folder))
+        assert _paths_and_failures(by_folder) == _expected(folder)
+        assert len(by_folder) == 2
+        by_list = compute(newsfeed.dask.read_items([folder / "nasdaq.md"]))
+        assert [item.path for item in by_list] == [folder / "nasdaq.md"]
+
+    def test_missing_file_in_a_list_is_its_failure(self, folder: Path) -> None:
+        """In a list, even of one, a missing file is that file's failure, as in load_dir."""
+        (failure,) = compute(newsfeed.dask.read_items([folder / "missing.md"]))
+        assert isinstance(failure, newsfeed.LoadFailure)
+        assert isinstance(failure.error, FileNotFoundError)
+
+    def test_warning_made_an_error_is_the_files_failure(self, tmp_path: Path) -> None:
+        """A NewsfeedWarning a filter makes an error fails its file only, as in load_dir."""
+        folder = make_folder(tmp_path)
+        text = (folder / "nasdaq.md").read_text(encoding="utf-8")
+        with_null = text.replace("topics:\n", "topics:\n  -\n", 1)
+        assert with_null != text
+        (folder / "null-topic.md").write_text(with_null, encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", newsfeed.NewsfeedWarning)
+            items = compute(newsfeed.dask.read_items(folder))
+            expected = _expected(folder)
+        assert _paths_and_failures(items) == expected
+        assert len(expected[1]) == 1
+
+
+class TestDataFrameCategories:
+    """Categorical columns combine across partitions, and say their categories are unknown."""
+
+    @pytest.fixture
+    def mixed(self, tmp_path: Path) -> Path:
+        """Return a folder where one file has no category, type or provider and one has all."""
+        folder = make_folder(tmp_path)
+        bare = attrs.evolve(
+            newsfeed.load(folder / "nasdaq.md"), category=None, type=None, provider=None
+        )
+        (folder / "2020" / "observer.md").unlink()
+        (folder / "a-bare.md").write_text(newsfeed.dumps(bare), encoding="utf-8")
+        return folder
+
+    def test_partition_of_nulls(self, mixed: Path) -> None:
+        """A partition whose categorical column is all null combines with the others."""
+        expected = newsfeed.load_dir(mixed).to_dataframe()
+        assert expected["category"].isna().tolist() == [True, False]
+        frame = newsfeed.dask.to_dataframe(
+            newsfeed.dask.read_articles(mixed, files_per_partition=1)
+        )
+        computed = compute(frame).reset_index(drop=True)
+        assert dict(computed.dtypes.astype(str)) == dict(expected.dtypes.astype(str))
+        pd.testing.assert_frame_equal(computed, expected, check_categorical=False)
+
+    def test_categories_unknown(self, mixed: Path) -> None:
+        """The frame's categories are unknown until computed, not known and empty."""
+        frame = newsfeed.dask.to_dataframe(newsfeed.dask.read_articles(mixed))
+        assert not frame["category"].cat.known
+        known = compute(frame["category"].cat.as_known())
+        assert list(known.cat.categories) == ["news"]

@@ -96,6 +96,11 @@ def _raise_overflow(name: str, values: list[Any], articles: Sequence[Article]) -
             )
 
 
+def _no_strings(pandas: Any) -> Any:  # noqa: ANN401 -- pandas ships no types here
+    """Return an empty Index of the dtype pandas gives strings (``str``, or ``object`` before 3)."""
+    return pandas.Index([""]).delete(0)
+
+
 def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
     """Return the DataFrame of *articles*, built one column at a time.
 
@@ -125,7 +130,13 @@ def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
             continue
         values = [read(article) for article in articles]
         if dtype == "category":
-            columns[name] = pandas.Categorical(values)
+            categorical = pandas.Categorical(values)
+            if not len(categorical.categories):
+                # Inferred from no value, the categories would be float64
+                # or object, and dask could not combine such a partition
+                # with one whose categories are strings.
+                categorical = pandas.Categorical(values, categories=_no_strings(pandas))
+            columns[name] = categorical
             continue
         try:
             columns[name] = pandas.array(values, dtype=dtype)
