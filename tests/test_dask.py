@@ -294,3 +294,23 @@ class TestDataFrameCategories:
         assert not frame["category"].cat.known
         known = compute(frame["category"].cat.as_known())
         assert list(known.cat.categories) == ["news"]
+
+
+class TestOtherFileSystems:
+    """A folder on another file system is listed by load_dir's rules too."""
+
+    def test_memory_folder_skips_hidden_names_and_folders(self, folder: Path) -> None:
+        """Hidden files and folders are skipped, and a folder named like a file is not read."""
+        fsspec: Any = pytest.importorskip("fsspec")
+        memory = fsspec.filesystem("memory")
+        root = f"/newsfeed-{id(folder)}"
+        text = (folder / "nasdaq.md").read_bytes()
+        memory.pipe(f"{root}/a.md", text)
+        memory.pipe(f"{root}/.hidden.md", text)
+        memory.pipe(f"{root}/.git/b.md", text)
+        memory.mkdir(f"{root}/folder.md")
+        try:
+            items = compute(newsfeed.dask.read_items(f"memory://{root}"))
+        finally:
+            memory.rm(root, recursive=True)
+        assert [item.path for item in items] == [Path(f"{root}/a.md")]

@@ -131,19 +131,23 @@ def _list_local(name: str, *, alone: bool) -> tuple[list[str], Mapping[str, str]
 def _list_remote(fs: FileSystem, path: str, *, alone: bool) -> list[str]:
     """List a path of another file system, with load_dir's rule for hidden names."""
     if fs.isdir(path):
-        folder, found = path.rstrip("/"), fs.glob(f"{path.rstrip('/')}/{_FOLDER_PATTERN}")
+        folder = path.rstrip("/")
+        pattern = f"{folder}/{_FOLDER_PATTERN}"
     elif fs.exists(path) or not (_GLOB_CHARACTERS & set(path)):
         if alone and not fs.exists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or folder", path)
         return [path]
     else:
-        folder, _ = _split_glob(path, "/")
-        found = fs.glob(path)
+        folder, pattern = _split_glob(path, "/")[0], path
+    # With details: the listing says what is a folder, rather than one
+    # request per file to a bucket.
+    found = fs.glob(pattern, detail=True)
     start = len(folder) + 1 if folder else 0
     return [
         file
-        for file in found
-        if not any(part.startswith(".") for part in file[start:].split("/")) and not fs.isdir(file)
+        for file, info in found.items()
+        if info.get("type") != "directory"
+        and not any(part.startswith(".") for part in file[start:].split("/"))
     ]
 
 
