@@ -14,16 +14,13 @@ from pathlib import Path
 from textwrap import dedent, indent
 from typing import Any
 
+from newsfeed import Feed, Index, LoadFailure, NotAnIndexError, QueryError
 from newsfeed._cli.commands import report_failures
 from newsfeed._cli.files import PATTERN, problem_from
 from newsfeed._cli.options import fail, in_flag_names
 from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
 from newsfeed._cli.terminal import terminal_width
-from newsfeed._errors import LoadFailure, QueryError
-from newsfeed._feed.feed import Feed
-from newsfeed._index.index import Index
-from newsfeed._index.schema import NotAnIndexError
 
 __all__ = ["register"]
 
