@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+import newsfeed
 from cli_support import lines, make_corpus
 from index_support import BAD_TEXT
 from newsfeed._cli.main import main
@@ -173,6 +175,68 @@ class TestDbOption:
         assert "the listing leaves it out" in capsys.readouterr().err
         assert main(["stats", str(corpus), "--db", str(tmp_path / "i.sqlite3")]) == 1
         assert "the summary leaves it out" in capsys.readouterr().err
+
+
+class TestUnusableDatabase:
+    """A database that cannot be opened or used is one line naming it, and exit 2, never a trace."""
+
+    def test_db_under_a_file(
+        self, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --db whose folder is a file names the database and the file in the way."""
+        (tmp_path / "file").write_text("x\n", encoding="utf-8")
+        db = tmp_path / "file" / "i.sqlite3"
+        for command in (["index", str(corpus)], ["search", str(corpus), "x"], ["ls", str(corpus)]):
+            assert main([*command, "--db", str(db)]) == 2
+            (line,) = lines(capsys.readouterr().err)
+            # The reason is the system's own ("File exists" on Linux).
+            assert line.startswith(f"error: cannot use the index {db}: {tmp_path / 'file'}: ")
+
+    def test_cache_folder_is_a_file(
+        self,
+        corpus: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Without --db, a cache folder that is a file is named the same way."""
+        (tmp_path / "file").write_text("x\n", encoding="utf-8")
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "file"))
+        assert main(["search", str(corpus), "x"]) == 2
+        (line,) = lines(capsys.readouterr().err)
+        assert line.startswith(f"error: cannot use the index {tmp_path / 'file'}{os.sep}index-")
+
+    @pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+    def test_sqlite_cannot_open(self, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file SQLite cannot open (one of /proc) gives SQLite's reason."""
+        assert main(["search", str(corpus), "x", "--db", "/proc/version"]) == 2
+        assert capsys.readouterr().err == (
+            "error: cannot use the index /proc/version: unable to open database file\n"
+        )
+
+    def test_failure_while_updating(
+        self,
+        corpus: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """SQLite failing after the database opened (a full disk) is reported the same way."""
+
+        def full(*_args: object, **_kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(newsfeed.Index, "update", full)
+        db = tmp_path / "i.sqlite3"
+        for command in (
+            ["index", str(corpus)],
+            ["search", str(corpus), "x"],
+            ["stats", str(corpus)],
+        ):
+            assert main([*command, "--db", str(db)]) == 2
+            assert capsys.readouterr().err == (
+                f"error: cannot use the index {db}: database or disk is full\n"
+            )
 
 
 class TestSearchOptions:

@@ -7,9 +7,11 @@ index is the one ``load_dir(cache=True)`` keeps in the user's cache folder.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent, indent
 from typing import Any
@@ -20,12 +22,14 @@ from newsfeed._cli.files import PATTERN, problem_from
 from newsfeed._cli.options import fail, in_flag_names
 from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
-from newsfeed._cli.terminal import terminal_width
+from newsfeed._cli.terminal import printable, terminal_width
+from newsfeed._index.cache import default_db
 
 __all__ = ["register"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 
 #: Builds the ``ls``/``stats`` query from parsed arguments (main's ``_query``).
 QueryBuilder = Callable[..., Any]
@@ -53,12 +57,34 @@ def _add_db(command: argparse.ArgumentParser, *, help_text: str) -> None:
     command.add_argument("--db", metavar="PATH", type=Path, help=help_text)
 
 
-def _open_index(args: argparse.Namespace, folder: Path) -> Index:
-    """Open the index of *folder*; another application's database is a usage error."""
+@contextlib.contextmanager
+def _open_index(args: argparse.Namespace, folder: Path) -> Iterator[Index]:
+    """Open the index of *folder* for the body to update and query; close it after.
+
+    Another application's database is a usage error. A database that cannot
+    be opened, written or read (a --db under a file, a cache folder that is
+    a file, a full disk) stops the command with one line naming it, and exit
+    2: it is the user's to fix, as a bad argument is.
+    """
+    db = default_db(folder, PATTERN) if args.db is None else args.db
     try:
-        return Index(folder, db=args.db, pattern=PATTERN)
+        with Index(folder, db=db, pattern=PATTERN) as index:
+            yield index
     except NotAnIndexError as error:
         fail(args, in_flag_names(str(error)))
+    except (OSError, sqlite3.Error) as error:
+        print(printable(f"error: cannot use the index {db}: {_reason(error, db)}"), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _reason(error: OSError | sqlite3.Error, db: Path) -> str:
+    if not isinstance(error, OSError):
+        return str(error)
+    reason = error.strerror or str(error)
+    # The file at fault may be a folder on the way to the database.
+    if error.filename is not None and Path(error.filename) != db:
+        return f"{error.filename}: {reason}"
+    return reason
 
 
 def _report(failures: list[LoadFailure], *, what: str) -> int:
@@ -114,8 +140,7 @@ def _add_index(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _run_index(args: argparse.Namespace) -> int:
-    index = _open_index(args, args.folder)
-    with index:
+    with _open_index(args, args.folder) as index:
         update = index.update(progress=args.progress)
     print(f"{index.db}: {update}")
     return _report(list(update.failures), what="the index")
