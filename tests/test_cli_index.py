@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import newsfeed
-from cli_support import lines, make_corpus
+from cli_support import lines, make_corpus, write_article
 from index_support import BAD_TEXT
 from newsfeed._cli.main import main
 
@@ -109,6 +109,30 @@ class TestSearchCommand:
         (corpus / "bad.md").write_text(BAD_TEXT, encoding="utf-8")
         assert main(["search", str(corpus), "amazon"]) == 1
         assert "the search leaves it out" in capsys.readouterr().err
+
+
+class TestSearchLimit:
+    """`search --limit N` counts what is shown: with --unique, N distinct articles if there are."""
+
+    def test_unique_fills_the_limit(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Two copies of the best match count once, and the next best fills the limit."""
+        url = "https://example.org/zeppelin"
+        title = "Zeppelin zeppelin zeppelin"
+        write_article(tmp_path / "d" / "copy-1.md", title=title, web_url=url)
+        write_article(tmp_path / "d" / "copy-2.md", title=title, web_url=url)
+        write_article(tmp_path / "d" / "other.md", title="Zeppelin", web_url=f"{url}/other")
+        arguments = ["search", str(tmp_path / "d"), "zeppelin", "--format", "jsonl"]
+        db = ["--db", str(tmp_path / "i.sqlite3")]
+        assert main([*arguments, *db, "--limit", "2"]) == 0
+        best = [json.loads(line)["web_url"] for line in lines(capsys.readouterr().out)]
+        assert best == [url, url]
+        assert main([*arguments, *db, "--limit", "2", "--unique"]) == 0
+        unique = [json.loads(line)["web_url"] for line in lines(capsys.readouterr().out)]
+        assert unique == [url, f"{url}/other"]
+        assert main([*arguments, *db, "--limit", "5", "--unique"]) == 0
+        assert len(lines(capsys.readouterr().out)) == 2
 
 
 class TestDbOption:

@@ -211,16 +211,29 @@ def _criteria(args: argparse.Namespace) -> dict[str, Any]:
 def _run_search(args: argparse.Namespace) -> int:
     with _open_index(args, args.folder) as index:
         failures = list(index.update().failures)
-        try:
-            found = index.search(args.text, limit=args.limit, syntax=args.syntax, **_criteria(args))
-        except QueryError as error:
-            fail(args, in_flag_names(str(error)))
-    if args.unique:
-        found = found.unique()
+        found = _best_matches(args, index)
     write_feed(found, sys.stdout, output_format=args.output_format, width=terminal_width())
     if args.output_format == "table":
         print(f"{len(found)} found", file=sys.stderr)
     return _report(failures, what="the search")
+
+
+def _best_matches(args: argparse.Namespace, index: Index) -> Feed:
+    """Return the --limit best matches, after --unique has left out the repeated ones.
+
+    The index cuts before --unique can drop anything, so it is asked for
+    twice as many each time, until enough are left or the matches run out.
+    """
+    asked = args.limit
+    while True:
+        try:
+            found = index.search(args.text, limit=asked, syntax=args.syntax, **_criteria(args))
+        except QueryError as error:
+            fail(args, in_flag_names(str(error)))
+        kept = found.unique() if args.unique else found
+        if len(kept) >= args.limit or len(found) < asked:
+            return kept[: args.limit]
+        asked *= 2
 
 
 # -- ls --db and stats --db ---------------------------------------------------
