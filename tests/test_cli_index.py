@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import newsfeed
-from cli_support import lines, make_corpus, write_article
+from cli_support import GENERATED, lines, make_corpus, write_article
 from index_support import BAD_TEXT
 from newsfeed._cli.main import main
 
@@ -261,6 +261,82 @@ class TestUnusableDatabase:
             assert capsys.readouterr().err == (
                 f"error: cannot use the index {db}: database or disk is full\n"
             )
+
+
+class TestDbSelection:
+    """`ls --db`, `stats --db` and `search` answer over the files `ls` reads, not all indexed.
+
+    The index holds every *.md file of the folder; the command line leaves
+    out README and CHANGELOG files, venv/ and node_modules/, and what
+    --include and --exclude say.
+    """
+
+    @pytest.fixture
+    def folder(self, corpus: Path) -> Path:
+        """Return the corpus with Markdown files that are not to be read, and one .markdown."""
+        (corpus / "README.md").write_text("# notes\n", encoding="utf-8")
+        write_article(corpus / "CHANGELOG.md", title="Story changelog")
+        write_article(corpus / "venv" / "lib" / "copy.md", title="Story venv")
+        write_article(corpus / "node_modules" / "p" / "copy.md", title="Story node")
+        write_article(corpus / "2020" / "extra.markdown", title="Story markdown")
+        return corpus
+
+    @pytest.mark.parametrize(
+        "options",
+        [
+            (),
+            ("--exclude", "2020"),
+            ("--exclude", "2020/06/*", "--topic", "ai"),
+            ("--include", "*.markdown"),
+            ("--include", "*.md", "--include", "*.markdown", "--exclude", "zdnet.md"),
+        ],
+    )
+    def test_ls_and_stats(
+        self,
+        folder: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        options: tuple[str, ...],
+    ) -> None:
+        """--db gives what the files give, exit 0, a .markdown file the index lacks too."""
+        db = ["--db", str(tmp_path / "i.sqlite3")]
+        for arguments in (
+            ["ls", str(folder), *options, "--format", "paths"],
+            ["stats", str(folder), *options, "--format", "json"],
+        ):
+            assert main(arguments) == 0
+            from_files = capsys.readouterr()
+            assert main([*arguments, *db]) == 0
+            assert capsys.readouterr() == from_files
+
+    def test_nothing_selected(
+        self, folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A selection that finds no file warns as it does without --db."""
+        arguments = ["ls", str(folder), "--include", "*.txt", "--format", "paths"]
+        assert main([*arguments, "--db", str(tmp_path / "i.sqlite3")]) == 0
+        assert capsys.readouterr().err == (
+            "newsfeed: no article files found (a folder is searched for *.txt)\n"
+        )
+
+    def test_search(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Search finds no file ls leaves out, and reports no failure of one."""
+        assert main(["search", str(folder), "story", "--limit", "50", "--format", "jsonl"]) == 0
+        captured = capsys.readouterr()
+        titles = {json.loads(line)["title"] for line in lines(captured.out)}
+        assert titles == {f"Story {Path(name).stem}" for name in GENERATED}
+        assert captured.err == ""
+
+    def test_search_limit_after_selection(
+        self, corpus: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Best matches left out by the selection do not take the places --limit gives."""
+        for number in range(3):
+            write_article(corpus / "venv" / f"{number}.md", title="Zeppelin zeppelin zeppelin")
+        write_article(corpus / "zeppelin.md", title="Zeppelin")
+        assert main(["search", str(corpus), "zeppelin", "--limit", "1", "--format", "jsonl"]) == 0
+        (line,) = lines(capsys.readouterr().out)
+        assert json.loads(line)["title"] == "Zeppelin"
 
 
 class TestSearchOptions:
