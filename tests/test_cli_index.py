@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from cli_support import lines, make_corpus
+import newsfeed
+from cli_support import GENERATED, lines, make_corpus, write_article
 from index_support import BAD_TEXT
 from newsfeed._cli.main import main
 
@@ -109,6 +111,30 @@ class TestSearchCommand:
         assert "the search leaves it out" in capsys.readouterr().err
 
 
+class TestSearchLimit:
+    """`search --limit N` counts what is shown: with --unique, N distinct articles if there are."""
+
+    def test_unique_fills_the_limit(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Two copies of the best match count once, and the next best fills the limit."""
+        url = "https://example.org/zeppelin"
+        title = "Zeppelin zeppelin zeppelin"
+        write_article(tmp_path / "d" / "copy-1.md", title=title, web_url=url)
+        write_article(tmp_path / "d" / "copy-2.md", title=title, web_url=url)
+        write_article(tmp_path / "d" / "other.md", title="Zeppelin", web_url=f"{url}/other")
+        arguments = ["search", str(tmp_path / "d"), "zeppelin", "--format", "jsonl"]
+        db = ["--db", str(tmp_path / "i.sqlite3")]
+        assert main([*arguments, *db, "--limit", "2"]) == 0
+        best = [json.loads(line)["web_url"] for line in lines(capsys.readouterr().out)]
+        assert best == [url, url]
+        assert main([*arguments, *db, "--limit", "2", "--unique"]) == 0
+        unique = [json.loads(line)["web_url"] for line in lines(capsys.readouterr().out)]
+        assert unique == [url, f"{url}/other"]
+        assert main([*arguments, *db, "--limit", "5", "--unique"]) == 0
+        assert len(lines(capsys.readouterr().out)) == 2
+
+
 class TestDbOption:
     """`ls --db` and `stats --db` answer from the index what they answer from the files."""
 
@@ -173,6 +199,144 @@ class TestDbOption:
         assert "the listing leaves it out" in capsys.readouterr().err
         assert main(["stats", str(corpus), "--db", str(tmp_path / "i.sqlite3")]) == 1
         assert "the summary leaves it out" in capsys.readouterr().err
+
+
+class TestUnusableDatabase:
+    """A database that cannot be opened or used is one line naming it, and exit 2, never a trace."""
+
+    def test_db_under_a_file(
+        self, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --db whose folder is a file names the database and the file in the way."""
+        (tmp_path / "file").write_text("x\n", encoding="utf-8")
+        db = tmp_path / "file" / "i.sqlite3"
+        for command in (["index", str(corpus)], ["search", str(corpus), "x"], ["ls", str(corpus)]):
+            assert main([*command, "--db", str(db)]) == 2
+            (line,) = lines(capsys.readouterr().err)
+            # The reason is the system's own ("File exists" on Linux).
+            assert line.startswith(f"error: cannot use the index {db}: {tmp_path / 'file'}: ")
+
+    def test_cache_folder_is_a_file(
+        self,
+        corpus: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Without --db, a cache folder that is a file is named the same way."""
+        (tmp_path / "file").write_text("x\n", encoding="utf-8")
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path / "file"))
+        assert main(["search", str(corpus), "x"]) == 2
+        (line,) = lines(capsys.readouterr().err)
+        assert line.startswith(f"error: cannot use the index {tmp_path / 'file'}{os.sep}index-")
+
+    @pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+    def test_sqlite_cannot_open(self, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file SQLite cannot open (one of /proc) gives SQLite's reason."""
+        assert main(["search", str(corpus), "x", "--db", "/proc/version"]) == 2
+        assert capsys.readouterr().err == (
+            "error: cannot use the index /proc/version: unable to open database file\n"
+        )
+
+    def test_failure_while_updating(
+        self,
+        corpus: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """SQLite failing after the database opened (a full disk) is reported the same way."""
+
+        def full(*_args: object, **_kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(newsfeed.Index, "update", full)
+        db = tmp_path / "i.sqlite3"
+        for command in (
+            ["index", str(corpus)],
+            ["search", str(corpus), "x"],
+            ["stats", str(corpus)],
+        ):
+            assert main([*command, "--db", str(db)]) == 2
+            assert capsys.readouterr().err == (
+                f"error: cannot use the index {db}: database or disk is full\n"
+            )
+
+
+class TestDbSelection:
+    """`ls --db`, `stats --db` and `search` answer over the files `ls` reads, not all indexed.
+
+    The index holds every *.md file of the folder; the command line leaves
+    out README and CHANGELOG files, venv/ and node_modules/, and what
+    --include and --exclude say.
+    """
+
+    @pytest.fixture
+    def folder(self, corpus: Path) -> Path:
+        """Return the corpus with Markdown files that are not to be read, and one .markdown."""
+        (corpus / "README.md").write_text("# notes\n", encoding="utf-8")
+        write_article(corpus / "CHANGELOG.md", title="Story changelog")
+        write_article(corpus / "venv" / "lib" / "copy.md", title="Story venv")
+        write_article(corpus / "node_modules" / "p" / "copy.md", title="Story node")
+        write_article(corpus / "2020" / "extra.markdown", title="Story markdown")
+        return corpus
+
+    @pytest.mark.parametrize(
+        "options",
+        [
+            (),
+            ("--exclude", "2020"),
+            ("--exclude", "2020/06/*", "--topic", "ai"),
+            ("--include", "*.markdown"),
+            ("--include", "*.md", "--include", "*.markdown", "--exclude", "zdnet.md"),
+        ],
+    )
+    def test_ls_and_stats(
+        self,
+        folder: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        options: tuple[str, ...],
+    ) -> None:
+        """--db gives what the files give, exit 0, a .markdown file the index lacks too."""
+        db = ["--db", str(tmp_path / "i.sqlite3")]
+        for arguments in (
+            ["ls", str(folder), *options, "--format", "paths"],
+            ["stats", str(folder), *options, "--format", "json"],
+        ):
+            assert main(arguments) == 0
+            from_files = capsys.readouterr()
+            assert main([*arguments, *db]) == 0
+            assert capsys.readouterr() == from_files
+
+    def test_nothing_selected(
+        self, folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A selection that finds no file warns as it does without --db."""
+        arguments = ["ls", str(folder), "--include", "*.txt", "--format", "paths"]
+        assert main([*arguments, "--db", str(tmp_path / "i.sqlite3")]) == 0
+        assert capsys.readouterr().err == (
+            "newsfeed: no article files found (a folder is searched for *.txt)\n"
+        )
+
+    def test_search(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Search finds no file ls leaves out, and reports no failure of one."""
+        assert main(["search", str(folder), "story", "--limit", "50", "--format", "jsonl"]) == 0
+        captured = capsys.readouterr()
+        titles = {json.loads(line)["title"] for line in lines(captured.out)}
+        assert titles == {f"Story {Path(name).stem}" for name in GENERATED}
+        assert captured.err == ""
+
+    def test_search_limit_after_selection(
+        self, corpus: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Best matches left out by the selection do not take the places --limit gives."""
+        for number in range(3):
+            write_article(corpus / "venv" / f"{number}.md", title="Zeppelin zeppelin zeppelin")
+        write_article(corpus / "zeppelin.md", title="Zeppelin")
+        assert main(["search", str(corpus), "zeppelin", "--limit", "1", "--format", "jsonl"]) == 0
+        (line,) = lines(capsys.readouterr().out)
+        assert json.loads(line)["title"] == "Zeppelin"
 
 
 class TestSearchOptions:

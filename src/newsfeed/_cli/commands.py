@@ -49,6 +49,7 @@ __all__ = [
     "formatted_text",
     "ls",
     "stats",
+    "warn_no_files",
 ]
 
 #: Every file was fine.
@@ -69,13 +70,18 @@ def _warn(message: str) -> None:
     print(f"newsfeed: {message}", file=sys.stderr)
 
 
+def warn_no_files(selection: Selection) -> None:
+    """Say on stderr that the paths given hold no file *selection* reads."""
+    _warn(f"no article files found (a folder is searched for {selection.describe()})")
+
+
 def _files_or_warn(paths: Sequence[Path], selection: Selection) -> tuple[list[Path], list[Problem]]:
     """Return the files to read and the problems of those found but not to be read."""
     if list(paths) == [STDIN]:
         return [STDIN], []
     files, problems = article_listing(paths, selection)
     if not files and not problems:
-        _warn(f"no article files found (a folder is searched for {selection.describe()})")
+        warn_no_files(selection)
     return files, problems
 
 
@@ -307,7 +313,7 @@ def _load(
 ) -> tuple[Feed, list[Problem]]:
     feed, problems = load_feed(paths, selection=selection, workers=workers)
     if not feed and not problems:
-        _warn(f"no article files found (a folder is searched for {selection.describe()})")
+        warn_no_files(selection)
     return feed, problems
 
 

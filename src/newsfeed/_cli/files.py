@@ -30,6 +30,7 @@ __all__ = [
     "article_files",
     "article_listing",
     "load_feed",
+    "load_one",
     "problem_from",
 ]
 
@@ -238,7 +239,7 @@ def load_feed(
     for file in files:
         result = loaded.get(file.resolve())
         if result is None:
-            result = _load_one(file)
+            result = load_one(file)
         if isinstance(result, LoadFailure):
             problems.append(problem_from(result.error, result.path))
         else:
@@ -254,7 +255,8 @@ def _by_path(
             yield item.path.resolve(), item
 
 
-def _load_one(path: Path) -> Article | LoadFailure:
+def load_one(path: Path) -> Article | LoadFailure:
+    """Read the article at *path*, or return why it could not be read."""
     try:
         return load(path)
     except Exception as error:  # noqa: BLE001 -- whatever one file raises is its failure
