@@ -283,6 +283,17 @@ class TestEdits:
         written = newsfeed.dumps(attrs.evolve(newsfeed.loads(text), body="Body.\n"))
         assert written == text + "\n\nBody.\n"
 
+    @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+    @pytest.mark.parametrize("after_fence", ["", "Old body.\n"], ids=["no body", "body at fence"])
+    def test_body_starting_with_a_line_end(self, newline: str, after_fence: str) -> None:
+        """A new body that starts with a line end keeps it, in a file with no gap at its fence."""
+        front = '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n---\n'
+        text = front.replace("\n", newline) + after_fence.replace("\n", newline)
+        article = newsfeed.loads(text)
+        assert newsfeed.dumps(article) == text
+        body = f"{newline}First paragraph after an empty line.{newline}"
+        assert newsfeed.loads(newsfeed.dumps(attrs.evolve(article, body=body))).body == body
+
 
 class TestNullTopics:
     """A null item in topics is left out, with a warning naming the file and line."""
@@ -458,6 +469,30 @@ class TestComments:
         article = newsfeed.loads(text)
         assert newsfeed.dumps(article, canonical=True).startswith('---\ntitle: "C# #1"\n')
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            'locale: "en"#reviewed\n',
+            "tags: [a, b]#reviewed\n",
+            "locale: {a: b}#reviewed\n",
+            "locale: en\u2028# reviewed\n",
+            "locale: en\x85# reviewed\n",
+        ],
+        ids=["after a quote", "after a bracket", "after a brace", "after U+2028", "after U+0085"],
+    )
+    def test_comment_without_a_space_is_refused(self, line: str) -> None:
+        """A comment the loaders read without a space before it is never dropped silently.
+
+        Such a file is outside the fast reader's subset, so it has no layout
+        of its own to keep the comment in: writing it needs drop_comments.
+        """
+        text = f'---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n{line}---\n'
+        article = newsfeed.loads(text)
+        for canonical in (False, True):
+            with pytest.raises(newsfeed.ValidationError, match="comments"):
+                newsfeed.dumps(article, canonical=canonical)
+        assert "reviewed" not in newsfeed.dumps(article, drop_comments=True)
+
 
 class TestExtraValues:
     """Values of unknown keys are what reading them back gives."""
@@ -477,3 +512,18 @@ class TestExtraValues:
         """A FrozenDict given a tuple holds a list."""
         assert newsfeed.FrozenDict({"a": (1,)}) == {"a": [1]}
         assert type(newsfeed.FrozenDict({"a": (1,)})["a"]) is list
+
+    def test_empty_list_or_mapping_where_a_scalar_was(self) -> None:
+        """An unknown key's one-line value becomes [] or {} on its own line, comment kept."""
+        text = (
+            '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
+            "tags: none-yet  # to do\nlocale: en\n---\n"
+        )
+        article = newsfeed.loads(text)
+        for empty, written in (([], "[]"), ({}, "{}")):
+            edited = newsfeed.dumps(attrs.evolve(article, extra={**article.extra, "tags": empty}))
+            assert changed_lines(text, edited) == (
+                ["tags: none-yet  # to do"],
+                [f"tags: {written}  # to do"],
+            )
+            assert newsfeed.loads(edited).extra["tags"] == empty

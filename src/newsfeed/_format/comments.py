@@ -18,10 +18,14 @@ __all__ = ["has_comments"]
 def has_comments(front_matter: str) -> bool:
     """Whether *front_matter* (YAML the reference path read) holds a comment.
 
-    A ``#`` is a comment when it starts a line or follows whitespace outside
-    every scalar: the parser's events give each scalar's span, so a ``#`` inside
-    a quoted or plain string is not taken for one. It is parsed with the
-    loader that read it: the two loaders do not refuse quite the same texts.
+    Any ``#`` outside every scalar is taken for one: the parser's events give
+    each scalar's span, so a ``#`` inside a quoted or plain string is not.
+    YAML wants a space before a comment, but its loaders also read one right
+    after a closing quote or bracket, or after a line break other than a
+    line feed (U+0085, U+2028); a ``#`` in a tag or an anchor is taken for one
+    too, which can only make :func:`newsfeed.dumps` refuse, never drop a
+    comment. It is parsed with the loader that read it: the two loaders do
+    not refuse quite the same texts.
     """
     if "#" not in front_matter:
         return False
@@ -32,8 +36,7 @@ def has_comments(front_matter: str) -> bool:
     ]
     position = front_matter.find("#")
     while position >= 0:
-        starts_comment = position == 0 or front_matter[position - 1] in " \t\r\n"
-        if starts_comment and not any(start <= position < end for start, end in spans):
+        if not any(start <= position < end for start, end in spans):
             return True
         position = front_matter.find("#", position + 1)
     return False

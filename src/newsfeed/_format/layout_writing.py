@@ -181,13 +181,21 @@ class LayoutWriter(Writer):
                 self.lines.append(f"{head}{separator}[{', '.join(texts)}]{comment}")
                 return
         elif not is_block(value, field):
-            text = self._override(path, value)
-            if text is None:
-                text = scalar_text(value, field, style, path)
+            text = self._one_line(value, field, style, path)
             self.lines.append(f"{head}{separator}{text}{comment}")
             return
         # The value no longer fits the way its key was written: the canonical way.
         self.entry(key, value, field, indent, path)
+
+    def _one_line(self, value: object, field: Field | None, style: str, path: KeyPath) -> str:
+        """Write a value that takes one line where a scalar was, in its style where it allows."""
+        text = self._override(path, value)
+        if text is not None:
+            return text
+        if isinstance(value, Mapping | list | tuple):
+            # An empty one (is_block takes the others): "[]" or "{}".
+            return self.flow_empty_or_scalar(value, field, path)
+        return scalar_text(value, field, style, path)
 
     def _override(self, path: KeyPath, value: object) -> str | None:
         if not self.overrides:

@@ -75,6 +75,10 @@ def write_in_layout(article: Article, layout: Layout, *, plans: bool = True) -> 
     if body and not fence_end:
         # The file ended at its fence; a body now needs a line between.
         fence_end = gap = newline
+    elif not gap and body.startswith(("\n", "\r\n")):
+        # A reader takes a line end right after the fence for the empty
+        # line there: without one, the body's own first line end would go.
+        gap = newline
     return "".join(
         (
             "\ufeff" if layout.bom else "",
