@@ -163,6 +163,13 @@ class Criteria:
         """
         return tuple(sorted(f".{query}" for query in self.providers or () if "." in query))
 
+    def domain_matches(self, domain: str | None) -> bool:
+        """Return whether a provider's *domain* is one asked for, or a subdomain of one."""
+        if domain is None:
+            return False
+        folded = domain.casefold().rstrip(".")
+        return folded in (self.providers or ()) or folded.endswith(self.domain_suffixes)
+
 
 def check_criteria(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only criteria
     *,
@@ -216,17 +223,22 @@ _UNTIL: Final = "    if stamp >= until:\n        return False\n"
 _QUALITY: Final = "    quality = article.quality\n    if quality is None:\n        return False\n"
 _MIN_QUALITY: Final = "    if quality < min_quality:\n        return False\n"
 _MAX_QUALITY: Final = "    if quality > max_quality:\n        return False\n"
+# A feed holds few providers, shared by many articles: each name and domain
+# is folded and looked up once per filter, then remembered (None: not yet).
 _PROVIDER: Final = """\
     provider = article.provider
     if provider is None:
         return False
     name = provider.name
-    if name is None or name.casefold() not in providers:
+    matched = by_name.get(name)
+    if matched is None:
+        matched = by_name[name] = name is not None and name.casefold() in providers
+    if not matched:
         domain = provider.domain
-        if domain is None:
-            return False
-        domain = domain.casefold().rstrip(".")
-        if domain not in providers and not domain.endswith(suffixes):
+        matched = by_domain.get(domain)
+        if matched is None:
+            matched = by_domain[domain] = domain_matches(domain)
+        if not matched:
             return False
 """
 _TOPIC: Final = """\
@@ -273,7 +285,9 @@ def compile_predicate(criteria: Criteria) -> Callable[[Article, int], bool] | No
         "min_quality": criteria.min_quality,
         "max_quality": criteria.max_quality,
         "providers": criteria.providers,
-        "suffixes": criteria.domain_suffixes,
+        "by_name": {},
+        "by_domain": {},
+        "domain_matches": criteria.domain_matches,
         "topics": criteria.topics,
         "published": criteria.published,
         "where": criteria.where,
