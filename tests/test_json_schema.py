@@ -110,21 +110,24 @@ class TestDerivedFromSchema:
         properties = newsfeed.json_schema()["$defs"]["Article"]["properties"]
 
         assert properties["title"] == {"type": "string"}
-        assert properties["quality"] == {"type": "integer"}
-        assert properties["published"] == {"type": "boolean"}
+        assert properties["quality"] == {"type": ["integer", "null"]}
+        assert properties["published"] == {"type": ["boolean", "null"]}
         assert properties["publishedDateTime"]["type"] == "string"
-        assert properties["provider"] == {"$ref": "#/$defs/Provider"}
+        assert properties["provider"] == {"anyOf": [{"$ref": "#/$defs/Provider"}, {"type": "null"}]}
         assert properties["related"] == {
-            "type": "array",
+            "type": ["array", "null"],
             "items": {"$ref": "#/$defs/RelatedArticle"},
         }
-        assert properties["topics"]["type"] == "array"
+        assert properties["topics"]["type"] == ["array", "null"]
 
     def test_one_of_rule_is_any_of_required(self) -> None:
-        """The rule "webUrl or originalUrl" is an `anyOf` of `required`."""
+        """The rule "webUrl or originalUrl" is an `anyOf` of `required` and not null."""
         article = newsfeed.json_schema()["$defs"]["Article"]
 
-        assert article["anyOf"] == [{"required": ["webUrl"]}, {"required": ["originalUrl"]}]
+        assert article["anyOf"] == [
+            {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+            for key in ("webUrl", "originalUrl")
+        ]
 
     def test_a_new_field_appears_with_no_other_edit(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A field added to a class's schema shows up in the JSON Schema, typed by its kind."""
@@ -133,7 +136,7 @@ class TestDerivedFromSchema:
 
         image = newsfeed.json_schema()["$defs"]["Image"]
 
-        assert image["properties"]["altText"] == {"type": "integer"}
+        assert image["properties"]["altText"] == {"type": ["integer", "null"]}
 
 
 class TestSamples:
@@ -168,7 +171,7 @@ class TestRefusals:
 
     def test_quality_as_text(self) -> None:
         """`quality: "high"` fails: quality is an integer."""
-        assert errors_of({**GOOD, "quality": "high"}) == ["'high' is not of type 'integer'"]
+        assert errors_of({**GOOD, "quality": "high"}) == ["'high' is not of type 'integer', 'null'"]
 
     def test_neither_link(self) -> None:
         """A file with neither `webUrl` nor `originalUrl` fails; `originalUrl` alone passes."""
@@ -190,6 +193,40 @@ class TestRefusals:
         assert errors_of({**GOOD, "sentiment": 0.4, "provider": {"name": "P", "x": 1}}) == []
 
 
+class TestNull:
+    """An optional key set to null is absent for `loads`, so it validates; a required one fails."""
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "excerpt:",
+            "provider: null",
+            "topics: null",
+            "quality: ~",
+            "images: null",
+            "webUrl: null\noriginalUrl: https://example.com/o",
+            (
+                "related:\n  - title: R\n    publishedDateTime: 2020-06-11T12:02:00Z\n"
+                "    webUrl: https://example.com/r\n    excerpt: null\n    provider: null"
+            ),
+            "provider:\n  name: P\n  images: null",
+        ],
+    )
+    def test_null_optional_key(self, line: str) -> None:
+        """What loads accepts with a null key validates."""
+        text = f"---\ntitle: T\npublishedDateTime: 2020-06-11T12:02:00Z\nwebUrl: https://e.com/a\n{line}\n---\n"
+        text = text.replace("webUrl: https://e.com/a\nwebUrl: null", "webUrl: null")
+        newsfeed.loads(text)
+
+        assert errors_of(front_matter(text)) == []
+
+    def test_null_required_key_fails(self) -> None:
+        """A null title, or a null link with no other, fails as loads refuses them."""
+        assert errors_of({**GOOD, "title": None}) == ["None is not of type 'string'"]
+        without = {key: value for key, value in GOOD.items() if key != "webUrl"}
+        assert len(errors_of({**without, "webUrl": None})) == 1
+
+
 class TestTimestampPattern:
     """The timestamp pattern accepts what the reader accepts, for the shapes that matter."""
 
@@ -207,19 +244,37 @@ class TestTimestampPattern:
             "2020-06-11T12:02Z",
             "2020-06-11T12:02:00+02:00:30",
             "2020-06-11T12:02:00+0200",
+            # YAML 1.1's looser forms, which loads takes unquoted.
+            "2020-06-11 12:02:00 +05:30",
+            "2020-06-11t12:02:00Z",
+            "2020-6-1T1:02:00+05",
+            "2020-06-11T12:02:00.Z",
+            "2020-06-11\t12:02:00Z",
+            "2020-06-11  12:02:00",
+            "2020-6-1",
         ],
     )
     def test_agrees_with_reader(self, text: str) -> None:
-        """The pattern matches the string exactly when `loads` accepts it as `publishedDateTime`."""
-        file_text = f'---\ntitle: x\npublishedDateTime: "{text}"\nwebUrl: u\n---\n'
-        try:
-            newsfeed.loads(file_text)
-        except newsfeed.ValidationError:
-            accepted = False
-        else:
+        """The pattern matches a string exactly when `loads` takes it, quoted or not, as a time."""
+        accepted = False
+        for quote in ('"', ""):
+            file_text = f"---\ntitle: x\npublishedDateTime: {quote}{text}{quote}\nwebUrl: u\n---\n"
+            try:
+                newsfeed.loads(file_text)
+            except (newsfeed.ValidationError, newsfeed.ParseError):
+                continue
             accepted = True
 
         assert (errors_of({**GOOD, "publishedDateTime": text}) == []) is accepted
+
+
+class TestTimestampEnd:
+    """A timestamp string ends where the text ends."""
+
+    def test_final_line_feed_fails(self) -> None:
+        """A timestamp and a line feed fail, as `loads` refuses them (Python's `$` would not)."""
+        assert errors_of({**GOOD, "publishedDateTime": "2020-06-11T12:02:00Z\n"}) != []
+        assert errors_of({**GOOD, "publishedDateTime": "2020-06-11\n"}) != []
 
 
 class TestCommand:
