@@ -211,6 +211,21 @@ class TestFailures:
         (expected,) = newsfeed.load_dir(folder, errors="skip").failures
         assert failure == expected
 
+    @pytest.mark.skipif(sys.platform != "linux", reason="names a file with bytes not UTF-8")
+    def test_link_out_to_a_name_not_utf8(self, tmp_path: Path) -> None:
+        """A failure whose text holds a name that is not UTF-8 is stored, as load_dir reports it."""
+        folder = make_folder(tmp_path)
+        outside = os.fsencode(tmp_path) + b"/caf\xe9.md"
+        shutil.copy(NASDAQ, os.fsdecode(outside))
+        (folder / "out.md").symlink_to(os.fsdecode(outside))
+        with Index(folder, db=tmp_path / "i.sqlite3") as index:
+            (failure,) = index.update().failures
+            loaded = index.load(errors="skip")
+        (expected,) = newsfeed.load_dir(folder, errors="skip").failures
+        assert failure == expected
+        assert loaded.failures == (expected,)
+        assert str(loaded.failures[0]) == str(expected)
+
     @pytest.mark.skipif(sys.platform != "linux", reason="makes a FIFO, a socket and a device")
     def test_special_files_refused_without_blocking(self, tmp_path: Path) -> None:
         """A FIFO, socket or device named like an article fails as in load_dir, without blocking."""

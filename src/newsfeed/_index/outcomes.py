@@ -42,7 +42,9 @@ def encode_failure(error: Exception) -> str:
         data = {"class": "OSError", "errno": error.errno, "strerror": error.strerror}
     else:
         raise TypeError(f"cannot store a {type(error).__name__} as a load failure")
-    return json.dumps(data, ensure_ascii=False)
+    # Escaped to ASCII: a reason can name a file whose name is not UTF-8
+    # (a lone surrogate in Python), which SQLite's text cannot hold.
+    return json.dumps(data)
 
 
 def decode_failure(text: str, path: Path) -> LoadFailure:
@@ -90,9 +92,7 @@ def failures_of(connection: sqlite3.Connection, root: Path) -> tuple[LoadFailure
 def encode_warnings(warned: Sequence[NewsfeedWarning]) -> str | None:
     if not warned:
         return None
-    return json.dumps(
-        [[warning.reason, warning.field, warning.line] for warning in warned], ensure_ascii=False
-    )
+    return json.dumps([[warning.reason, warning.field, warning.line] for warning in warned])
 
 
 def warnings_of(connection: sqlite3.Connection, root: Path) -> list[NewsfeedWarning]:
