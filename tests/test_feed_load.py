@@ -276,6 +276,21 @@ class TestUnusualEntries:
         with newsfeed.Index(folder, db=tmp_path / "i.sqlite3") as index:
             assert index.update().failures == feed.failures
 
+    @pytest.mark.skipif(sys.platform == "win32", reason="makes symbolic links")
+    def test_link_to_a_name_too_long(self, folder: Path, tmp_path: Path) -> None:
+        """A broken link the system cannot even look up is one failure, everywhere."""
+        (folder / "long.md").symlink_to("x" * 300)
+        feed = newsfeed.load_dir(folder, errors="skip")
+        assert len(feed) == 2
+        (failure,) = feed.failures
+        assert failure.path == folder / "long.md"
+        assert isinstance(failure.error, OSError)
+        with newsfeed.iter_dir(folder, errors="skip") as articles:
+            assert list(articles) == list(feed)
+            assert articles.failures == feed.failures
+        with newsfeed.Index(folder, db=tmp_path / "i.sqlite3") as index:
+            assert index.update().failures == feed.failures
+
     def test_folder_that_cannot_be_listed(
         self, folder: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

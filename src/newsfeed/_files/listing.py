@@ -183,12 +183,14 @@ def walk(  # noqa: C901 -- one loop over the tree, each rule a line
         if entry.is_symlink():
             try:
                 target = Path(entry.path).resolve()
-            except RuntimeError:
-                # A loop of links: listed, so that reading it fails with the
-                # system's own error ("Too many levels of symbolic links").
+                leads_to_folder = target.is_dir()
+            except (RuntimeError, OSError):
+                # A loop of links, or a target the system cannot look up (a
+                # name too long, a folder not to be searched): listed, so
+                # that reading it fails with the system's own error.
                 files.append(listed)
                 continue
-            if target.is_dir():
+            if leads_to_folder:
                 continue
             if not follow_outside_links and not target.is_relative_to(real_root):
                 refused[listed] = (
