@@ -222,8 +222,7 @@ def load_in_workers(listing: Listing, workers: int, bars: Bars) -> Iterator[Arti
         for position, warning in warned:
             if position in failed:
                 continue
-            # Pointing at the caller of load_dir.
-            failure = issue_or_fail(warning, _path_of(items[position]), stacklevel=4)
+            failure = issue_or_fail(warning, _path_of(items[position]))
             if failure is not None:
                 failed[position] = failure
         for position, item in enumerate(items):

@@ -13,6 +13,7 @@ from typing import BinaryIO, Final, cast
 from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_from
 from newsfeed._format.reading import MAX_FILE_BYTES, loads, read_article
 from newsfeed._model import Article
+from newsfeed._stacklevel import outside_newsfeed
 
 __all__ = ["issue_or_fail", "load", "load_reusing", "read_file", "within_limit"]
 
@@ -162,23 +163,20 @@ def load_reusing(path: str) -> Article:
     if not warned:
         _ALIVE[key] = article
     for warning in warned:
-        # Point at the caller of load_reusing, as load's warnings do.
-        warnings.warn(warning, stacklevel=2)
+        warnings.warn(warning, stacklevel=outside_newsfeed())
     return article
 
 
-def issue_or_fail(
-    warning: NewsfeedWarning, path: str | os.PathLike[str], *, stacklevel: int
-) -> LoadFailure | None:
+def issue_or_fail(warning: NewsfeedWarning, path: str | os.PathLike[str]) -> LoadFailure | None:
     """Issue the warning a file gave when read earlier; None, or that file's failure.
 
     For warnings issued away from the read (sent back by a worker process,
     stored in the index): should a warnings filter make this one an error,
     the file is a failure, as :func:`newsfeed.load_dir` makes a file whose
-    warning is an error when it reads it. *stacklevel* counts from the caller.
+    warning is an error when it reads it. It points at the caller's code.
     """
     try:
-        warnings.warn(warning, stacklevel=stacklevel + 1)
+        warnings.warn(warning, stacklevel=outside_newsfeed())
     except Exception as error:  # noqa: BLE001 -- a filter made it an error
         return failure_from(path, error)
     return None

@@ -18,6 +18,7 @@ from newsfeed._format.fast import fast_loads
 from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
 from newsfeed._model import READING, Article
+from newsfeed._stacklevel import outside_newsfeed
 
 __all__ = ["MAX_FILE_BYTES", "loads", "read_article", "split_front_matter"]
 
@@ -144,8 +145,7 @@ def loads(text: str | bytes, *, source: str | os.PathLike[str] | None = None) ->
     """
     article, warned = read_article(text, source=source)
     for warning in warned:
-        # Point at the caller of newsfeed.loads.
-        warnings.warn(warning, stacklevel=2)
+        warnings.warn(warning, stacklevel=outside_newsfeed())
     return article
 
 

@@ -131,7 +131,7 @@ class Index:
                     warned = warnings_of(connection, self.folder) if replay_warnings else []
                     break
             with write_transaction(connection):
-                rebuild_if_foreign(connection, self.db, self._identity, stacklevel=3)
+                rebuild_if_foreign(connection, self.db, self._identity)
         else:
             raise NewsfeedError(
                 f"{self.db}: another Index keeps rebuilding this database for another folder;"
@@ -142,8 +142,7 @@ class Index:
             source = warning.source or ""
             if source in failed:
                 continue
-            # Pointing at the caller of Index.load.
-            failure = issue_or_fail(warning, source, stacklevel=3)
+            failure = issue_or_fail(warning, source)
             if failure is not None:
                 failed[source] = failure
         if failed:
@@ -188,9 +187,7 @@ class Index:
             self.pattern,
             progress=progress,
             # Checked again in the update's transaction, as for a read (see _answer).
-            check=lambda: rebuild_if_foreign(
-                self._connection, self.db, self._identity, stacklevel=5
-            ),
+            check=lambda: rebuild_if_foreign(self._connection, self.db, self._identity),
         )
 
     def load(self, *, errors: Literal["raise", "skip"] = "raise") -> Feed:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 from newsfeed._errors import NewsfeedError
+from newsfeed._stacklevel import outside_newsfeed
 
 __all__ = [
     "APPLICATION_ID",
@@ -299,14 +300,11 @@ def _reset(connection: sqlite3.Connection, identity: Identity) -> None:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
 
-def rebuild_if_foreign(
-    connection: sqlite3.Connection, db: Path, identity: Identity, *, stacklevel: int
-) -> None:
+def rebuild_if_foreign(connection: sqlite3.Connection, db: Path, identity: Identity) -> None:
     """Empty the index for *identity* if it is stale or of another folder, with a warning.
 
-    Call inside a write transaction; the warning points *stacklevel* frames
-    up from the caller. Raises NotAnIndexError for another application's
-    database.
+    Call inside a write transaction. Raises NotAnIndexError for another
+    application's database.
     """
     found = problem(connection, identity)
     if found is None:
@@ -316,7 +314,7 @@ def rebuild_if_foreign(
         warnings.warn(
             f"{db}: rebuilding the index, because {found}",
             IndexRebuiltWarning,
-            stacklevel=stacklevel + 1,
+            stacklevel=outside_newsfeed(),
         )
 
 
@@ -335,7 +333,7 @@ def move_aside(db: Path, error: BaseException) -> None:
         f"{db}: the index database is damaged ({error}); moved it to {corrupt.name}"
         " and rebuilding the index",
         IndexRebuiltWarning,
-        stacklevel=4,
+        stacklevel=outside_newsfeed(),
     )
 
 
@@ -376,5 +374,5 @@ def _prepare(connection: sqlite3.Connection, db: Path, identity: Identity) -> sq
     if found is not None:
         with write_transaction(connection):
             # Checked again under the write lock: another process may have built it meanwhile.
-            rebuild_if_foreign(connection, db, identity, stacklevel=4)
+            rebuild_if_foreign(connection, db, identity)
     return connection
