@@ -10,6 +10,8 @@ the file can change again without its times moving. Such a file, and any
 file whose size or times moved, is read and hashed; only when its content
 differs from what is stored is it parsed again. A touched file is therefore
 recognized as unchanged, and an edit that keeps size and mtime is still seen.
+What moves no time at all (later writes through a dirty memory mapping) is
+not seen: the docs say so.
 """
 
 from __future__ import annotations
