@@ -9,6 +9,7 @@ import pytest
 from IPython.lib import pretty as ipython_pretty
 
 import newsfeed
+from model_support import unchecked
 from newsfeed import Article, Feed, Provider, RelatedArticle, _display
 
 SAMPLE = Path(__file__).parent / "fixtures" / "amazon-moratorium-nasdaq.md"
@@ -156,6 +157,88 @@ class TestArticleHtml:
 
         assert "2020-06-11T12:02:00-07:00 · 0 related articles" in page
         assert "<span" not in page
+
+
+class TestFeedOddValues:
+    """A feed's repr and HTML table keep one line a row and never fail on odd values."""
+
+    def test_control_characters_stay_on_one_line(self) -> None:
+        """Control characters in a title or provider are escaped in the feed's rows."""
+        item = Article(
+            title="Two\nlines\x1b[2J",
+            published_at=WHEN,
+            web_url="u",
+            provider=Provider(name="Bad\x1bName"),
+        )
+
+        lines = repr(Feed([item])).splitlines()
+
+        assert len(lines) == 2
+        assert "\x1b" not in lines[1]
+        assert "Bad\\x1bName" in lines[1]
+        assert lines[1].endswith("Two\\nlines\\x1b[2J")
+
+    def test_html_escapes_control_characters_and_markup(self) -> None:
+        """The HTML table escapes control characters and bidi overrides, and HTML still."""
+        item = Article(
+            title="<b>\x1b[2J\u202eevil",
+            published_at=WHEN,
+            web_url="u",
+            provider=Provider(name="P\n<i>"),
+            topics=("a\rb",),
+        )
+
+        page = Feed([item])._repr_html_()
+
+        assert "\x1b" not in page
+        assert "\u202e" not in page
+        assert "\n" not in page
+        assert "\r" not in page
+        assert "&lt;b&gt;\\x1b[2J\\u202eevil" in page
+        assert "<td>P\\n&lt;i&gt;</td>" in page
+        assert "<td>a\\rb</td>" in page
+
+    def test_a_year_one_time_east_of_utc(self) -> None:
+        """0001-01-01 with a positive offset, before the first UTC date, shows as written."""
+        item = newsfeed.loads(
+            '---\ntitle: "x"\npublishedDateTime: 0001-01-01T00:00:00+05:00\nwebUrl: "u"\n---\n'
+        )
+        feed = Feed([item])
+
+        lines = repr(feed).splitlines()
+
+        assert lines[0] == "<Feed: 1 article, 0001-01-01 to 0001-01-01 (UTC)>"
+        assert "0001-01-01T00:00:00+05:00" in lines[1]
+        assert "<td>0001-01-01T00:00:00+05:00</td>" in feed._repr_html_()
+
+    def test_an_offset_with_seconds(self) -> None:
+        """An offset the format cannot write shows in full, and the span is still in UTC."""
+        odd = timezone(timedelta(hours=5, seconds=15))
+        item = Article(title="x", web_url="u", published_at=datetime(2020, 1, 1, tzinfo=odd))
+        feed = Feed([item])
+
+        lines = repr(feed).splitlines()
+
+        assert lines[0] == "<Feed: 1 article, 2019-12-31 to 2019-12-31 (UTC)>"
+        assert "2020-01-01T00:00:00+05:00:15" in lines[1]
+        assert "<td>2020-01-01T00:00:00+05:00:15</td>" in feed._repr_html_()
+
+    def test_a_naive_time_among_aware_ones(self) -> None:
+        """A naive timestamp that got past the checks does not make the span fail."""
+        with unchecked():
+            naive = Article(
+                title="n",
+                web_url="u",
+                published_at=datetime(2019, 5, 1),  # noqa: DTZ001 -- the case under test
+            )
+        aware = Article(title="a", web_url="u", published_at=WHEN)
+        feed = Feed([aware, naive])
+
+        lines = repr(feed).splitlines()
+
+        assert lines[0] == "<Feed: 2 articles, 2019-05-01 to 2020-06-11 (UTC)>"
+        assert "2019-05-01T00:00:00 " in lines[2]
+        assert "<td>2019-05-01T00:00:00</td>" in feed._repr_html_()
 
 
 class TestPretty:

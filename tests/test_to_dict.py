@@ -6,6 +6,7 @@ import copy
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -138,6 +139,70 @@ class TestInverse:
         assert back == article
         assert back.images[0].extra == {"taken": stamp, "odd": {"$date": "no"}}
         assert back.images[0].extra["taken"].utcoffset() == stamp.utcoffset()
+
+
+class TestRepeatedKeys:
+    """An unknown key that repeats a field of the model is refused, as dumps refuses it."""
+
+    WHEN = datetime(2020, 1, 1, tzinfo=UTC)
+
+    def test_top_level_key_does_not_replace_the_field(self) -> None:
+        """`webUrl` in extra is an error naming it, not a record with the wrong link."""
+        article = newsfeed.Article(
+            title="t", published_at=self.WHEN, web_url="https://real", extra={"webUrl": "https://x"}
+        )
+
+        with pytest.raises(newsfeed.ValidationError, match="repeats a field") as caught:
+            newsfeed.to_dict(article)
+        with pytest.raises(newsfeed.ValidationError) as written:
+            newsfeed.dumps(article)
+
+        assert caught.value.field == "webUrl"
+        assert str(caught.value) == str(written.value)
+
+    def test_nested_keys_are_named_by_their_path(self) -> None:
+        """A provider's, a related item's or an image's repeated key is named where it is."""
+        image = newsfeed.Image(url="i", extra={"isCached": True})
+        cases: dict[str, dict[str, Any]] = {
+            "provider.name": {"provider": newsfeed.Provider(name="P", extra={"name": "Q"})},
+            "related[1].webUrl": {
+                "related": [
+                    newsfeed.RelatedArticle(title="r", published_at=self.WHEN, web_url="u"),
+                    newsfeed.RelatedArticle(
+                        title="r", published_at=self.WHEN, web_url="u", extra={"webUrl": "v"}
+                    ),
+                ]
+            },
+            "related[0].provider.images[0].isCached": {
+                "related": [
+                    newsfeed.RelatedArticle(
+                        title="r",
+                        published_at=self.WHEN,
+                        web_url="u",
+                        provider=newsfeed.Provider(images=[image]),
+                    )
+                ]
+            },
+        }
+        for field, changes in cases.items():
+            article = newsfeed.Article(title="t", published_at=self.WHEN, web_url="u", **changes)
+
+            with pytest.raises(newsfeed.ValidationError) as caught:
+                newsfeed.to_dict(article)
+
+            assert caught.value.field == field
+
+    def test_an_attribute_name_is_not_a_file_key(self) -> None:
+        """`web_url` in extra is an ordinary unknown key: the record keeps it and reads back."""
+        article = newsfeed.Article(
+            title="t", published_at=self.WHEN, web_url="https://real", extra={"web_url": "x"}
+        )
+
+        record = newsfeed.to_dict(article)
+
+        assert record["webUrl"] == "https://real"
+        assert record["web_url"] == "x"
+        assert newsfeed.from_dict(record) == article
 
 
 class TestBody:

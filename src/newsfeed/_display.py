@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from newsfeed._format.timestamps import format_timestamp
@@ -183,12 +183,29 @@ def _provider_label(article: Article) -> str:
     return provider.name or provider.domain or ""
 
 
+def _utc_date(value: object) -> date | None:
+    """Return the UTC date of *value*; its own date when it has no offset; None if not a time."""
+    if not isinstance(value, datetime):
+        return None
+    offset = value.utcoffset()
+    if offset is None:
+        return value.date()
+    try:
+        return (value.replace(tzinfo=None) - offset).date()
+    except OverflowError:
+        # The UTC date falls a day outside the years 1 to 9999 (the first day
+        # with a positive offset, the last with a negative one): the
+        # timestamp's own date, the nearest there is, beats a failing repr.
+        return value.date()
+
+
 def _feed_summary(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:
     text = _plural(len(articles), "article")
-    if articles:
-        times = [article.published_at for article in articles]
-        first, last = (min(times).astimezone(UTC).date(), max(times).astimezone(UTC).date())
-        text += f", {first.isoformat()} to {last.isoformat()} (UTC)"
+    # Dates, not timestamps, are compared: a naive timestamp among aware ones
+    # cannot be ordered with them.
+    dates = [day for day in map(_utc_date, (a.published_at for a in articles)) if day is not None]
+    if dates:
+        text += f", {min(dates).isoformat()} to {max(dates).isoformat()} (UTC)"
     if failures:
         text += f", {_plural(len(failures), 'file')} failed to load"
     return text
@@ -198,10 +215,10 @@ def feed_repr(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> s
     """Return a feed's summary and its first rows, one line each."""
     lines = [f"<Feed: {_feed_summary(articles, failures)}>"]
     for article in articles[:_FEED_REPR_ROWS]:
-        when = format_timestamp(article.published_at)
-        provider = _provider_label(article)[:20]
+        when = _when(article.published_at)
+        provider = _printable(_provider_label(article)[:20])
         quality = "-" if article.quality is None else str(article.quality)
-        title = _shorten(article.title, _FEED_TITLE_WIDTH)
+        title = _printable(_shorten(article.title, _FEED_TITLE_WIDTH))
         lines.append(f"  {when:<25}  {provider:<20}  {quality:>3}  {title}")
     if len(articles) > _FEED_REPR_ROWS:
         lines.append(f"  ... {len(articles) - _FEED_REPR_ROWS} more")
@@ -212,18 +229,21 @@ def feed_html(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> s
     """Return a compact HTML table of a feed's first rows, every text escaped."""
     rows = []
     for article in articles[:_FEED_HTML_ROWS]:
-        title = html.escape(_shorten(article.title, _FEED_TITLE_WIDTH))
+        # Control characters are escaped as in the repr although HTML would
+        # not break a line on them: a bidirectional override would still
+        # reorder the cell's text.
+        title = html.escape(_printable(_shorten(article.title, _FEED_TITLE_WIDTH)))
         # Only web links become anchors: a javascript: URL in a file must
         # not turn into something clickable in a notebook.
         url = article.url or ""
         if url.startswith(("https://", "http://")):
             title = f'<a href="{html.escape(url)}">{title}</a>'
         cells = (
-            html.escape(format_timestamp(article.published_at)),
-            html.escape(_provider_label(article)),
+            html.escape(_when(article.published_at)),
+            html.escape(_printable(_provider_label(article))),
             "" if article.quality is None else str(article.quality),
             title,
-            html.escape(", ".join(article.topics)),
+            html.escape(", ".join(_printable(topic) for topic in article.topics)),
         )
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     more = len(articles) - _FEED_HTML_ROWS

@@ -144,9 +144,9 @@ class Feed(Sequence[Article]):
         """Return one feed of the articles of *feeds*, in order, with all their failures.
 
         Nothing is dropped or reordered: an article in two feeds appears
-        twice (:meth:`unique` keeps one per ``web_url``), and ``failures`` holds
-        every feed's failures, in order. Raises :class:`TypeError` for an item
-        that is not a :class:`Feed`.
+        twice (:meth:`unique` keeps one per link, :attr:`Article.url`), and
+        ``failures`` holds every feed's failures, in order. Raises
+        :class:`TypeError` for an item that is not a :class:`Feed`.
         """
         feeds = tuple(feeds)
         for index, feed in enumerate(feeds):

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
 from newsfeed._errors import ValidationError
-from newsfeed._format.convert import format_field_path
+from newsfeed._format.convert import format_field_path, refuse_repeated_key
 from newsfeed._format.scalars import (
     DOUBLE,
     PLAIN,
@@ -171,13 +171,9 @@ def present_items(value: object, schema: Schema | None, path: KeyPath) -> list[I
     if len(items) < len(schema.fields):
         _check_required(items, schema, path)
     extra: Mapping[str, Any] = value.extra  # type: ignore[attr-defined]
-    for key, item in extra.items():
-        if key in schema.by_key:
-            raise _fail(
-                (*path, key),
-                "an unknown key repeats a field of the model, so the file would hold it twice",
-            )
-        items.append((key, item, None))
+    if extra:
+        refuse_repeated_key(extra, schema, path)
+        items.extend((key, item, None) for key, item in extra.items())
     return items
 
 

@@ -22,13 +22,14 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from newsfeed._errors import ValidationError
 from newsfeed._feed.shape import encode_extra
-from newsfeed._format.schema import ARTICLE, NOT_IN_FRONT_MATTER, SCHEMAS
+from newsfeed._format.schema import ARTICLE, NOT_IN_FRONT_MATTER, SCHEMAS, Kind, Schema
 from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
 from newsfeed._model import READING, Article
 
 __all__ = [
     "drop_null_items",
     "format_field_path",
+    "refuse_repeated_key",
     "structure_article",
     "to_dict",
 ]
@@ -204,6 +205,49 @@ def format_field_path(path: KeyPath) -> str:
     return text
 
 
+def refuse_repeated_key(extra: Mapping[str, object], schema: Schema, path: KeyPath) -> None:
+    """Raise :class:`ValidationError` for an unknown key of *extra* that repeats a field's key.
+
+    *path* is where the mapping holding *extra* is. Both the writer and
+    :func:`to_dict` refuse it: a file would repeat the key, and a record
+    would keep one value in place of the other.
+    """
+    key = schema.repeated_key(extra)
+    if key is not None:
+        raise ValidationError(
+            "an unknown key repeats a field of the model: a file or a record cannot hold both",
+            field=format_field_path((*path, key)),
+        )
+
+
+#: The fields of each class holding model objects: (attribute, file key, a list?, schema).
+_NESTED: Final[dict[type, tuple[tuple[str, str, bool, Schema], ...]]] = {
+    cls: tuple(
+        (field.attr, field.key, field.kind is Kind.OBJECTS, SCHEMAS[field.item])
+        for field in schema.fields
+        if field.item is not None
+    )
+    for cls, schema in SCHEMAS.items()
+}
+
+
+def _refuse_repeated_keys(value: object, schema: Schema, path: KeyPath) -> None:
+    # A walk of its own: cattrs' unstructure hooks see each object without
+    # the path to it, which the error names.
+    extra: Mapping[str, object] = value.extra  # type: ignore[attr-defined]
+    if extra:
+        refuse_repeated_key(extra, schema, path)
+    for attr, key, many, nested in _NESTED[schema.cls]:
+        item = getattr(value, attr)
+        if item is None:
+            continue
+        if many:
+            for index, each in enumerate(item):
+                _refuse_repeated_keys(each, nested, (*path, key, index))
+        else:
+            _refuse_repeated_keys(item, nested, (*path, key))
+
+
 def drop_null_items(data: object) -> list[KeyPath]:
     """Leave out the null items of the lists that allow them; return their key paths.
 
@@ -283,6 +327,11 @@ def to_dict(article: Article) -> dict[str, Any]:
     strings, and unknown values JSON has no type for are tagged (see
     :mod:`newsfeed._feed.shape`). The front matter alone: the public
     :func:`newsfeed.to_dict` adds the body, and the index stores it apart.
+
+    Raises :class:`ValidationError` naming an unknown key that repeats a
+    field of the model, as :func:`newsfeed.dumps` does: the record would
+    keep only one of the two.
     """
+    _refuse_repeated_keys(article, ARTICLE, ())
     data: dict[str, Any] = _converter.unstructure(article, Article)
     return data

@@ -40,8 +40,11 @@ def to_dict(article: Article) -> dict[str, Any]:
 
     Raises :class:`ValueError` for an article whose front matter has an
     unknown top-level key named ``body``, which the record cannot tell from
-    the body, and :class:`TypeError` for an unknown value that is not YAML
-    data (a set, an object), naming where it is.
+    the body; :class:`~newsfeed.ValidationError` (a :class:`ValueError`)
+    naming an unknown key that repeats a field of the model (``webUrl`` in
+    ``extra``), as :func:`newsfeed.dumps` does, rather than keep one of the
+    two; and :class:`TypeError` for an unknown value that is not YAML data
+    (a set, an object), naming where it is.
     """
     if BODY_KEY in article.extra:
         raise ValueError(

@@ -176,6 +176,13 @@ class Schema:
         required = tuple(field for field in self.fields if field.required)
         object.__setattr__(self, "required", required)
 
+    def repeated_key(self, extra: Mapping[str, object]) -> str | None:
+        """Return the first unknown key of *extra* that is also the key of a field, if any.
+
+        Written out in the file's keys (a file, a record), the two would collide.
+        """
+        return next((key for key in extra if key in self.by_key), None)
+
 
 IMAGE: Final = Schema(Image, IMAGE_FIELDS)
 PROVIDER: Final = Schema(Provider, PROVIDER_FIELDS)
