@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, Literal, get_type_hints
 
 import attrs
 import duckdb
@@ -33,6 +33,8 @@ SAMPLES = newsfeed.load_dir(DATA)
 PACIFIC = timezone(timedelta(hours=-7))
 #: The start of a JSON line with the required fields, for the error tests.
 REQUIRED = '{"title": "T", "published_at": "2020-06-11T12:00:00Z", "web_url": "u", '
+#: The units an Arrow timestamp may have.
+Unit = Literal["s", "ms", "us", "ns"]
 
 
 def exact(value: object) -> object:
@@ -583,6 +585,73 @@ class TestArrowRoundTrip:
             Feed([naive]).to_arrow()
         with pytest.raises(ValueError, match="whole seconds"):
             Feed([odd]).to_arrow()
+
+
+def timestamps_in(unit: Unit, kind: pa.DataType) -> pa.DataType:
+    """Return *kind* with every timestamp inside it, nested ones too, in *unit* and UTC."""
+    if isinstance(kind, pa.TimestampType):
+        return pa.timestamp(unit, tz="UTC")
+    if isinstance(kind, pa.ListType):
+        return pa.list_(timestamps_in(unit, kind.value_type))
+    if isinstance(kind, pa.StructType):
+        return pa.struct([field.with_type(timestamps_in(unit, field.type)) for field in kind])
+    return kind
+
+
+def replaced(table: pa.Table, name: str, values: pa.Array[Any]) -> pa.Table:
+    """Return *table* with the column *name* holding *values*, of their own type."""
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, pa.field(name, values.type), values)
+
+
+def in_unit(table: pa.Table, unit: Unit) -> pa.Table:
+    """Return *table* with its timestamps in *unit*, as another tool might write it."""
+    schema = pa.schema([field.with_type(timestamps_in(unit, field.type)) for field in table.schema])
+    return table.cast(schema)
+
+
+class TestArrowFromOtherTools:
+    """A table another tool wrote reads as the instants it holds, or fails naming row and field."""
+
+    @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+    def test_any_timestamp_unit(self, unit: Unit) -> None:
+        """Seconds, milliseconds and nanoseconds are scaled, nested timestamps and offsets too."""
+        table = in_unit(SAMPLES.to_arrow(), unit)
+
+        assert table.schema.field("published_at").type == pa.timestamp(unit, tz="UTC")
+        assert_same_articles(Feed.from_arrow(table), SAMPLES)
+
+    def test_nanoseconds_a_datetime_cannot_hold(self) -> None:
+        """A fraction of a microsecond is refused naming row and field, not truncated."""
+        table = in_unit(SAMPLES[:2].to_arrow(), "ns")
+        ticks = table.column("published_at").cast(pa.int64()).to_pylist()
+        assert ticks[1] is not None
+        ticks[1] += 1
+        stamps = pa.array(ticks, pa.int64()).cast(pa.timestamp("ns", tz="UTC"))
+
+        with pytest.raises(
+            ValueError, match=rf"^row 1: published_at: {ticks[1]} ns has a fraction of a micro"
+        ):
+            Feed.from_arrow(replaced(table, "published_at", stamps))
+
+    def test_instants_a_datetime_cannot_hold(self) -> None:
+        """Seconds beyond year 9999 are refused naming row and field, not a bare OverflowError."""
+        table = in_unit(SAMPLES[:2].to_arrow(), "s")
+        stamps = pa.array([0, 10**15], pa.int64()).cast(pa.timestamp("s", tz="UTC"))
+
+        with pytest.raises(ValueError, match=r"^row 1: published_at: 1000000000000000 s after"):
+            Feed.from_arrow(replaced(table, "published_at", stamps))
+
+    @pytest.mark.parametrize("seconds", [86_400, -86_400, 2**31 - 1])
+    def test_offsets_of_a_day_or_more(self, seconds: int) -> None:
+        """An offset no timezone can have is refused naming row and field."""
+        table = SAMPLES[:2].to_arrow()
+        offsets = pa.array([0, seconds], pa.int32())
+
+        with pytest.raises(
+            ValueError, match=rf"^row 1: published_at_offset: {seconds} seconds is not a UTC offset"
+        ):
+            Feed.from_arrow(replaced(table, "published_at_offset", offsets))
 
 
 class TestQueryEngines:

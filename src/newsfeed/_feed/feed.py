@@ -341,8 +341,11 @@ class Feed(Sequence[Article]):
     def from_arrow(cls, table: pa.Table) -> Feed:
         """Return the feed a :meth:`to_arrow` table (or its Parquet file) holds.
 
-        Raises :class:`ValueError` naming the row and field when the table
-        does not hold articles.
+        Timestamps may be in any unit (``s``, ``ms``, ``us`` or ``ns``, as
+        other tools write them). Raises :class:`ValueError` naming the row
+        and field when the table does not hold articles, and for an instant
+        a :class:`~datetime.datetime` cannot hold (a fraction of a
+        microsecond, a year beyond 9999) or an offset of a day or more.
         """
         return cls(arrow_export.read_arrow(table))
 
