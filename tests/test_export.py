@@ -26,6 +26,7 @@ from model_support import unchecked
 from newsfeed import Article, Feed, ParseError, RelatedArticle, ValidationError
 from newsfeed._feed.arrow import _ArrowCodec, arrow_schema
 from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._format.safe_yaml import MAX_DEPTH
 from strategies import located_articles
 
 DATA = Path(__file__).resolve().parent.parent / "examples" / "data"
@@ -33,6 +34,8 @@ SAMPLES = newsfeed.load_dir(DATA)
 PACIFIC = timezone(timedelta(hours=-7))
 #: The start of a JSON line with the required fields, for the error tests.
 REQUIRED = '{"title": "T", "published_at": "2020-06-11T12:00:00Z", "web_url": "u", '
+#: How deep an export's extra may nest: twice a file's limit (a tag's look-alike takes two levels).
+EXTRA_DEPTH = 2 * MAX_DEPTH
 #: The units an Arrow timestamp may have.
 Unit = Literal["s", "ms", "us", "ns"]
 
@@ -263,6 +266,27 @@ class TestJsonLinesErrors:
                 "provider",
                 "expected an object, got str",
             ),
+            pytest.param(
+                REQUIRED + '"quality": ' + "9" * 5000 + "}",
+                ParseError,
+                None,
+                "not readable JSON: Exceeds the limit (4300 digits)",
+                id="integer-beyond-4300-digits",
+            ),
+            pytest.param(
+                REQUIRED + '"extra": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}",
+                ParseError,
+                None,
+                "objects and lists nest too deeply to read",
+                id="nesting-beyond-the-parser",
+            ),
+            pytest.param(
+                REQUIRED + '"extra": {"x": ' + "[" * 600 + "]" * 600 + "}}",
+                ValidationError,
+                "extra",
+                f"objects and lists nest more than {EXTRA_DEPTH} deep",
+                id="nesting-beyond-the-limit",
+            ),
         ],
     )
     def test_bad_line(
@@ -294,6 +318,23 @@ class TestJsonLinesErrors:
 
         assert caught.value.line == 1
         assert caught.value.source is None
+
+    def test_the_deepest_extra_a_file_holds(self) -> None:
+        """Unknown keys as deep as a file allows, each level a tag's look-alike, read back.
+
+        In a file they sit in the top mapping, under MAX_DEPTH; here each
+        level takes two ({"$mapping": {"$date": ...}}), under EXTRA_DEPTH.
+        """
+        deepest: object = "leaf"
+        for _ in range(MAX_DEPTH - 1):
+            deepest = {"$date": deepest}
+        feed = Feed([attrs.evolve(SAMPLES[0], extra={"x": deepest})])
+        buffer = io.StringIO()
+
+        feed.to_jsonl(buffer)
+
+        assert_same_articles(newsfeed.load_jsonl(io.StringIO(buffer.getvalue())), feed)
+        assert_same_articles(Feed.from_arrow(feed.to_arrow()), feed)
 
     def test_invalid_utf8(self) -> None:
         """Bytes that are not UTF-8 are a ParseError naming the line."""
@@ -641,6 +682,22 @@ class TestArrowFromOtherTools:
 
         with pytest.raises(ValueError, match=r"^row 1: published_at: 1000000000000000 s after"):
             Feed.from_arrow(replaced(table, "published_at", stamps))
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ('{"n": ' + "9" * 5000 + "}", "not readable JSON: Exceeds the limit (4300 digits)"),
+            ('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", "nest too deeply to read"),
+            ('{"x": ' + "[" * 600 + "]" * 600 + "}", f"nest more than {EXTRA_DEPTH} deep"),
+        ],
+        ids=["integer-beyond-4300-digits", "nesting-beyond-the-parser", "nesting-beyond-the-limit"],
+    )
+    def test_extra_python_cannot_read(self, text: str, message: str) -> None:
+        """JSON in extra that Python cannot read is refused naming row and field."""
+        table = SAMPLES[:2].to_arrow()
+
+        with pytest.raises(ValueError, match=rf"^row 1: extra: .*{re.escape(message)}"):
+            Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
 
     @pytest.mark.parametrize("seconds", [86_400, -86_400, 2**31 - 1])
     def test_offsets_of_a_day_or_more(self, seconds: int) -> None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
 from newsfeed._feed.shape import (
+    TOO_DEEP,
     Codec,
     DecodeError,
     Extra,
@@ -43,7 +44,6 @@ from newsfeed._feed.shape import (
     Scalar,
     Shape,
     Timestamp,
-    decode_extra,
     encode_extra,
     record_shape,
 )
@@ -209,7 +209,12 @@ class _ArrowCodec(Codec):
             data = json.loads(value)
         except json.JSONDecodeError as error:
             raise DecodeError(where, f"not JSON: {error.msg}") from None
-        return decode_extra(data, where=where)
+        except ValueError as error:
+            # JSON has no limit, Python has: an integer of more than 4300 digits.
+            raise DecodeError(where, f"not readable JSON: {error}") from None
+        except RecursionError:
+            raise DecodeError(where, TOO_DEEP) from None
+        return super().decode_extra(data, where)
 
 
 _CODEC: Final = _ArrowCodec()

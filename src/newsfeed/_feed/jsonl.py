@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final
 
 from newsfeed._errors import ParseError, ValidationError
-from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._feed.shape import TOO_DEEP, Codec, DecodeError, record_shape
 from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
@@ -91,7 +91,8 @@ def read_jsonl(source: PathOrFile) -> list[Article]:
     """Read the articles of a JSON Lines path or open file (text or binary).
 
     Blank lines are skipped. Raises :class:`~newsfeed.ParseError` for a line
-    that is not JSON (a repeated key included) or not UTF-8, and
+    that is not JSON (a repeated key included), not UTF-8, or JSON Python
+    cannot read (an integer of more than 4300 digits, nesting too deep), and
     :class:`~newsfeed.ValidationError` for one that is not an article (an
     unknown or mistyped field), each naming the file and line.
     """
@@ -111,6 +112,11 @@ def read_jsonl(source: PathOrFile) -> list[Article]:
             raise ParseError(f"not JSON: {error.msg}", source=name, line=number) from None
         except _RepeatedKeyError as error:
             raise ParseError(str(error), source=name, line=number) from None
+        except ValueError as error:
+            # JSON has no limit, Python has: an integer of more than 4300 digits.
+            raise ParseError(f"not readable JSON: {error}", source=name, line=number) from None
+        except RecursionError:
+            raise ParseError(TOO_DEEP, source=name, line=number) from None
         try:
             articles.append(_CODEC.decode(data, record))
         except DecodeError as error:
