@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import math
@@ -10,8 +11,9 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal, get_type_hints
+from typing import IO, Any, Literal, get_type_hints
 
 import attrs
 import duckdb
@@ -136,6 +138,27 @@ class TestJsonLines:
         SAMPLES[:3].to_jsonl(buffer)
 
         assert_same_articles(newsfeed.load_jsonl(io.BytesIO(buffer.getvalue())), SAMPLES[:3])
+
+    @pytest.mark.parametrize(
+        "opened",
+        [
+            partial(tempfile.SpooledTemporaryFile, mode="w+", encoding="utf-8"),
+            partial(tempfile.SpooledTemporaryFile, mode="w+", encoding="utf-8", max_size=1),
+            partial(tempfile.SpooledTemporaryFile, mode="w+b"),
+            lambda: codecs.StreamReaderWriter(
+                io.BytesIO(), codecs.getreader("utf-8"), codecs.getwriter("utf-8")
+            ),
+        ],
+        ids=["spooled-text", "spooled-text-rolled-over", "spooled-binary", "codecs-stream"],
+    )
+    def test_files_that_are_not_io_base_classes(self, opened: Callable[[], IO[Any]]) -> None:
+        """A text file that is no io.TextIOBase gets text, a binary one bytes; both read back."""
+        with opened() as file:
+            SAMPLES[:3].to_jsonl(file)
+            file.seek(0)
+            back = newsfeed.load_jsonl(file)
+
+        assert_same_articles(back, SAMPLES[:3])
 
     def test_lines_are_standard_json_with_model_names(self) -> None:
         """Each line parses as strict JSON; keys are the model's attribute names, in order."""

@@ -13,7 +13,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, Final
+from typing import IO, Any, Final, cast
 
 from newsfeed._errors import ParseError, ValidationError
 from newsfeed._feed.shape import TOO_DEEP, Codec, DecodeError, record_shape
@@ -55,7 +55,14 @@ def write_jsonl(articles: Iterable[Article], target: PathOrFile) -> None:
     elif isinstance(target, io.TextIOBase):
         target.write(text)
     else:
-        target.write(text.encode("utf-8"))  # type: ignore[arg-type]
+        file = cast("IO[Any]", target)
+        # Not every text file is an io.TextIOBase (SpooledTemporaryFile, a
+        # codecs writer), so the file says which it is: given the wrong kind
+        # of data, a file raises TypeError before writing any of it.
+        try:
+            file.write(text.encode("utf-8"))
+        except TypeError:
+            file.write(text)
 
 
 def _lines(source: PathOrFile) -> Iterator[tuple[int, bytes | str]]:
