@@ -6,6 +6,7 @@ import codecs
 import io
 import json
 import math
+import os
 import re
 import sys
 import tempfile
@@ -310,6 +311,27 @@ class TestJsonLinesErrors:
                 f"objects and lists nest more than {EXTRA_DEPTH} deep",
                 id="nesting-beyond-the-limit",
             ),
+            pytest.param(
+                REQUIRED + '"excerpt": "x\\ud800"}',
+                ValidationError,
+                "excerpt",
+                r"lone surrogate '\ud800' is not valid Unicode",
+                id="lone-surrogate-in-text",
+            ),
+            pytest.param(
+                REQUIRED + '"topics": ["AI", "\\udce9"]}',
+                ValidationError,
+                "topics[1]",
+                r"lone surrogate '\udce9' is not valid Unicode",
+                id="file-name-byte-outside-the-path",
+            ),
+            pytest.param(
+                REQUIRED + '"path": "a\\ud800.md"}',
+                ValidationError,
+                "path",
+                r"lone surrogate '\ud800' is not valid Unicode",
+                id="lone-surrogate-no-file-name-has",
+            ),
         ],
     )
     def test_bad_line(
@@ -375,6 +397,127 @@ class TestJsonLinesErrors:
         with pytest.raises(TypeError, match=r"extra\.m: a key must be a string"):
             Feed([keyed]).to_jsonl(target)
         assert not target.exists()
+
+
+#: A file name that is not UTF-8 (Latin-1 "café.md"), as Python reads it from a folder.
+LATIN1_NAME = Path(b"folder/caf\xe9.md".decode("utf-8", "surrogateescape"))
+
+
+class TestFileNamesThatAreNotUtf8:
+    """A path Python keeps with surrogates: JSON Lines keep it, UTF-8-only formats name it."""
+
+    def test_json_lines_keep_it(self, tmp_path: Path) -> None:
+        """Written to a UTF-8 file as JSON escapes, the path reads back as the same bytes."""
+        feed = Feed([attrs.evolve(SAMPLES[0], path=LATIN1_NAME), SAMPLES[1]])
+        target = tmp_path / "feed.jsonl"
+
+        feed.to_jsonl(target)
+
+        text = target.read_text(encoding="utf-8")
+        assert "caf\\udce9.md" in text
+        back = newsfeed.load_jsonl(target)
+        assert_same_articles(back, feed)
+        assert back[0].path is not None
+        assert bytes(back[0].path) == b"folder/caf\xe9.md"
+
+    def test_it_is_read_from_a_folder_and_written(self, tmp_path: Path) -> None:
+        """The review's case: a folder's non-UTF-8 file loads, and JSON Lines round-trips it."""
+        folder = bytes(tmp_path) + b"/latin1"
+        Path(os.fsdecode(folder)).mkdir()
+        sample = SAMPLES[0].path
+        assert sample is not None
+        Path(os.fsdecode(folder + b"/caf\xe9.md")).write_bytes(sample.read_bytes())
+        feed = newsfeed.load_dir(os.fsdecode(folder))
+        target = tmp_path / "feed.jsonl"
+
+        feed.to_jsonl(target)
+
+        assert_same_articles(newsfeed.load_jsonl(target), feed)
+
+    @pytest.mark.parametrize(
+        ("export", "holder"),
+        [
+            (Feed.to_arrow, "an Arrow string"),
+            (Feed.to_polars, "an Arrow string"),
+            (Feed.to_dataframe, "a pandas string column"),
+        ],
+        ids=["arrow", "polars", "pandas"],
+    )
+    def test_utf8_only_formats_name_it(self, export: Callable[[Feed], object], holder: str) -> None:
+        """Arrow, polars and pandas refuse it with a ValueError naming the article, printably."""
+        feed = Feed([SAMPLES[1], attrs.evolve(SAMPLES[0], path=LATIN1_NAME)])
+
+        with pytest.raises(ValidationError) as caught:
+            export(feed)
+
+        assert isinstance(caught.value, ValueError)
+        assert caught.value.source == r"folder/caf\xe9.md"
+        assert caught.value.field == "path"
+        assert str(caught.value) == (
+            rf"folder/caf\xe9.md: path: the file name has the byte \xe9, which is not UTF-8, "
+            f"and {holder} cannot hold it"
+        )
+
+
+class TestLoneSurrogates:
+    """Text that is not Unicode: no export writes it, and JSON Lines do not read it."""
+
+    @pytest.mark.parametrize(
+        "export",
+        [
+            lambda feed: feed.to_jsonl(io.StringIO()),
+            Feed.to_arrow,
+            Feed.to_polars,
+            Feed.to_dataframe,
+        ],
+        ids=["jsonl", "arrow", "polars", "pandas"],
+    )
+    def test_no_export_writes_it(self, export: Callable[[Feed], object]) -> None:
+        """A lone surrogate in text, as dumps refuses it, is a ValidationError naming the field."""
+        feed = Feed([SAMPLES[1], attrs.evolve(SAMPLES[0], title="T\ud800")])
+
+        with pytest.raises(
+            ValidationError, match=r"lone surrogate '\\ud800' is not valid"
+        ) as caught:
+            export(feed)
+
+        assert (caught.value.source, caught.value.field) == (str(SAMPLES[0].path), "title")
+
+    @pytest.mark.parametrize(
+        "export", [lambda feed: feed.to_jsonl(io.StringIO()), Feed.to_arrow], ids=["jsonl", "arrow"]
+    )
+    def test_nested_text_is_named_by_its_place(self, export: Callable[[Feed], object]) -> None:
+        """In a related item, the field is named down to the item, in the file's printable name."""
+        item = RelatedArticle(
+            title="R\ud800", published_at=datetime(2020, 1, 1, tzinfo=UTC), web_url="u"
+        )
+        feed = Feed([attrs.evolve(SAMPLES[0], related=[item], path=LATIN1_NAME)])
+
+        with pytest.raises(ValidationError) as caught:
+            export(feed)
+
+        assert (caught.value.source, caught.value.field) == (
+            r"folder/caf\xe9.md",
+            "related[0].title",
+        )
+
+    def test_an_escaped_backslash_is_not_one(self) -> None:
+        """A backslash followed by "ud800" is plain text, read as it is."""
+        line = REQUIRED + '"excerpt": "C:\\\\ud800"}\n'
+
+        (article,) = newsfeed.load_jsonl(io.StringIO(line))
+
+        assert article.excerpt == "C:\\ud800"
+
+    def test_a_text_file_with_one_unescaped(self) -> None:
+        """A text stream can hold a raw surrogate, which JSON cannot escape away: refused too."""
+        line = REQUIRED + '"title": "x\ud800"}\n'
+        line = line.replace('"title": "T", ', "")
+
+        with pytest.raises(ValidationError, match="lone surrogate") as caught:
+            newsfeed.load_jsonl(io.StringIO(line))
+
+        assert (caught.value.line, caught.value.field) == (1, "title")
 
 
 class TestArrowSchema:

@@ -47,6 +47,7 @@ from newsfeed._feed.shape import (
     encode_extra,
     record_shape,
 )
+from newsfeed._feed.text import first_unwritable, unwritable
 from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
@@ -240,6 +241,7 @@ def to_arrow(articles: Iterable[Article]) -> pa.Table:
     import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
 
     record = record_shape(Article)
+    articles = list(articles)  # walked again if a row cannot be written
     rows = []
     for article in articles:
         row = _CODEC.encode(article, record)
@@ -248,8 +250,24 @@ def to_arrow(articles: Iterable[Article]) -> pa.Table:
     if not rows:
         return arrow_schema().empty_table()
     # Timestamps go in as integers, so no datetime is converted (or overflows) on the way.
-    table: pa.Table = pa.Table.from_pylist(rows, schema=arrow_schema(integer_timestamps=True))
+    try:
+        table: pa.Table = pa.Table.from_pylist(rows, schema=arrow_schema(integer_timestamps=True))
+    except UnicodeEncodeError:
+        _raise_unwritable(articles, rows)
+        raise
     return table.cast(arrow_schema())
+
+
+def _raise_unwritable(articles: list[Article], rows: list[dict[str, Any]]) -> None:
+    """Raise ValidationError naming the article and field of the first lone surrogate.
+
+    Arrow strings are UTF-8, and pyarrow's error names neither. Looked for
+    once pyarrow refused the rows, so that a table that fits costs nothing more.
+    """
+    for article, row in zip(articles, rows, strict=True):
+        found = first_unwritable(row, keep_path=False)
+        if found is not None:
+            raise unwritable(article.path, *found, "an Arrow string")
 
 
 def _timestamp_units(fields: Iterable[pa.Field[Any]], prefix: str = "") -> dict[str, str]:

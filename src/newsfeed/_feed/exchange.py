@@ -21,7 +21,9 @@ def load_jsonl(path_or_file: jsonl_export.PathOrFile) -> Feed:
     JSON Python cannot read: an integer of more than 4300 digits, nesting too
     deep), and :class:`~newsfeed.ValidationError` for one that is not an
     article (an unknown field, a wrong type, ``extra`` nested more than 128
-    deep), each with the file and the line.
+    deep, a lone surrogate outside the bytes of a file name that is not
+    UTF-8, which no export could write again), each with the file and the
+    line.
     """
     return Feed(jsonl_export.read_jsonl(path_or_file))
 
