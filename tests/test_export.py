@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import math
+import os
 import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import IO, Any, Literal, get_type_hints
 
 import attrs
 import duckdb
@@ -26,6 +29,7 @@ from model_support import unchecked
 from newsfeed import Article, Feed, ParseError, RelatedArticle, ValidationError
 from newsfeed._feed.arrow import _ArrowCodec, arrow_schema
 from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._format.safe_yaml import MAX_DEPTH
 from strategies import located_articles
 
 DATA = Path(__file__).resolve().parent.parent / "examples" / "data"
@@ -33,6 +37,10 @@ SAMPLES = newsfeed.load_dir(DATA)
 PACIFIC = timezone(timedelta(hours=-7))
 #: The start of a JSON line with the required fields, for the error tests.
 REQUIRED = '{"title": "T", "published_at": "2020-06-11T12:00:00Z", "web_url": "u", '
+#: How deep an export's extra may nest: twice a file's limit (a tag's look-alike takes two levels).
+EXTRA_DEPTH = 2 * MAX_DEPTH
+#: The units an Arrow timestamp may have.
+Unit = Literal["s", "ms", "us", "ns"]
 
 
 def exact(value: object) -> object:
@@ -131,6 +139,27 @@ class TestJsonLines:
         SAMPLES[:3].to_jsonl(buffer)
 
         assert_same_articles(newsfeed.load_jsonl(io.BytesIO(buffer.getvalue())), SAMPLES[:3])
+
+    @pytest.mark.parametrize(
+        "opened",
+        [
+            partial(tempfile.SpooledTemporaryFile, mode="w+", encoding="utf-8"),
+            partial(tempfile.SpooledTemporaryFile, mode="w+", encoding="utf-8", max_size=1),
+            partial(tempfile.SpooledTemporaryFile, mode="w+b"),
+            lambda: codecs.StreamReaderWriter(
+                io.BytesIO(), codecs.getreader("utf-8"), codecs.getwriter("utf-8")
+            ),
+        ],
+        ids=["spooled-text", "spooled-text-rolled-over", "spooled-binary", "codecs-stream"],
+    )
+    def test_files_that_are_not_io_base_classes(self, opened: Callable[[], IO[Any]]) -> None:
+        """A text file that is no io.TextIOBase gets text, a binary one bytes; both read back."""
+        with opened() as file:
+            SAMPLES[:3].to_jsonl(file)
+            file.seek(0)
+            back = newsfeed.load_jsonl(file)
+
+        assert_same_articles(back, SAMPLES[:3])
 
     def test_lines_are_standard_json_with_model_names(self) -> None:
         """Each line parses as strict JSON; keys are the model's attribute names, in order."""
@@ -261,6 +290,48 @@ class TestJsonLinesErrors:
                 "provider",
                 "expected an object, got str",
             ),
+            pytest.param(
+                REQUIRED + '"quality": ' + "9" * 5000 + "}",
+                ParseError,
+                None,
+                "not readable JSON: Exceeds the limit (4300 digits)",
+                id="integer-beyond-4300-digits",
+            ),
+            pytest.param(
+                REQUIRED + '"extra": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}",
+                ParseError,
+                None,
+                "objects and lists nest too deeply to read",
+                id="nesting-beyond-the-parser",
+            ),
+            pytest.param(
+                REQUIRED + '"extra": {"x": ' + "[" * 600 + "]" * 600 + "}}",
+                ValidationError,
+                "extra",
+                f"objects and lists nest more than {EXTRA_DEPTH} deep",
+                id="nesting-beyond-the-limit",
+            ),
+            pytest.param(
+                REQUIRED + '"excerpt": "x\\ud800"}',
+                ValidationError,
+                "excerpt",
+                r"lone surrogate '\ud800' is not valid Unicode",
+                id="lone-surrogate-in-text",
+            ),
+            pytest.param(
+                REQUIRED + '"topics": ["AI", "\\udce9"]}',
+                ValidationError,
+                "topics[1]",
+                r"lone surrogate '\udce9' is not valid Unicode",
+                id="file-name-byte-outside-the-path",
+            ),
+            pytest.param(
+                REQUIRED + '"path": "a\\ud800.md"}',
+                ValidationError,
+                "path",
+                r"lone surrogate '\ud800' is not valid Unicode",
+                id="lone-surrogate-no-file-name-has",
+            ),
         ],
     )
     def test_bad_line(
@@ -293,6 +364,23 @@ class TestJsonLinesErrors:
         assert caught.value.line == 1
         assert caught.value.source is None
 
+    def test_the_deepest_extra_a_file_holds(self) -> None:
+        """Unknown keys as deep as a file allows, each level a tag's look-alike, read back.
+
+        In a file they sit in the top mapping, under MAX_DEPTH; here each
+        level takes two ({"$mapping": {"$date": ...}}), under EXTRA_DEPTH.
+        """
+        deepest: object = "leaf"
+        for _ in range(MAX_DEPTH - 1):
+            deepest = {"$date": deepest}
+        feed = Feed([attrs.evolve(SAMPLES[0], extra={"x": deepest})])
+        buffer = io.StringIO()
+
+        feed.to_jsonl(buffer)
+
+        assert_same_articles(newsfeed.load_jsonl(io.StringIO(buffer.getvalue())), feed)
+        assert_same_articles(Feed.from_arrow(feed.to_arrow()), feed)
+
     def test_invalid_utf8(self) -> None:
         """Bytes that are not UTF-8 are a ParseError naming the line."""
         with pytest.raises(ParseError, match="<string>:1: not valid UTF-8"):
@@ -309,6 +397,127 @@ class TestJsonLinesErrors:
         with pytest.raises(TypeError, match=r"extra\.m: a key must be a string"):
             Feed([keyed]).to_jsonl(target)
         assert not target.exists()
+
+
+#: A file name that is not UTF-8 (Latin-1 "café.md"), as Python reads it from a folder.
+LATIN1_NAME = Path(b"folder/caf\xe9.md".decode("utf-8", "surrogateescape"))
+
+
+class TestFileNamesThatAreNotUtf8:
+    """A path Python keeps with surrogates: JSON Lines keep it, UTF-8-only formats name it."""
+
+    def test_json_lines_keep_it(self, tmp_path: Path) -> None:
+        """Written to a UTF-8 file as JSON escapes, the path reads back as the same bytes."""
+        feed = Feed([attrs.evolve(SAMPLES[0], path=LATIN1_NAME), SAMPLES[1]])
+        target = tmp_path / "feed.jsonl"
+
+        feed.to_jsonl(target)
+
+        text = target.read_text(encoding="utf-8")
+        assert "caf\\udce9.md" in text
+        back = newsfeed.load_jsonl(target)
+        assert_same_articles(back, feed)
+        assert back[0].path is not None
+        assert bytes(back[0].path) == b"folder/caf\xe9.md"
+
+    def test_it_is_read_from_a_folder_and_written(self, tmp_path: Path) -> None:
+        """The review's case: a folder's non-UTF-8 file loads, and JSON Lines round-trips it."""
+        folder = bytes(tmp_path) + b"/latin1"
+        Path(os.fsdecode(folder)).mkdir()
+        sample = SAMPLES[0].path
+        assert sample is not None
+        Path(os.fsdecode(folder + b"/caf\xe9.md")).write_bytes(sample.read_bytes())
+        feed = newsfeed.load_dir(os.fsdecode(folder))
+        target = tmp_path / "feed.jsonl"
+
+        feed.to_jsonl(target)
+
+        assert_same_articles(newsfeed.load_jsonl(target), feed)
+
+    @pytest.mark.parametrize(
+        ("export", "holder"),
+        [
+            (Feed.to_arrow, "an Arrow string"),
+            (Feed.to_polars, "an Arrow string"),
+            (Feed.to_dataframe, "a pandas string column"),
+        ],
+        ids=["arrow", "polars", "pandas"],
+    )
+    def test_utf8_only_formats_name_it(self, export: Callable[[Feed], object], holder: str) -> None:
+        """Arrow, polars and pandas refuse it with a ValueError naming the article, printably."""
+        feed = Feed([SAMPLES[1], attrs.evolve(SAMPLES[0], path=LATIN1_NAME)])
+
+        with pytest.raises(ValidationError) as caught:
+            export(feed)
+
+        assert isinstance(caught.value, ValueError)
+        assert caught.value.source == r"folder/caf\xe9.md"
+        assert caught.value.field == "path"
+        assert str(caught.value) == (
+            rf"folder/caf\xe9.md: path: the file name has the byte \xe9, which is not UTF-8, "
+            f"and {holder} cannot hold it"
+        )
+
+
+class TestLoneSurrogates:
+    """Text that is not Unicode: no export writes it, and JSON Lines do not read it."""
+
+    @pytest.mark.parametrize(
+        "export",
+        [
+            lambda feed: feed.to_jsonl(io.StringIO()),
+            Feed.to_arrow,
+            Feed.to_polars,
+            Feed.to_dataframe,
+        ],
+        ids=["jsonl", "arrow", "polars", "pandas"],
+    )
+    def test_no_export_writes_it(self, export: Callable[[Feed], object]) -> None:
+        """A lone surrogate in text, as dumps refuses it, is a ValidationError naming the field."""
+        feed = Feed([SAMPLES[1], attrs.evolve(SAMPLES[0], title="T\ud800")])
+
+        with pytest.raises(
+            ValidationError, match=r"lone surrogate '\\ud800' is not valid"
+        ) as caught:
+            export(feed)
+
+        assert (caught.value.source, caught.value.field) == (str(SAMPLES[0].path), "title")
+
+    @pytest.mark.parametrize(
+        "export", [lambda feed: feed.to_jsonl(io.StringIO()), Feed.to_arrow], ids=["jsonl", "arrow"]
+    )
+    def test_nested_text_is_named_by_its_place(self, export: Callable[[Feed], object]) -> None:
+        """In a related item, the field is named down to the item, in the file's printable name."""
+        item = RelatedArticle(
+            title="R\ud800", published_at=datetime(2020, 1, 1, tzinfo=UTC), web_url="u"
+        )
+        feed = Feed([attrs.evolve(SAMPLES[0], related=[item], path=LATIN1_NAME)])
+
+        with pytest.raises(ValidationError) as caught:
+            export(feed)
+
+        assert (caught.value.source, caught.value.field) == (
+            r"folder/caf\xe9.md",
+            "related[0].title",
+        )
+
+    def test_an_escaped_backslash_is_not_one(self) -> None:
+        """A backslash followed by "ud800" is plain text, read as it is."""
+        line = REQUIRED + '"excerpt": "C:\\\\ud800"}\n'
+
+        (article,) = newsfeed.load_jsonl(io.StringIO(line))
+
+        assert article.excerpt == "C:\\ud800"
+
+    def test_a_text_file_with_one_unescaped(self) -> None:
+        """A text stream can hold a raw surrogate, which JSON cannot escape away: refused too."""
+        line = REQUIRED + '"title": "x\ud800"}\n'
+        line = line.replace('"title": "T", ', "")
+
+        with pytest.raises(ValidationError, match="lone surrogate") as caught:
+            newsfeed.load_jsonl(io.StringIO(line))
+
+        assert (caught.value.line, caught.value.field) == (1, "title")
 
 
 class TestArrowSchema:
@@ -583,6 +792,89 @@ class TestArrowRoundTrip:
             Feed([naive]).to_arrow()
         with pytest.raises(ValueError, match="whole seconds"):
             Feed([odd]).to_arrow()
+
+
+def timestamps_in(unit: Unit, kind: pa.DataType) -> pa.DataType:
+    """Return *kind* with every timestamp inside it, nested ones too, in *unit* and UTC."""
+    if isinstance(kind, pa.TimestampType):
+        return pa.timestamp(unit, tz="UTC")
+    if isinstance(kind, pa.ListType):
+        return pa.list_(timestamps_in(unit, kind.value_type))
+    if isinstance(kind, pa.StructType):
+        return pa.struct([field.with_type(timestamps_in(unit, field.type)) for field in kind])
+    return kind
+
+
+def replaced(table: pa.Table, name: str, values: pa.Array[Any]) -> pa.Table:
+    """Return *table* with the column *name* holding *values*, of their own type."""
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, pa.field(name, values.type), values)
+
+
+def in_unit(table: pa.Table, unit: Unit) -> pa.Table:
+    """Return *table* with its timestamps in *unit*, as another tool might write it."""
+    schema = pa.schema([field.with_type(timestamps_in(unit, field.type)) for field in table.schema])
+    return table.cast(schema)
+
+
+class TestArrowFromOtherTools:
+    """A table another tool wrote reads as the instants it holds, or fails naming row and field."""
+
+    @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+    def test_any_timestamp_unit(self, unit: Unit) -> None:
+        """Seconds, milliseconds and nanoseconds are scaled, nested timestamps and offsets too."""
+        table = in_unit(SAMPLES.to_arrow(), unit)
+
+        assert table.schema.field("published_at").type == pa.timestamp(unit, tz="UTC")
+        assert_same_articles(Feed.from_arrow(table), SAMPLES)
+
+    def test_nanoseconds_a_datetime_cannot_hold(self) -> None:
+        """A fraction of a microsecond is refused naming row and field, not truncated."""
+        table = in_unit(SAMPLES[:2].to_arrow(), "ns")
+        ticks = table.column("published_at").cast(pa.int64()).to_pylist()
+        assert ticks[1] is not None
+        ticks[1] += 1
+        stamps = pa.array(ticks, pa.int64()).cast(pa.timestamp("ns", tz="UTC"))
+
+        with pytest.raises(
+            ValueError, match=rf"^row 1: published_at: {ticks[1]} ns has a fraction of a micro"
+        ):
+            Feed.from_arrow(replaced(table, "published_at", stamps))
+
+    def test_instants_a_datetime_cannot_hold(self) -> None:
+        """Seconds beyond year 9999 are refused naming row and field, not a bare OverflowError."""
+        table = in_unit(SAMPLES[:2].to_arrow(), "s")
+        stamps = pa.array([0, 10**15], pa.int64()).cast(pa.timestamp("s", tz="UTC"))
+
+        with pytest.raises(ValueError, match=r"^row 1: published_at: 1000000000000000 s after"):
+            Feed.from_arrow(replaced(table, "published_at", stamps))
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ('{"n": ' + "9" * 5000 + "}", "not readable JSON: Exceeds the limit (4300 digits)"),
+            ('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", "nest too deeply to read"),
+            ('{"x": ' + "[" * 600 + "]" * 600 + "}", f"nest more than {EXTRA_DEPTH} deep"),
+        ],
+        ids=["integer-beyond-4300-digits", "nesting-beyond-the-parser", "nesting-beyond-the-limit"],
+    )
+    def test_extra_python_cannot_read(self, text: str, message: str) -> None:
+        """JSON in extra that Python cannot read is refused naming row and field."""
+        table = SAMPLES[:2].to_arrow()
+
+        with pytest.raises(ValueError, match=rf"^row 1: extra: .*{re.escape(message)}"):
+            Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
+
+    @pytest.mark.parametrize("seconds", [86_400, -86_400, 2**31 - 1])
+    def test_offsets_of_a_day_or_more(self, seconds: int) -> None:
+        """An offset no timezone can have is refused naming row and field."""
+        table = SAMPLES[:2].to_arrow()
+        offsets = pa.array([0, seconds], pa.int32())
+
+        with pytest.raises(
+            ValueError, match=rf"^row 1: published_at_offset: {seconds} seconds is not a UTC offset"
+        ):
+            Feed.from_arrow(replaced(table, "published_at_offset", offsets))
 
 
 class TestQueryEngines:

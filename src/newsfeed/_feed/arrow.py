@@ -16,18 +16,26 @@ one column per attribute, in the model's order, with these types:
 A column is nullable when the attribute may be None (a table read back may have
 nulls anywhere: a null the model refuses is an error naming row and field). Integers beyond
 ``int64`` do not fit and raise :class:`OverflowError` naming the field.
+
+A table read back may hold its timestamps in any unit (``s``, ``ms``, ``us``
+or ``ns``, as other tools write them): each is read as the instant it holds.
+A nanosecond timestamp with a fraction of a microsecond, which a
+:class:`~datetime.datetime` cannot hold, is an error naming row and field
+rather than a silently different instant.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
 from newsfeed._feed.shape import (
+    TOO_DEEP,
     Codec,
     DecodeError,
     Extra,
@@ -36,10 +44,10 @@ from newsfeed._feed.shape import (
     Scalar,
     Shape,
     Timestamp,
-    decode_extra,
     encode_extra,
     record_shape,
 )
+from newsfeed._feed.text import first_unwritable, unwritable
 from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
@@ -64,6 +72,10 @@ _EPOCH: Final = datetime(1970, 1, 1)  # noqa: DTZ001 -- naive on purpose: wall t
 _MICROSECOND: Final = timedelta(microseconds=1)
 _SECOND: Final = timedelta(seconds=1)
 _INT64: Final = range(-(2**63), 2**63)
+_MICROSECONDS_PER_TICK: Final = {"s": 1_000_000, "ms": 1_000, "us": 1}
+_NANOSECONDS_PER_MICROSECOND: Final = 1_000
+_DAY_SECONDS: Final = 86_400
+_LIST_INDEX: Final = re.compile(r"\[\d+\]")
 
 
 def _pyarrow(feature: str) -> None:
@@ -127,7 +139,16 @@ def arrow_schema(*, integer_timestamps: bool = False) -> pa.Schema:
 
 
 class _ArrowCodec(Codec):
-    """Timestamps as UTC microseconds plus an offset column; ``extra`` as JSON text."""
+    """Timestamps as UTC microseconds plus an offset column; ``extra`` as JSON text.
+
+    *units* gives the unit of the timestamps of a table being read, by field
+    name without list indexes (``related.published_at``), for a table that
+    another tool wrote in seconds, milliseconds or nanoseconds; a timestamp
+    it does not name is in microseconds, as :func:`to_arrow` writes them.
+    """
+
+    def __init__(self, units: Mapping[str, str] | None = None) -> None:
+        self._units: Mapping[str, str] = units or {}
 
     def timestamp_keys(self, name: str) -> tuple[str, ...]:
         return (name, name + OFFSET_SUFFIX)
@@ -144,14 +165,38 @@ class _ArrowCodec(Codec):
         into[name + OFFSET_SUFFIX] = offset // _SECOND
 
     def decode_timestamp(self, name: str, data: Mapping[str, Any], where: str) -> datetime | None:
-        instant, seconds = data[name], data.get(name + OFFSET_SUFFIX)
-        if instant is None:
+        ticks, seconds = data[name], data.get(name + OFFSET_SUFFIX)
+        if ticks is None:
             return None
         if seconds is None:
             raise DecodeError(where + OFFSET_SUFFIX, "a timestamp needs its offset")
+        if not -_DAY_SECONDS < seconds < _DAY_SECONDS:
+            raise DecodeError(
+                where + OFFSET_SUFFIX,
+                f"{seconds} seconds is not a UTC offset: it must be less than a day either way",
+            )
+        unit = self._units.get(_LIST_INDEX.sub("", where), "us")
+        instant = self._microseconds(ticks, unit, where)
         offset = timedelta(seconds=seconds)
-        local: datetime = _EPOCH + (instant * _MICROSECOND + offset)
+        try:
+            local: datetime = _EPOCH + (instant * _MICROSECOND + offset)
+        except OverflowError:
+            raise DecodeError(
+                where, f"{ticks} {unit} after 1970 is outside the years 1 to 9999 in its offset"
+            ) from None
         return local.replace(tzinfo=timezone(offset))
+
+    @staticmethod
+    def _microseconds(ticks: int, unit: str, where: str) -> int:
+        if unit != "ns":
+            return ticks * _MICROSECONDS_PER_TICK[unit]
+        instant, nanoseconds = divmod(ticks, _NANOSECONDS_PER_MICROSECOND)
+        if nanoseconds:
+            # Truncating would read back a different instant without a word.
+            raise DecodeError(
+                where, f"{ticks} ns has a fraction of a microsecond, which a datetime cannot hold"
+            )
+        return instant
 
     def encode_extra(self, extra: Mapping[str, Any], where: str) -> object:
         if not extra:
@@ -165,7 +210,12 @@ class _ArrowCodec(Codec):
             data = json.loads(value)
         except json.JSONDecodeError as error:
             raise DecodeError(where, f"not JSON: {error.msg}") from None
-        return decode_extra(data, where=where)
+        except ValueError as error:
+            # JSON has no limit, Python has: an integer of more than 4300 digits.
+            raise DecodeError(where, f"not readable JSON: {error}") from None
+        except RecursionError:
+            raise DecodeError(where, TOO_DEEP) from None
+        return super().decode_extra(data, where)
 
 
 _CODEC: Final = _ArrowCodec()
@@ -191,6 +241,7 @@ def to_arrow(articles: Iterable[Article]) -> pa.Table:
     import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
 
     record = record_shape(Article)
+    articles = list(articles)  # walked again if a row cannot be written
     rows = []
     for article in articles:
         row = _CODEC.encode(article, record)
@@ -199,8 +250,40 @@ def to_arrow(articles: Iterable[Article]) -> pa.Table:
     if not rows:
         return arrow_schema().empty_table()
     # Timestamps go in as integers, so no datetime is converted (or overflows) on the way.
-    table: pa.Table = pa.Table.from_pylist(rows, schema=arrow_schema(integer_timestamps=True))
+    try:
+        table: pa.Table = pa.Table.from_pylist(rows, schema=arrow_schema(integer_timestamps=True))
+    except UnicodeEncodeError:
+        _raise_unwritable(articles, rows)
+        raise
     return table.cast(arrow_schema())
+
+
+def _raise_unwritable(articles: list[Article], rows: list[dict[str, Any]]) -> None:
+    """Raise ValidationError naming the article and field of the first lone surrogate.
+
+    Arrow strings are UTF-8, and pyarrow's error names neither. Looked for
+    once pyarrow refused the rows, so that a table that fits costs nothing more.
+    """
+    for article, row in zip(articles, rows, strict=True):
+        found = first_unwritable(row, keep_path=False)
+        if found is not None:
+            raise unwritable(article.path, *found, "an Arrow string")
+
+
+def _timestamp_units(fields: Iterable[pa.Field[Any]], prefix: str = "") -> dict[str, str]:
+    """Return the unit of each timestamp column among *fields*, by name without list indexes."""
+    import pyarrow as pa  # noqa: PLC0415 -- an optional extra; callers checked it is there
+
+    units = {}
+    for field in fields:
+        name, kind = prefix + field.name, field.type
+        while isinstance(kind, pa.ListType | pa.LargeListType | pa.FixedSizeListType):
+            kind = kind.value_type
+        if isinstance(kind, pa.TimestampType):
+            units[name] = kind.unit
+        elif isinstance(kind, pa.StructType):
+            units.update(_timestamp_units(kind, name + "."))
+    return units
 
 
 def read_arrow(table: pa.Table) -> list[Article]:
@@ -219,6 +302,9 @@ def read_arrow(table: pa.Table) -> list[Article]:
     integer_schema = pa.schema(
         _arrow_fields(record_shape(Article), integer_timestamps=True, relaxed=True)
     )
+    # A timestamp cast to int64 keeps its ticks in its own unit: the codec
+    # scales them, row by row, so that a tick it cannot hold names its row.
+    codec = _ArrowCodec(_timestamp_units(table.schema))
     try:
         table = table.select(integer_schema.names).cast(integer_schema)
     except (KeyError, ValueError, TypeError) as error:
@@ -227,7 +313,7 @@ def read_arrow(table: pa.Table) -> list[Article]:
     articles = []
     for index, row in enumerate(table.to_pylist()):
         try:
-            articles.append(_CODEC.decode(row, record))
+            articles.append(codec.decode(row, record))
         except DecodeError as error:
             raise ValueError(f"row {index}: {error}") from None
     return articles

@@ -17,9 +17,13 @@ def load_jsonl(path_or_file: jsonl_export.PathOrFile) -> Feed:
     *path_or_file* is a path or an open text or binary file; blank lines
     are skipped. Every attribute comes back as it was written, ``body``,
     ``path`` and ``extra`` included, so the feed equals the one written.
-    Raises :class:`~newsfeed.ParseError` for a line that is not JSON, and
-    :class:`~newsfeed.ValidationError` for one that is not an article (an
-    unknown field, a wrong type), each with the file and the line.
+    Raises :class:`~newsfeed.ParseError` for a line that is not JSON (or is
+    JSON Python cannot read: an integer of more than 4300 digits, nesting too
+    deep), and :class:`~newsfeed.ValidationError` for one that is not an
+    article (an unknown field, a wrong type, ``extra`` nested more than 128
+    deep, a lone surrogate outside the bytes of a file name that is not
+    UTF-8, which no export could write again), each with the file and the
+    line.
     """
     return Feed(jsonl_export.read_jsonl(path_or_file))
 

@@ -304,22 +304,28 @@ class Feed(Sequence[Article]):
         ``topics`` holds lists. Needs the optional extra
         ``newsfeed-articles[pandas]``, and raises :class:`ImportError` naming it when
         pandas is missing. An integer beyond 64 bits (which the format allows)
-        raises :class:`OverflowError` naming the article and the column.
+        raises :class:`OverflowError` naming the article and the column; text
+        that is not UTF-8 (a file name that is not, a lone surrogate), where
+        pandas keeps strings in Arrow, :class:`~newsfeed.ValidationError`
+        naming them too.
         """
         return articles_to_frame(self._articles)
 
     # -- exchange formats: JSON Lines, Arrow, Parquet, polars ------------------
 
     def to_jsonl(self, path_or_file: jsonl_export.PathOrFile) -> None:
-        """Write the articles as JSON Lines, one object per line, losing nothing.
+        r"""Write the articles as JSON Lines, one object per line, losing nothing.
 
         *path_or_file* is a path (written as UTF-8) or an open text or binary
         file. Each line holds every attribute under its model name, ``body``
         and ``path`` included, ``extra`` as an object, and timestamps as
         ISO-8601 strings with their own offset; :func:`newsfeed.load_jsonl`
-        reads it back as an equal feed (``failures`` are not written). A value
-        in ``extra`` that is not YAML data raises :class:`TypeError` before
-        anything is written.
+        reads it back as an equal feed (``failures`` are not written). A file
+        name that is not UTF-8 is kept, as JSON's ``\uXXXX`` escapes of the
+        surrogates Python reads it with. A value in ``extra`` that is not YAML
+        data raises :class:`TypeError`, and a lone surrogate in other text
+        :class:`~newsfeed.ValidationError` (as :func:`~newsfeed.dumps` does),
+        before anything is written.
         """
         jsonl_export.write_jsonl(self._articles, path_or_file)
 
@@ -332,8 +338,10 @@ class Feed(Sequence[Article]):
         and ``images`` are nested structs; ``extra`` is JSON text (null when
         empty). :meth:`from_arrow` reads the table back as an equal feed.
         Needs the extra ``newsfeed-articles[pyarrow]``; raises :class:`ImportError`
-        naming it when pyarrow is missing, and :class:`OverflowError` for an
-        integer beyond 64 bits.
+        naming it when pyarrow is missing, :class:`OverflowError` for an
+        integer beyond 64 bits, and :class:`~newsfeed.ValidationError` naming
+        the article and field for text that is not UTF-8 (a file name that
+        is not, a lone surrogate), which an Arrow string cannot hold.
         """
         return arrow_export.to_arrow(self._articles)
 
@@ -341,8 +349,11 @@ class Feed(Sequence[Article]):
     def from_arrow(cls, table: pa.Table) -> Feed:
         """Return the feed a :meth:`to_arrow` table (or its Parquet file) holds.
 
-        Raises :class:`ValueError` naming the row and field when the table
-        does not hold articles.
+        Timestamps may be in any unit (``s``, ``ms``, ``us`` or ``ns``, as
+        other tools write them). Raises :class:`ValueError` naming the row
+        and field when the table does not hold articles, and for an instant
+        a :class:`~datetime.datetime` cannot hold (a fraction of a
+        microsecond, a year beyond 9999) or an offset of a day or more.
         """
         return cls(arrow_export.read_arrow(table))
 
@@ -358,7 +369,8 @@ class Feed(Sequence[Article]):
     def to_polars(self) -> pl.DataFrame:
         """Return a polars DataFrame with :meth:`to_arrow`'s columns (``Datetime("us", "UTC")``...).
 
-        Needs the extra ``newsfeed-articles[polars]``.
+        Needs the extra ``newsfeed-articles[polars]``; raises as
+        :meth:`to_arrow` does.
         """
         return arrow_export.to_polars(self._articles)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
 from newsfeed._feed.criteria import epoch_us
+from newsfeed._feed.text import first_unwritable, unwritable
 from newsfeed._format import schema
 from newsfeed._format.schema import Kind
 from newsfeed._model import Article
@@ -109,6 +110,32 @@ def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
     and nothing is formatted only to be parsed again.
     """
     pandas = import_pandas()
+    try:
+        columns = _columns(pandas, articles)
+    except UnicodeEncodeError:
+        _raise_unwritable(articles)
+        raise
+    frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
+    return frame
+
+
+def _raise_unwritable(articles: Sequence[Article]) -> None:
+    """Raise ValidationError naming the article and column of the first lone surrogate.
+
+    pandas keeps strings in Arrow, as UTF-8, and its error names neither.
+    Looked for once pandas refused a column, so that a frame that fits
+    costs nothing more.
+    """
+    for article in articles:
+        for name, read in COLUMN_GETTERS.items():
+            found = first_unwritable(read(article), keep_path=False)
+            if found is not None:
+                _, surrogate = found
+                raise unwritable(article.path, name, surrogate, "a pandas string column")
+
+
+def _columns(pandas: Any, articles: Sequence[Article]) -> dict[str, Any]:  # noqa: ANN401 -- pandas ships no types here
+    """Return each column of *articles*, converted to its dtype."""
     import numpy as np  # noqa: PLC0415 -- comes with pandas
 
     columns: dict[str, Any] = {}
@@ -143,5 +170,4 @@ def articles_to_frame(articles: Sequence[Article]) -> pd.DataFrame:
         except OverflowError:
             _raise_overflow(name, values, articles)
             raise
-    frame: pd.DataFrame = pandas.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
-    return frame
+    return columns

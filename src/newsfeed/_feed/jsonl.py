@@ -12,27 +12,49 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, Final
+from typing import IO, Any, Final, cast
 
 from newsfeed._errors import ParseError, ValidationError
-from newsfeed._feed.shape import Codec, DecodeError, record_shape
+from newsfeed._feed.shape import TOO_DEEP, Codec, DecodeError, record_shape
+from newsfeed._feed.text import (
+    SURROGATE,
+    escape_surrogates,
+    first_unwritable,
+    reason,
+    unwritable,
+)
 from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
 __all__ = ["article_to_json", "dumps_jsonl", "read_jsonl", "write_jsonl"]
 
 _CODEC: Final = Codec()
+#: A lone surrogate in a line, as itself or escaped (or an escaped backslash
+#: before "ud800", which the look at the parsed line then clears).
+_MAYBE_SURROGATE: Final = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
 
 PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 
 def article_to_json(article: Article) -> str:
-    """Return *article* as one line of JSON, without the newline."""
+    r"""Return *article* as one line of JSON, without the newline.
+
+    A file name that is not UTF-8 is kept as ``\uXXXX`` escapes (see
+    :mod:`newsfeed._feed.text`); a lone surrogate anywhere else raises
+    :class:`~newsfeed.ValidationError` naming the article and the field.
+    """
     data = _CODEC.encode(article, record_shape(Article))
     # allow_nan=False: a NaN would be written as the non-standard NaN token;
     # the codec already tagged every non-finite float in extra.
-    return json.dumps(data, ensure_ascii=False, allow_nan=False)
+    line = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    if SURROGATE.search(line) is None:
+        return line
+    found = first_unwritable(data, keep_path=True)
+    if found is not None:
+        raise unwritable(article.path, *found, "JSON Lines")
+    return escape_surrogates(line)
 
 
 def dumps_jsonl(articles: Iterable[Article]) -> str:
@@ -55,7 +77,14 @@ def write_jsonl(articles: Iterable[Article], target: PathOrFile) -> None:
     elif isinstance(target, io.TextIOBase):
         target.write(text)
     else:
-        target.write(text.encode("utf-8"))  # type: ignore[arg-type]
+        file = cast("IO[Any]", target)
+        # Not every text file is an io.TextIOBase (SpooledTemporaryFile, a
+        # codecs writer), so the file says which it is: given the wrong kind
+        # of data, a file raises TypeError before writing any of it.
+        try:
+            file.write(text.encode("utf-8"))
+        except TypeError:
+            file.write(text)
 
 
 def _lines(source: PathOrFile) -> Iterator[tuple[int, bytes | str]]:
@@ -87,13 +116,30 @@ def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+def _parse(line: str, name: str | None, number: int) -> Any:  # noqa: ANN401 -- any JSON value
+    """Return the JSON value of one line; ParseError names the file and line."""
+    try:
+        return json.loads(line, object_pairs_hook=_without_repeats)
+    except json.JSONDecodeError as error:
+        raise ParseError(f"not JSON: {error.msg}", source=name, line=number) from None
+    except _RepeatedKeyError as error:
+        raise ParseError(str(error), source=name, line=number) from None
+    except ValueError as error:
+        # JSON has no limit, Python has: an integer of more than 4300 digits.
+        raise ParseError(f"not readable JSON: {error}", source=name, line=number) from None
+    except RecursionError:
+        raise ParseError(TOO_DEEP, source=name, line=number) from None
+
+
 def read_jsonl(source: PathOrFile) -> list[Article]:
     """Read the articles of a JSON Lines path or open file (text or binary).
 
     Blank lines are skipped. Raises :class:`~newsfeed.ParseError` for a line
-    that is not JSON (a repeated key included) or not UTF-8, and
+    that is not JSON (a repeated key included), not UTF-8, or JSON Python
+    cannot read (an integer of more than 4300 digits, nesting too deep), and
     :class:`~newsfeed.ValidationError` for one that is not an article (an
-    unknown or mistyped field), each naming the file and line.
+    unknown or mistyped field, a lone surrogate other than a file name's
+    byte in ``path``), each naming the file and line.
     """
     name = _name(source)
     articles = []
@@ -105,16 +151,28 @@ def read_jsonl(source: PathOrFile) -> list[Article]:
             raise ParseError("not valid UTF-8", source=name, line=number) from None
         if not line.strip():
             continue
-        try:
-            data: Any = json.loads(line, object_pairs_hook=_without_repeats)
-        except json.JSONDecodeError as error:
-            raise ParseError(f"not JSON: {error.msg}", source=name, line=number) from None
-        except _RepeatedKeyError as error:
-            raise ParseError(str(error), source=name, line=number) from None
+        data = _parse(line, name, number)
         try:
             articles.append(_CODEC.decode(data, record))
         except DecodeError as error:
             raise ValidationError(
                 error.reason, source=name, field=error.where or None, line=number
             ) from None
+        if _MAYBE_SURROGATE.search(line) is not None:
+            _refuse_surrogates(data, name, number)
     return articles
+
+
+def _refuse_surrogates(data: object, name: str | None, number: int) -> None:
+    """Raise ValidationError for a lone surrogate the line holds outside a file name's bytes.
+
+    A file's YAML cannot hold one, nor can any UTF-8 text, so no export could
+    write the article out again: only a file name's bytes that are not UTF-8,
+    in the path, are kept.
+    """
+    found = first_unwritable(data, keep_path=True)
+    if found is not None:
+        where, surrogate = found
+        raise ValidationError(
+            reason(where, surrogate), source=name, field=where or None, line=number
+        )

@@ -36,6 +36,8 @@ import attrs
 from newsfeed._model import Article
 
 __all__ = [
+    "MAX_EXTRA_DEPTH",
+    "TOO_DEEP",
     "Codec",
     "DecodeError",
     "Field",
@@ -48,6 +50,14 @@ __all__ = [
 
 _TAGS: Final = frozenset({"$timestamp", "$date", "$float", "$mapping"})
 _NON_FINITE: Final = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+#: How deep an export's ``extra`` may nest, counting itself: twice the
+#: Markdown reader's ``MAX_DEPTH`` (not imported: that module imports this
+#: one), since a mapping that reads as a tag takes two levels here
+#: (``{"$mapping": {...}}``), so every article a file holds fits. A limit at
+#: all keeps the walk below from exhausting the stack.
+MAX_EXTRA_DEPTH: Final = 128
+#: Why JSON text nested too deeply for Python's parser was refused.
+TOO_DEEP: Final = "objects and lists nest too deeply to read"
 
 
 class DecodeError(ValueError):
@@ -212,6 +222,25 @@ def _decode(value: object, where: str) -> object:  # noqa: PLR0911 -- one return
         raise DecodeError(where, f"not a valid {tag} value: {tagged!r}") from None
 
 
+def _deeper_than(data: object, limit: int) -> bool:
+    """Whether *data* nests dicts and lists more than *limit* levels deep, counting itself.
+
+    Level by level rather than recursively: the point is to refuse what
+    recursion could not walk.
+    """
+    level = [data] if isinstance(data, dict | list) else []
+    for _ in range(limit):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
 class Codec:
     """Turns model objects into plain data and back, field by field, walking their shape.
 
@@ -246,7 +275,9 @@ class Codec:
         return encode_extra(extra, where=where)
 
     def decode_extra(self, value: object, where: str) -> Mapping[str, Any]:
-        """Read back an ``extra`` mapping."""
+        """Read back an ``extra`` mapping, nested no deeper than :data:`MAX_EXTRA_DEPTH`."""
+        if _deeper_than(value, MAX_EXTRA_DEPTH):
+            raise DecodeError(where, f"objects and lists nest more than {MAX_EXTRA_DEPTH} deep")
         return decode_extra(value, where=where)
 
     # -- the walk -------------------------------------------------------------
