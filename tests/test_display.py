@@ -198,6 +198,23 @@ class TestFeedOddValues:
         assert "<td>P\\n&lt;i&gt;</td>" in page
         assert "<td>a\\rb</td>" in page
 
+    def test_article_card_escapes_control_characters_too(self) -> None:
+        """One article's HTML card escapes control characters and bidi overrides, as the table."""
+        item = Article(
+            title="<b>\x1b[2J\u202eevil",
+            published_at=WHEN,
+            web_url="u",
+            provider=Provider(name="P\n<i>"),
+            topics=("a\rb",),
+        )
+
+        card = item._repr_html_()
+
+        assert not {"\x1b", "\u202e", "\n", "\r"} & set(card)
+        assert "&lt;b&gt;\\x1b[2J\\u202eevil" in card
+        assert "P\\n&lt;i&gt;" in card
+        assert ">a\\rb</span>" in card
+
     def test_a_year_one_time_east_of_utc(self) -> None:
         """0001-01-01 with a positive offset, before the first UTC date, shows as written."""
         item = newsfeed.loads(

@@ -137,10 +137,10 @@ def _escape(value: Any) -> str:  # noqa: ANN401 -- any attribute value, shown as
 def article_html(article: Article) -> str:
     """Return a small HTML card: title (linked), provider, time, quality, topics, related count.
 
-    Every piece of text is escaped, and only ``http`` and ``https`` links
-    become anchors.
+    Every piece of text is escaped, control characters and bidi overrides
+    as in the repr, and only ``http`` and ``https`` links become anchors.
     """
-    title = _escape(article.title)
+    title = _escape(_printable(article.title))
     if _is_web_link(article.web_url):
         title = f'<a href="{_escape(article.web_url)}">{title}</a>'
     facts = [_escape(_when(article.published_at))]
@@ -151,7 +151,7 @@ def article_html(article: Article) -> str:
     facts.append(_plural(len(article.related), "related article"))
     topics = "".join(
         f'<span style="border:1px solid #999;border-radius:3px;padding:0 3px;margin-right:3px">'
-        f"{_escape(topic)}</span>"
+        f"{_escape(_printable(topic))}</span>"
         for topic in article.topics
     )
     return (
