@@ -367,6 +367,8 @@ class TestDocuments:
             ("---\ntitle: T\n", "the front matter is not closed by a '---' line"),
             ("---\ntitle: T\n----\n", "the front matter is not closed by a '---' line"),
             ("----\ntitle: T\n---\n", "the file must start with a '---' line"),
+            ("---", "the front matter is not closed by a '---' line"),
+            ("--- \t", "the front matter is not closed by a '---' line"),
         ],
     )
     def test_fences(self, text: str, reason: str) -> None:

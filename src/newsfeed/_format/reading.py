@@ -28,7 +28,7 @@ MAX_FILE_BYTES: Final = 8 * 1024 * 1024
 
 # The front matter starts on the file's second line.
 _FIRST_LINE: Final = 2
-_OPENING_FENCE: Final = re.compile(r"---[ \t]*\r?\n")
+_OPENING_FENCE: Final = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _CLOSING_FENCE: Final = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
