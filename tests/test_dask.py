@@ -18,7 +18,7 @@ import pytest
 
 import newsfeed
 import newsfeed.dask
-from index_support import BAD_TEXT, make_folder
+from index_support import BAD_TEXT, NASDAQ, make_folder
 
 
 def compute(collection: Any) -> Any:
@@ -314,3 +314,47 @@ class TestOtherFileSystems:
         finally:
             memory.rm(root, recursive=True)
         assert [item.path for item in items] == [Path(f"{root}/a.md")]
+
+
+class TestGlobs:
+    """A glob's matches are read as the paths they are: files, and folders' **/*.md files."""
+
+    @pytest.fixture
+    def months(self, tmp_path: Path) -> Path:
+        """Return a folder of one folder per month, each holding an article."""
+        root = tmp_path / "months"
+        for month in ("2020-06", "2020-07"):
+            (root / month).mkdir(parents=True)
+            shutil.copy(NASDAQ, root / month / "a.md")
+        return root
+
+    def test_glob_of_folders(self, months: Path) -> None:
+        """A local glob matching folders reads the files in them."""
+        items = compute(newsfeed.dask.read_items(str(months / "2020-*")))
+        assert [item.path for item in items] == [
+            months / "2020-06" / "a.md",
+            months / "2020-07" / "a.md",
+        ]
+
+    def test_absolute_glob_with_a_wildcard_first(self, months: Path) -> None:
+        """An absolute glob whose first part has a wildcard stays absolute."""
+        parts = months.parts
+        pattern = str(Path(parts[0], parts[1][:-1] + "*", *parts[2:], "2020-06", "a.md"))
+        items = compute(newsfeed.dask.read_items(pattern))
+        assert [item.path for item in items] == [months / "2020-06" / "a.md"]
+
+    def test_memory_glob_of_folders(self, months: Path) -> None:
+        """A glob on another file system matching folders reads the files in them."""
+        fsspec: Any = pytest.importorskip("fsspec")
+        memory = fsspec.filesystem("memory")
+        root = f"/globs-{id(months)}"
+        for month in ("2020-06", "2020-07"):
+            memory.pipe(f"{root}/{month}/a.md", (months / month / "a.md").read_bytes())
+        try:
+            items = compute(newsfeed.dask.read_items(f"memory://{root}/2020-*"))
+        finally:
+            memory.rm(root, recursive=True)
+        assert [item.path for item in items] == [
+            Path(f"{root}/2020-06/a.md"),
+            Path(f"{root}/2020-07/a.md"),
+        ]

@@ -100,10 +100,15 @@ def _is_local(fs: FileSystem) -> bool:
 
 
 def _split_glob(pattern: str, separator: str) -> tuple[str, str]:
-    """Return the folder before a glob's first wildcard, and the pattern from there."""
+    """Return the folder before a glob's first wildcard, and the pattern from there.
+
+    The folder is "" for a relative glob whose first part has a wildcard,
+    and the root for an absolute one.
+    """
     parts = pattern.split(separator)
     plain = next(index for index, part in enumerate(parts) if _GLOB_CHARACTERS & set(part))
-    return separator.join(parts[:plain]), separator.join(parts[plain:])
+    folder = separator.join(parts[:plain]) or (separator if plain else "")
+    return folder, separator.join(parts[plain:])
 
 
 def _list_local(name: str, *, alone: bool) -> tuple[list[str], Mapping[str, str]]:
@@ -124,31 +129,51 @@ def _list_local(name: str, *, alone: bool) -> tuple[list[str], Mapping[str, str]
     folder, pattern = _split_glob(name, os.sep)
     if folder and not Path(folder).is_dir():
         return [], NONE_REFUSED
-    listing = walk(folder or os.curdir, pattern)
-    return listing.files, listing.refused
+    # The files the glob matches, and those of the folders it matches.
+    files: list[str] = []
+    refused: dict[str, str] = {}
+    for each in (pattern, f"{pattern}/{_FOLDER_PATTERN}"):
+        listing = walk(folder or os.curdir, each)
+        files.extend(listing.files)
+        refused.update(listing.refused)
+    return files, refused
 
 
 def _list_remote(fs: FileSystem, path: str, *, alone: bool) -> list[str]:
     """List a path of another file system, with load_dir's rule for hidden names."""
     if fs.isdir(path):
         folder = path.rstrip("/")
-        pattern = f"{folder}/{_FOLDER_PATTERN}"
+        found = _files_under(fs, folder)
     elif fs.exists(path) or not (_GLOB_CHARACTERS & set(path)):
         if alone and not fs.exists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or folder", path)
         return [path]
     else:
-        folder, pattern = _split_glob(path, "/")[0], path
-    # With details: the listing says what is a folder, rather than one
-    # request per file to a bucket.
-    found = fs.glob(pattern, detail=True)
+        folder = _split_glob(path, "/")[0].rstrip("/")
+        found = {}
+        # With details: the listing says what is a folder, rather than one
+        # request per file to a bucket.
+        for match, info in fs.glob(path, detail=True).items():
+            found.update(_files_under(fs, match) if _is_folder(info) else {match: info})
     start = len(folder) + 1 if folder else 0
     return [
         file
         for file, info in found.items()
-        if info.get("type") != "directory"
+        if not _is_folder(info)
         and not any(part.startswith(".") for part in file[start:].split("/"))
     ]
+
+
+def _files_under(fs: FileSystem, folder: str) -> dict[str, dict[str, Any]]:
+    """Return what a folder of another file system holds, as load_dir would search it."""
+    found: dict[str, dict[str, Any]] = fs.glob(
+        f"{folder.rstrip('/')}/{_FOLDER_PATTERN}", detail=True
+    )
+    return found
+
+
+def _is_folder(info: dict[str, Any]) -> bool:
+    return info.get("type") == "directory"
 
 
 def _expand(
