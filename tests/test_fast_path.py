@@ -304,6 +304,29 @@ class TestDifferential:
         assert_agrees(text.replace("\ntitle:", f"\nscore: {value}\ntitle:", 1))
         assert_agrees(text.replace("\n---", f"\nscore: {value}\n---", 1))
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "topics: []",
+            "topics: []  # none yet",
+            "score: []",
+            "score: {}  # none yet",
+            "title: []",
+            "provider: {}",
+            "related: []",
+            "score: [ ]",
+            "score: {}x",
+            "score:\n  - []",
+        ],
+    )
+    def test_empty_flow_values(self, line: str) -> None:
+        """An empty flow list or mapping is read as YAML reads it, or declined."""
+        head = '---\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
+        title = "" if line.startswith("title:") else 'title: "T"\n'
+        fast = assert_agrees(f"{head}{title}{line}\n---\nBody.\n")
+        if line.startswith(("topics: []", "score: []", "score: {}  #")):
+            assert fast is not None  # read, not declined
+
     @given(subset_texts())
     def test_subset_files_are_read_alike(self, text: str) -> None:
         """Every generated file takes the fast path, and agrees with the safe path."""

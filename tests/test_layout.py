@@ -513,17 +513,57 @@ class TestExtraValues:
         assert newsfeed.FrozenDict({"a": (1,)}) == {"a": [1]}
         assert type(newsfeed.FrozenDict({"a": (1,)})["a"]) is list
 
-    def test_empty_list_or_mapping_where_a_scalar_was(self) -> None:
-        """An unknown key's one-line value becomes [] or {} on its own line, comment kept."""
-        text = (
-            '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
-            "tags: none-yet  # to do\nlocale: en\n---\n"
-        )
+
+class TestShapeChanges:
+    """A value that changes shape keeps its key's comment, and the file can be written again."""
+
+    HEAD: Final = '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n'
+
+    @pytest.mark.parametrize(
+        ("line", "extra", "written"),
+        [
+            ("tags: none-yet  # to do", {"tags": []}, ["tags: []  # to do"]),
+            ("tags: none-yet  # to do", {"tags": {}}, ["tags: {}  # to do"]),
+            ("tags: 1  # to do", {"tags": [1, 2]}, ["tags:  # to do", "  - 1", "  - 2"]),
+            ("tags: 1  # to do", {"tags": {"a": 1}}, ["tags:  # to do", "  a: 1"]),
+            ("tags: [a]  # to do", {"tags": []}, ["tags: []  # to do"]),
+        ],
+        ids=[
+            "scalar to []",
+            "scalar to {}",
+            "scalar to a list",
+            "scalar to a mapping",
+            "[a] to []",
+        ],
+    )
+    def test_comment_stays_on_the_key(
+        self, line: str, extra: dict[str, Any], written: list[str]
+    ) -> None:
+        """The key's comment stays on its line; the result reads back, and writes again."""
+        text = f"{self.HEAD}{line}\nlocale: en\n---\n"
         article = newsfeed.loads(text)
-        for empty, written in (([], "[]"), ({}, "{}")):
-            edited = newsfeed.dumps(attrs.evolve(article, extra={**article.extra, "tags": empty}))
-            assert changed_lines(text, edited) == (
-                ["tags: none-yet  # to do"],
-                [f"tags: {written}  # to do"],
-            )
-            assert newsfeed.loads(edited).extra["tags"] == empty
+        edited = attrs.evolve(article, extra={**article.extra, **extra})
+        out = newsfeed.dumps(edited)
+        assert changed_lines(text, out) == ([line], written)
+        again = newsfeed.loads(out)
+        assert again == edited
+        assert newsfeed.dumps(again) == out
+
+    @pytest.mark.parametrize(
+        "line", ["topics: []", "topics: []  # none yet", "tags: []", "tags: []  # none yet"]
+    )
+    def test_empty_flow_list_kept(self, line: str) -> None:
+        """An empty flow list, with or without a comment, is written back as it was."""
+        text = f"{self.HEAD}{line}\n---\n"
+        assert newsfeed.dumps(newsfeed.loads(text)) == text
+
+    def test_empty_flow_list_filled(self) -> None:
+        """Items put into an empty flow list are written in it, in the canonical quoting."""
+        text = f"{self.HEAD}topics: []  # none yet\n---\n"
+        edited = attrs.evolve(newsfeed.loads(text), topics=("AI", "yes"))
+        out = newsfeed.dumps(edited)
+        assert changed_lines(text, out) == (
+            ["topics: []  # none yet"],
+            ['topics: [AI, "yes"]  # none yet'],
+        )
+        assert newsfeed.loads(out) == edited

@@ -362,6 +362,9 @@ class BlockReader:
         """Read the one-line value of *key*: (value, style, comment, flow shape or None)."""
         if text[0] == "[":
             return self._flow(text)
+        if text.startswith("{}"):
+            # An empty mapping: the one flow mapping the writer writes.
+            return {}, FLOW, self._flow_comment(text, 2), intern(("flow", None, ()))
         value, style, end = scalar(text, 0, in_flow=False)
         comment = text[end:]
         if comment:
@@ -373,29 +376,37 @@ class BlockReader:
             self.overrides.append(((*path, key), value, text[:end]))
         return value, style, comment, None
 
-    def _flow(self, text: str) -> tuple[object, str, str, tuple[Any, ...] | None]:
-        """Read a flow list of scalars, ``[a, "b"]``, items separated by ``", "``."""
-        values: list[object] = []
-        styles: list[str] = []
-        position = 1
-        while True:
-            value, style, position = scalar(text, position, in_flow=True)
-            if style == DOUBLE and "\\" in text:
-                raise DECLINED  # escapes in flow lists are left to the safe path
-            values.append(value)
-            styles.append(style)
-            if text.startswith(", ", position):
-                position += 2
-            elif text.startswith("]", position):
-                position += 1
-                break
-            else:
-                raise DECLINED
+    def _flow_comment(self, text: str, position: int) -> str:
+        """Return the comment after a flow value ending at *position*; decline anything else."""
         comment = text[position:]
         if comment:
             if COMMENT.fullmatch(comment) is None or not comment.isprintable():
                 raise DECLINED
             self.comments = True
+        return comment
+
+    def _flow(self, text: str) -> tuple[object, str, str, tuple[Any, ...] | None]:
+        """Read a flow list of scalars, ``[a, "b"]``, items separated by ``", "``."""
+        values: list[object] = []
+        styles: list[str] = []
+        if text.startswith("[]"):
+            position = 2  # an empty list
+        else:
+            position = 1
+            while True:
+                value, style, position = scalar(text, position, in_flow=True)
+                if style == DOUBLE and "\\" in text:
+                    raise DECLINED  # escapes in flow lists are left to the safe path
+                values.append(value)
+                styles.append(style)
+                if text.startswith(", ", position):
+                    position += 2
+                elif text.startswith("]", position):
+                    position += 1
+                    break
+                else:
+                    raise DECLINED
+        comment = self._flow_comment(text, position)
         same = styles[0] if len(set(styles)) == 1 else None
         shape = ("flow", same, () if same is not None else tuple(styles))
         return values, FLOW, comment, intern(shape)

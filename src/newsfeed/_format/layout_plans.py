@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from newsfeed._format.layout import BLOCK, MAP, NULL
+from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL
 from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape, write_timestamp
 from newsfeed._format.schema import SCHEMAS, Kind, Schema
 
@@ -43,7 +43,9 @@ _OBJECT: Final = 4  # a model object, in its block mapping shape
 _OBJECTS: Final = 5  # a list of model objects, every item in one mapping shape
 _STRINGS: Final = 6  # a list of strings, every item in one style
 _BOOL: Final = 7
-_NULL_ITEMS: Final = 8  # a list whose items were all null: read as absent
+# A list read as absent (all its items null, or written "[]"): written back
+# by the general path.
+_READ_AS_ABSENT: Final = 8
 _MISSING: Final = object()
 
 #: Integers below this in size are written as they are, on the fast paths
@@ -97,8 +99,8 @@ def _step(entry: tuple[Any, ...], schema: Schema) -> tuple[Any, ...]:
         and sub[0] == "list"
         and sub[2] is None
         and all(item[1] == NULL for item in sub[3])
-    ):
-        what = _NULL_ITEMS
+    ) or (style == FLOW and sub == ("flow", None, ())):
+        what = _READ_AS_ABSENT
     elif style == BLOCK and kind is Kind.OBJECT and sub[0] == MAP:
         what, sub_plan = _OBJECT, plan_for(SCHEMAS[field.item], sub)  # type: ignore[index]
     elif style == BLOCK and sub[0] == "list" and kind is Kind.OBJECTS:
@@ -170,9 +172,9 @@ def write_planned(  # noqa: C901, PLR0912, PLR0915 -- the hot loop, kept whole f
         else:
             item = values[index]
             if item is None or (type(item) is tuple and not item):
-                if what == _NULL_ITEMS:
+                if what == _READ_AS_ABSENT:
                     del lines[start:]
-                    return MISFIT  # a list of null items only: the general path writes it
+                    return MISFIT
                 continue  # a key another item of the list has, or that was removed
         if first < 0:
             first = len(lines)

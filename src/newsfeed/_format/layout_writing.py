@@ -92,11 +92,7 @@ class LayoutWriter(Writer):
                 lines.extend(element[1])  # blank lines and comments: always kept
             present_item = by_key.get(element[0])
             if present_item is None:
-                if element[3] == BLOCK and _null_items_only(element[5]):
-                    # Null items only: read as an empty list, which is not
-                    # written; unchanged, so its lines are written back.
-                    lines.append(f"{pad}{element[0]}:{element[4]}")
-                    self.shaped_list((), None, element[5], indent + element[5][1], path)
+                self._absent(element, indent, path)
                 continue
             if first < 0:
                 first = len(lines)
@@ -142,6 +138,19 @@ class LayoutWriter(Writer):
             last = index + 1
         return last
 
+    def _absent(self, entry: tuple[Any, ...], indent: int, path: KeyPath) -> None:
+        """Write back a key of the layout whose value is absent, if it was read as absent."""
+        key, _, separator, style, comment, sub = entry
+        if style == BLOCK and _null_items_only(sub):
+            # Null items only: read as an empty list, which is not written;
+            # unchanged, so its lines are written back.
+            self.lines.append(f"{' ' * indent}{key}:{comment}")
+            self.shaped_list((), None, sub, indent + sub[1], path)
+        elif style == FLOW and sub == _EMPTY_FLOW:
+            # Written "[]": read as an empty list, which is not written
+            # either; unchanged, so it is written back.
+            self.lines.append(f"{' ' * indent}{key}:{separator}[]{comment}")
+
     def shaped_entry(
         self, entry: tuple[Any, ...], value: object, field: Field | None, indent: int, path: KeyPath
     ) -> None:
@@ -167,25 +176,34 @@ class LayoutWriter(Writer):
                 self.shaped_list(value, field, sub, indent + sub[1], path)
                 return
         elif style == FLOW:
-            if isinstance(value, list | tuple) and self._fits_flow(value, field):
-                same, styles = sub[1], sub[2]
-                texts = [
-                    scalar_text(
-                        flow_item,
-                        _flow_field(field),
-                        same or styles[min(i, len(styles) - 1)],
-                        (*path, i),
-                    )
-                    for i, flow_item in enumerate(value)
-                ]
-                self.lines.append(f"{head}{separator}[{', '.join(texts)}]{comment}")
+            text = self._flow_text(value, field, sub, path)
+            if text is not None:
+                self.lines.append(f"{head}{separator}{text}{comment}")
                 return
         elif not is_block(value, field):
             text = self._one_line(value, field, style, path)
             self.lines.append(f"{head}{separator}{text}{comment}")
             return
-        # The value no longer fits the way its key was written: the canonical way.
+        # The value no longer fits the way its key was written: the canonical
+        # way, the key's own comment kept on its line (unless the key is gone).
+        start = len(self.lines)
         self.entry(key, value, field, indent, path)
+        if comment and start < len(self.lines) and self.lines[start].startswith(head):
+            self.lines[start] += comment
+
+    def _flow_text(
+        self, value: object, field: Field | None, shape: tuple[Any, ...], path: KeyPath
+    ) -> str | None:
+        """Write a value in flow style, as its key was: None if it no longer fits one."""
+        if isinstance(value, list | tuple) and self._fits_flow(value, field):
+            texts = [
+                scalar_text(item, _flow_field(field), _flow_style(shape, index), (*path, index))
+                for index, item in enumerate(value)
+            ]
+            return f"[{', '.join(texts)}]"
+        if field is None and isinstance(value, Mapping) and not value:
+            return "{}"
+        return None
 
     def _one_line(self, value: object, field: Field | None, style: str, path: KeyPath) -> str:
         """Write a value that takes one line where a scalar was, in its style where it allows."""
@@ -213,7 +231,7 @@ class LayoutWriter(Writer):
 
     @staticmethod
     def _fits_flow(value: object, field: Field | None) -> bool:
-        if not isinstance(value, list | tuple) or not value:
+        if not isinstance(value, list | tuple):
             return False
         if field is not None and field.kind is not Kind.STRS:
             return False
@@ -301,6 +319,22 @@ _MAX_KEYS: Final = 50_000
 def _null_items_only(shape: tuple[Any, ...]) -> bool:
     """Whether *shape* is a list shape whose items are all null (empty ``-`` lines)."""
     return shape[0] == "list" and shape[2] is None and all(item[1] == NULL for item in shape[3])
+
+
+#: The shape of a flow value with no item: "[]" (or "{}").
+_EMPTY_FLOW: Final = ("flow", None, ())
+
+
+def _flow_style(shape: tuple[Any, ...], index: int) -> str:
+    """Return the quoting of the item at *index* of a flow list: as its neighbours, or plain.
+
+    A list written empty (``[]``) has no item to follow: its items are plain
+    where they can be, as the canonical layout writes topics.
+    """
+    same, styles = shape[1], shape[2]
+    if same is not None:
+        return str(same)
+    return str(styles[min(index, len(styles) - 1)]) if styles else PLAIN
 
 
 def _flow_field(field: Field | None) -> Field | None:
