@@ -23,14 +23,15 @@ SCHEMA_ID: Final = "urn:newsfeed-articles:schema:front-matter"
 #: (UTC). Unquoted, :func:`newsfeed.loads` also takes YAML 1.1's looser
 #: forms (``2020-6-1 1:02:00 +05``: one-digit parts, a lower-case ``t`` or
 #: blanks between date and time, blanks before the offset, an hour-only
-#: offset), which JSON cannot tell from quoted text: they match too. A test
+#: offset), which JSON cannot tell from quoted text: they match too; and
+#: the ISO form's offset may end in ``:00`` seconds. A test
 #: holds this pattern and the reader together. The look-ahead keeps
 #: Python's ``$`` from matching before a final line feed, as ECMA-262's
 #: ``$`` (JSON Schema's regular expressions) does not.
 TIMESTAMP_PATTERN: Final = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?!\n)$"
     r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{0,6})?"
-    r"([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?(?!\n)$"
+    r"([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2}(:00)?)?))?(?!\n)$"
 )
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _NULL: Final = {"type": "null"}
