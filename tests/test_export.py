@@ -865,6 +865,14 @@ class TestArrowFromOtherTools:
         with pytest.raises(ValueError, match=rf"^row 1: extra: .*{re.escape(message)}"):
             Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
 
+    def test_lone_surrogate_in_extra(self) -> None:
+        """A lone surrogate escaped in extra's JSON is refused, as load_jsonl refuses it."""
+        table = SAMPLES[:2].to_arrow()
+        text = '{"x": ["ok", "caf\\udce9"]}'
+
+        with pytest.raises(ValueError, match=r"^row 1: extra\.x\[1\]: lone surrogate"):
+            Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
+
     @pytest.mark.parametrize("seconds", [86_400, -86_400, 2**31 - 1])
     def test_offsets_of_a_day_or_more(self, seconds: int) -> None:
         """An offset no timezone can have is refused naming row and field."""

@@ -47,7 +47,7 @@ from newsfeed._feed.shape import (
     encode_extra,
     record_shape,
 )
-from newsfeed._feed.text import first_unwritable, unwritable
+from newsfeed._feed.text import first_unwritable, reason, unwritable
 from newsfeed._files.writing import write_atomically
 from newsfeed._model import Article
 
@@ -215,6 +215,11 @@ class _ArrowCodec(Codec):
             raise DecodeError(where, f"not readable JSON: {error}") from None
         except RecursionError:
             raise DecodeError(where, TOO_DEEP) from None
+        # As load_jsonl: a lone surrogate no export could write out again.
+        found = first_unwritable(data, keep_path=False)
+        if found is not None:
+            place, surrogate = found
+            raise DecodeError(f"{where}.{place}" if place else where, reason(place, surrogate))
         return super().decode_extra(data, where)
 
 
