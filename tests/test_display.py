@@ -178,6 +178,23 @@ class TestFeedOddValues:
         assert "Bad\\x1bName" in lines[1]
         assert lines[1].endswith("Two\\nlines\\x1b[2J")
 
+    def test_escaped_rows_keep_their_columns(self) -> None:
+        """A row's provider and title are cut after escaping, so the columns keep their width."""
+        item = Article(
+            title="\x1b" * 80,
+            published_at=WHEN,
+            web_url="u",
+            provider=Provider(name="\x1b" * 20),
+        )
+
+        row = repr(Feed([item])).splitlines()[1]
+
+        # Columns: 2 spaces, 25 for the time, 2, 20 for the provider, 2, 3, 2, the title.
+        assert row[29:49] == "\\x1b" * 5
+        assert row[49:56] == "    -  "
+        assert len(row[56:]) == 70
+        assert row.endswith("…")
+
     def test_html_escapes_control_characters_and_markup(self) -> None:
         """The HTML table escapes control characters and bidi overrides, and HTML still."""
         item = Article(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,12 @@ NULL_TOPIC = (
 )
 
 
-def _origins(call: Callable[[], object]) -> list[tuple[str, type[Warning]]]:
-    """Return the file each warning of *call* points at, with its category."""
+def _origins(call: Callable[[], object]) -> list[tuple[str, int, type[Warning]]]:
+    """Return the file and line each warning of *call* points at, with its category."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         call()
-    return [(item.filename, item.category) for item in caught]
+    return [(item.filename, item.lineno, item.category) for item in caught]
 
 
 @pytest.fixture
@@ -38,33 +38,46 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _index_load(folder: Path) -> newsfeed.Feed:
-    with newsfeed.Index(folder, db=folder.parent / "i.sqlite3") as index:
-        index.update()
-        return index.load()
+#: Indexes the Index way opened, closed after each test.
+_OPENED: list[newsfeed.Index] = []
 
 
+def _updated_index(folder: Path) -> newsfeed.Index:
+    """Return the index of *folder*, up to date (update() records warnings, load() gives them)."""
+    index = newsfeed.Index(folder, db=folder.parent / "i.sqlite3")
+    _OPENED.append(index)
+    index.update()
+    return index
+
+
+# Each way is one line calling newsfeed: the line its warning must point at.
 LOADS: dict[str, Callable[[Path], object]] = {
     "loads": lambda folder: newsfeed.loads((folder / "warns.md").read_text(encoding="utf-8")),
     "load": lambda folder: newsfeed.load(folder / "warns.md"),
-    "load_dir": newsfeed.load_dir,
+    "load_dir": lambda folder: newsfeed.load_dir(folder),  # noqa: PLW0108 -- its line is the point
     "load_dir, cache": lambda folder: newsfeed.load_dir(folder, cache=True),
     "iter_dir": lambda folder: list(newsfeed.iter_dir(folder)),
-    "Index.load": _index_load,
+    "Index.load": lambda folder: _updated_index(folder).load(),
 }
 if multiprocessing.get_start_method() == "fork":
     LOADS["load_dir, 2 workers"] = lambda folder: newsfeed.load_dir(folder, workers=2)
 
 
 class TestNewsfeedWarnings:
-    """A file's NewsfeedWarning points at this file, the caller's, every time."""
+    """A file's NewsfeedWarning points at the caller's line, every time."""
+
+    @pytest.fixture(autouse=True)
+    def _close_indexes(self) -> Iterator[None]:
+        yield
+        while _OPENED:
+            _OPENED.pop().close()
 
     @pytest.mark.parametrize("way", LOADS)
     def test_points_at_the_caller(self, folder: Path, way: str) -> None:
-        """Loaded twice each way, the warning comes twice, and points here."""
+        """Loaded twice each way, the warning comes twice, pointing at the line that loaded."""
         load = LOADS[way]
-        origins = _origins(lambda: load(folder)) + _origins(lambda: load(folder))
-        assert origins == [(__file__, newsfeed.NewsfeedWarning)] * 2
+        expected = (__file__, load.__code__.co_firstlineno, newsfeed.NewsfeedWarning)
+        assert _origins(lambda: load(folder)) + _origins(lambda: load(folder)) == [expected] * 2
 
 
 class TestIndexRebuiltWarnings:
@@ -76,8 +89,9 @@ class TestIndexRebuiltWarnings:
         with newsfeed.Index(make_folder(tmp_path / "one"), db=db) as index:
             index.update()
         other = make_folder(tmp_path / "two")
-        assert _origins(lambda: newsfeed.Index(other, db=db).close()) == [
-            (__file__, newsfeed.IndexRebuiltWarning)
+        call = lambda: newsfeed.Index(other, db=db).close()  # noqa: E731 -- its line is the point
+        assert _origins(call) == [
+            (__file__, call.__code__.co_firstlineno, newsfeed.IndexRebuiltWarning)
         ]
 
     def test_damaged_database(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,6 +103,7 @@ class TestIndexRebuiltWarnings:
         db.write_bytes(b"not a database" * 100)
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(db).execute("SELECT 1 FROM sqlite_master").fetchall()
-        assert _origins(lambda: newsfeed.load_dir(folder, cache=True)) == [
-            (__file__, newsfeed.IndexRebuiltWarning)
+        call = lambda: newsfeed.load_dir(folder, cache=True)  # noqa: E731 -- its line is the point
+        assert _origins(call) == [
+            (__file__, call.__code__.co_firstlineno, newsfeed.IndexRebuiltWarning)
         ]

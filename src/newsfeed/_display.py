@@ -216,9 +216,10 @@ def feed_repr(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> s
     lines = [f"<Feed: {_feed_summary(articles, failures)}>"]
     for article in articles[:_FEED_REPR_ROWS]:
         when = _when(article.published_at)
-        provider = _printable(_provider_label(article)[:20])
+        # Escaped, then cut: an escape is wider than the character it shows.
+        provider = _printable(_provider_label(article))[:20]
         quality = "-" if article.quality is None else str(article.quality)
-        title = _printable(_shorten(article.title, _FEED_TITLE_WIDTH))
+        title = _shorten(_printable(article.title), _FEED_TITLE_WIDTH)
         lines.append(f"  {when:<25}  {provider:<20}  {quality:>3}  {title}")
     if len(articles) > _FEED_REPR_ROWS:
         lines.append(f"  ... {len(articles) - _FEED_REPR_ROWS} more")
@@ -232,7 +233,7 @@ def feed_html(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> s
         # Control characters are escaped as in the repr although HTML would
         # not break a line on them: a bidirectional override would still
         # reorder the cell's text.
-        title = html.escape(_printable(_shorten(article.title, _FEED_TITLE_WIDTH)))
+        title = html.escape(_shorten(_printable(article.title), _FEED_TITLE_WIDTH))
         # Only web links become anchors: a javascript: URL in a file must
         # not turn into something clickable in a notebook.
         url = article.url or ""

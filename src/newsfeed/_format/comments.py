@@ -22,10 +22,9 @@ def has_comments(front_matter: str) -> bool:
     each scalar's span, so a ``#`` inside a quoted or plain string is not.
     YAML wants a space before a comment, but its loaders also read one right
     after a closing quote or bracket, or after a line break other than a
-    line feed (U+0085, U+2028); a ``#`` in a tag or an anchor is taken for one
-    too, which can only make :func:`newsfeed.dumps` refuse, never drop a
-    comment. It is parsed with the loader that read it: the two loaders do
-    not refuse quite the same texts.
+    line feed (U+0085, U+2028). (Tags and anchors, where a ``#`` could be
+    neither, are refused before this runs.) It is parsed with the loader that
+    read it: the two loaders do not refuse quite the same texts.
     """
     if "#" not in front_matter:
         return False
