@@ -159,6 +159,17 @@ class TestArticleHtml:
         assert "<span" not in page
 
 
+def _with_control_characters() -> Article:
+    """Return an article whose title, provider and topic hold markup and control characters."""
+    return Article(
+        title="<b>\x1b[2J\u202eevil",
+        published_at=WHEN,
+        web_url="u",
+        provider=Provider(name="P\n<i>"),
+        topics=("a\rb",),
+    )
+
+
 class TestFeedOddValues:
     """A feed's repr and HTML table keep one line a row and never fail on odd values."""
 
@@ -197,13 +208,7 @@ class TestFeedOddValues:
 
     def test_html_escapes_control_characters_and_markup(self) -> None:
         """The HTML table escapes control characters and bidi overrides, and HTML still."""
-        item = Article(
-            title="<b>\x1b[2J\u202eevil",
-            published_at=WHEN,
-            web_url="u",
-            provider=Provider(name="P\n<i>"),
-            topics=("a\rb",),
-        )
+        item = _with_control_characters()
 
         page = Feed([item])._repr_html_()
 
@@ -217,13 +222,7 @@ class TestFeedOddValues:
 
     def test_article_card_escapes_control_characters_too(self) -> None:
         """One article's HTML card escapes control characters and bidi overrides, as the table."""
-        item = Article(
-            title="<b>\x1b[2J\u202eevil",
-            published_at=WHEN,
-            web_url="u",
-            provider=Provider(name="P\n<i>"),
-            topics=("a\rb",),
-        )
+        item = _with_control_characters()
 
         card = item._repr_html_()
 
