@@ -460,6 +460,19 @@ class TestComments:
         assert "#" not in written
         assert newsfeed.loads(written) == article
 
+    @pytest.mark.parametrize("header", [">- # shortened", "|  # shortened", "> #shortened"])
+    def test_comment_on_a_block_scalar_header(self, header: str) -> None:
+        """A comment after a block scalar's indicator counts: writing it needs drop_comments."""
+        text = (
+            f'---\ntitle: "T"\nexcerpt: {header}\n  A long excerpt\n  on two lines.\n'
+            'publishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n---\n'
+        )
+        article = newsfeed.loads(text)
+        for canonical in (False, True):
+            with pytest.raises(newsfeed.ValidationError, match="comments"):
+                newsfeed.dumps(article, canonical=canonical)
+        assert "shortened" not in newsfeed.dumps(article, drop_comments=True)
+
     def test_hash_inside_strings_is_not_a_comment(self) -> None:
         """A '#' inside a value, on the safe path, is no comment."""
         text = (

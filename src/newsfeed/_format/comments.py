@@ -29,7 +29,7 @@ def has_comments(front_matter: str) -> bool:
     if "#" not in front_matter:
         return False
     spans = [
-        (event.start_mark.index, event.end_mark.index)  # type: ignore[union-attr]
+        _text_span(event, front_matter)
         for event in yaml.parse(front_matter, Loader=loader_class())
         if isinstance(event, ScalarEvent)
     ]
@@ -39,3 +39,17 @@ def has_comments(front_matter: str) -> bool:
             return True
         position = front_matter.find("#", position + 1)
     return False
+
+
+def _text_span(event: ScalarEvent, front_matter: str) -> tuple[int, int]:
+    """Return where a scalar's text lies: a block scalar's starts after its header line.
+
+    The parser's span of a block scalar starts at its ``|`` or ``>``, and the
+    header line may end in a comment (``excerpt: >- # shortened``).
+    """
+    start: int = event.start_mark.index  # type: ignore[union-attr]
+    end: int = event.end_mark.index  # type: ignore[union-attr]
+    if event.style in ("|", ">"):
+        header_end = front_matter.find("\n", start, end)
+        start = end if header_end < 0 else header_end
+    return start, end
