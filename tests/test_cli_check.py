@@ -305,3 +305,36 @@ class TestCheckWarnings:
             f"warning: {path}:7: topics[1]: a null list item is left out (an empty '-' line)",
             "1 file checked, no problems",
         ]
+
+
+class TestEveryProblemOfAFile:
+    """A front matter that reads but does not validate gets one line per problem."""
+
+    TEXT = (
+        "---\ntitle: x\npublishedDateTime: bad\nwebUrl: u\n"
+        'updatedDateTime: bad\nquality: "high"\n---\n'
+    )
+
+    def test_text(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Each problem is a line naming its line and field; the summary counts them."""
+        bad = tmp_path / "bad.md"
+        bad.write_text(self.TEXT, encoding="utf-8")
+
+        assert main(["check", str(bad)]) == 1
+
+        out, err = capsys.readouterr()
+        assert [line.split(": ", 2)[:2] for line in lines(out)] == [
+            [f"{bad}:3", "publishedDateTime"],
+            [f"{bad}:5", "updatedDateTime"],
+            [f"{bad}:6", "quality"],
+        ]
+        assert err == "3 problems in 1 file checked\n"
+
+    def test_json(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON list holds one object per problem."""
+        (tmp_path / "bad.md").write_text(self.TEXT, encoding="utf-8")
+
+        assert main(["check", "--format", "json", str(tmp_path)]) == 1
+
+        fields = [item["field"] for item in json.loads(capsys.readouterr().out)]
+        assert fields == ["publishedDateTime", "updatedDateTime", "quality"]

@@ -25,6 +25,7 @@ from newsfeed._cli.files import (
     article_listing,
     load_feed,
     problem_from,
+    problems_from,
 )
 from newsfeed._cli.render import DEFAULT_COLUMNS, write_feed
 from newsfeed._cli.stats import FeedStats, render_text, to_json
@@ -105,7 +106,7 @@ def check(
     output_format: str = "text",
     selection: Selection = DEFAULT_SELECTION,
 ) -> int:
-    """Validate every file; print one line per bad file (or a JSON list)."""
+    """Validate every file; print one line per problem (or a JSON list)."""
     files, problems = _files_or_warn(paths, selection)
     if output_format == "text":
         for problem in problems:
@@ -116,10 +117,11 @@ def check(
                 warnings.simplefilter("always", NewsfeedWarning)
                 loads(_read(path), source=_name(path))
         except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
-            problem = problem_from(error, _name(path))
-            problems.append(problem)
+            found = problems_from(error, _name(path))
+            problems.extend(found)
             if output_format == "text":
-                print(problem.render())
+                for problem in found:
+                    print(problem.render())
             continue
         # What was read but left out (a null topic) is named, and is no problem.
         for warning in caught:

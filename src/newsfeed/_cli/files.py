@@ -32,6 +32,7 @@ __all__ = [
     "load_feed",
     "load_one",
     "problem_from",
+    "problems_from",
 ]
 
 #: The files a folder holds, as ``load_dir`` finds them.
@@ -146,6 +147,13 @@ def problem_from(error: Exception, path: str | os.PathLike[str]) -> Problem:
     return Problem(path=shown, line=None, field=None, message=f"{type(error).__name__}: {error}")
 
 
+def problems_from(error: Exception, path: str | os.PathLike[str]) -> list[Problem]:
+    """Describe every problem of the file at *path*: each of a ValidationError's, else one."""
+    if isinstance(error, ValidationError):
+        return [problem_from(each, path) for each in error.errors]
+    return [problem_from(error, path)]
+
+
 def article_files(paths: Iterable[Path], selection: Selection = DEFAULT_SELECTION) -> list[Path]:
     """Return the files *paths* name that may be read: see :func:`article_listing`."""
     return article_listing(paths, selection)[0]
@@ -241,7 +249,7 @@ def load_feed(
         if result is None:
             result = load_one(file)
         if isinstance(result, LoadFailure):
-            problems.append(problem_from(result.error, result.path))
+            problems.extend(problems_from(result.error, result.path))
         else:
             articles.append(result)
     return Feed(articles), problems

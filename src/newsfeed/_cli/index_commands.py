@@ -25,7 +25,7 @@ from newsfeed._cli.files import (
     Selection,
     article_listing,
     load_one,
-    problem_from,
+    problems_from,
 )
 from newsfeed._cli.options import fail, in_flag_names
 from newsfeed._cli.options import selection as selection_of
@@ -98,7 +98,7 @@ def _reason(error: OSError | sqlite3.Error, db: Path) -> str:
 
 
 def _report(failures: list[LoadFailure], *, what: str) -> int:
-    problems = [problem_from(failure.error, failure.path) for failure in failures]
+    problems = [each for bad in failures for each in problems_from(bad.error, bad.path)]
     return report_failures(problems, what=what)
 
 
@@ -227,7 +227,12 @@ def _run_search(args: argparse.Namespace) -> int:
     with _open_index(args, args.folder) as index:
         failures = index.update().failures
         found = _best_matches(args, index, selected)
-    problems += [problem_from(bad.error, bad.path) for bad in failures if bad.path in selected]
+    problems += [
+        each
+        for bad in failures
+        if bad.path in selected
+        for each in problems_from(bad.error, bad.path)
+    ]
     write_feed(found, sys.stdout, output_format=args.output_format, width=terminal_width())
     if args.output_format == "table":
         print(f"{len(found)} found", file=sys.stderr)
@@ -283,7 +288,7 @@ def _from_index(args: argparse.Namespace) -> tuple[Feed, list[Problem]]:
         if result is None and file not in indexed:
             result = load_one(file)
         if isinstance(result, LoadFailure):
-            problems.append(problem_from(result.error, result.path))
+            problems.extend(problems_from(result.error, result.path))
         elif result is not None:  # None: indexed, and left out by the criteria
             articles.append(result)
     return Feed(articles), problems
