@@ -270,3 +270,36 @@ class TestSelectionRules:
     def test_defaults(self, path: str, *, wanted: bool) -> None:
         """Hidden and tools' folders and repository documents are left out, nothing else."""
         assert Selection().wants(PurePosixPath(path)) is wanted
+
+
+class TestOddLinks:
+    """A loop of links is one problem; a link and its target read alike with -j 1 and -j 2."""
+
+    @pytest.mark.parametrize("command", ["check", "ls", "stats"])
+    def test_loop_of_links_is_one_problem(
+        self, tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The loop is reported on one line, exit 1, and the good file is still read."""
+        shutil.copy(FIXTURES / NASDAQ, tmp_path / "good.md")
+        (tmp_path / "loop.md").symlink_to("loop.md")
+
+        assert main([command, str(tmp_path)]) == 1
+
+        out, err = capsys.readouterr()
+        problems = [line for line in lines(out + err) if "loop.md" in line]
+        assert len(problems) == 1
+        assert "symbolic links" in problems[0]
+        if command == "ls":
+            assert "Amazon" in out
+
+    def test_workers_report_the_path_of_the_first_name(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file and a link to it are one file, listed under its first name, with -j 1 or 2."""
+        shutil.copy(FIXTURES / NASDAQ, tmp_path / "real.md")
+        (tmp_path / "link.md").symlink_to("real.md")
+        listed = []
+        for workers in ("1", "2"):
+            assert main(["ls", str(tmp_path), "--format", "paths", "-j", workers]) == 0
+            listed.append(lines(capsys.readouterr().out))
+        assert listed == [[str(tmp_path / "link.md")]] * 2

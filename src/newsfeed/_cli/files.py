@@ -191,7 +191,7 @@ def article_listing(
             ]
         for name in found:
             file = Path(name)
-            key = file.resolve()
+            key = _identity(file)
             if key in seen:
                 continue
             seen.add(key)
@@ -241,11 +241,12 @@ def load_feed(
             for path in paths:
                 if path.is_dir():
                     feed = load_dir(path, pattern=selection.pattern, errors="skip", workers=workers)
-                    loaded.update(_by_path(feed))
-                    loaded.update(_by_path(feed.failures))
+                    for key, item in _by_path([*feed, *feed.failures]):
+                        # A file reached twice is listed under its first name.
+                        loaded.setdefault(key, item)
     articles: list[Article] = []
     for file in files:
-        result = loaded.get(file.resolve())
+        result = loaded.get(_identity(file))
         if result is None:
             result = load_one(file)
         if isinstance(result, LoadFailure):
@@ -260,7 +261,16 @@ def _by_path(
 ) -> Iterator[tuple[Path, Article | LoadFailure]]:
     for item in items:
         if item.path is not None:  # pragma: no branch -- loaded from a file, it has a path
-            yield item.path.resolve(), item
+            yield _identity(item.path), item
+
+
+def _identity(file: Path) -> Path:
+    """Return the file *file* leads to, to read it once; a loop of links leads to itself."""
+    try:
+        return file.resolve()
+    except (RuntimeError, OSError):
+        # Read under its own name, it fails with the system's error.
+        return file.absolute()
 
 
 def load_one(path: Path) -> Article | LoadFailure:
