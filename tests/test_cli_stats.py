@@ -203,3 +203,25 @@ class TestQuartiles:
     def test_single_value(self) -> None:
         """One value is its own quartiles (where the standard library refuses)."""
         assert quartiles([42]) == (42, 42, 42)
+
+
+class TestInstantsAtTheEdges:
+    """Times whose UTC date falls outside the years 1 to 9999 are counted in their own offset."""
+
+    @pytest.mark.parametrize(
+        ("stamp", "month"),
+        [("9999-12-31T23:30:00-01:00", "9999-12"), ("0001-01-01T00:00:00+01:00", "0001-01")],
+    )
+    def test_counted(
+        self, tmp_path: Path, stamp: str, month: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The file is counted under its own month, its time shown as written."""
+        (tmp_path / "edge.md").write_text(
+            f"---\ntitle: x\npublishedDateTime: {stamp}\nwebUrl: u\n---\n", encoding="utf-8"
+        )
+
+        assert main(["stats", str(tmp_path), "--format", "json"]) == 0
+
+        figures = json.loads(capsys.readouterr().out)
+        assert figures["first"] == figures["last"] == stamp
+        assert figures["months"] == [{"month": month, "count": 1}]

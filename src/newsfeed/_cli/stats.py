@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import IO, Any, Final
 
 import attrs
@@ -149,14 +149,14 @@ class FeedStats:
         """Compute the statistics of *feed*."""
         published = Counter(article.published for article in feed)
         instants = [article.published_at for article in feed]
-        months = Counter(instant.astimezone(UTC).strftime("%Y-%m") for instant in instants)
+        months = Counter(_month(instant) for instant in instants)
         return cls(
             articles=len(feed),
             published=published[True],
             unpublished=published[False],
             published_unknown=published[None],
-            first=format_timestamp(min(instants).astimezone(UTC)) if instants else None,
-            last=format_timestamp(max(instants).astimezone(UTC)) if instants else None,
+            first=format_timestamp(_in_utc(min(instants))) if instants else None,
+            last=format_timestamp(_in_utc(max(instants))) if instants else None,
             providers=_ranked(feed.providers().items()),
             topics=_ranked(feed.topics().items()),
             months=tuple(sorted(months.items())),
@@ -263,3 +263,22 @@ def to_json(stats: FeedStats, *, top: int | None = None) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _in_utc(instant: datetime) -> datetime:
+    """Return *instant* in UTC, or as it is when its UTC date is outside the years 1 to 9999.
+
+    The first day with a positive offset and the last with a negative one
+    have no UTC date Python can hold: such a file is counted in its own
+    offset rather than failing the summary.
+    """
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        return instant
+
+
+def _month(instant: datetime) -> str:
+    """Return ``YYYY-MM`` of *instant* in UTC (not strftime, whose %Y drops leading zeros)."""
+    utc = _in_utc(instant)
+    return f"{utc.year:04d}-{utc.month:02d}"
