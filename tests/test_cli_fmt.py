@@ -15,6 +15,7 @@ from cli_support import (
     copy_fixtures,
     lines,
     non_canonical_text,
+    non_utf8_path,
     run,
     run_with_stdin,
 )
@@ -204,6 +205,29 @@ class TestFmtInProcess:
             f"error: cannot write {messy}: Permission denied",
             "2 files left unchanged, 1 file failed to load (left untouched)",
         ]
+
+
+class TestFmtMessages:
+    """What fmt prints for people names every file escaped, and never stops it part-way."""
+
+    def test_non_utf8_name_is_shown_escaped(
+        self, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        r"""A name with the byte 0xFF shows it as \xff; the files after it are formatted too."""
+        odd = non_utf8_path(tmp_path)
+        odd.write_text(non_canonical_text(), encoding="utf-8")
+        plain = tmp_path / "b.md"
+        plain.write_text(non_canonical_text(), encoding="utf-8")
+
+        assert main(["fmt", str(tmp_path)]) == 0
+
+        out, err = capsysbinary.readouterr()
+        assert lines(out.decode("utf-8")) == [
+            f"reformatted {tmp_path}/a\\xff.md",
+            f"reformatted {plain}",
+        ]
+        assert err == b"2 files reformatted\n"
+        assert plain.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
 
 
 class TestFmtStdin:
