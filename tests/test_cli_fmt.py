@@ -229,6 +229,18 @@ class TestFmtMessages:
         assert err == b"2 files reformatted\n"
         assert plain.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
 
+    def test_diff_headers_escape_the_name(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The ---/+++ lines of `--diff` show a name's ESC and BEL escaped, as every message."""
+        path = tmp_path / "x\x1b]0;PWNED\x07.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+
+        assert main(["fmt", "--diff", str(path)]) == 0
+
+        shown = f"{tmp_path}/x\\x1b]0;PWNED\\x07.md"
+        assert lines(capsys.readouterr().out)[:2] == [f"--- {shown}", f"+++ {shown} (formatted)"]
+
 
 class TestFmtStdin:
     """`newsfeed fmt -` formats stdin to stdout, like black."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import lines, make_corpus, non_utf8_path, provider, write_article
+from cli_support import lines, make_corpus, non_utf8_path, provider, run, write_article
 from newsfeed._cli.main import main
 from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS
 from newsfeed._cli.terminal import display_width, printable, truncate
@@ -264,6 +264,60 @@ class TestTerminalInjection:
         assert record["title"] == HOSTILE_TITLE
         assert record["provider_name"] == HOSTILE_PROVIDER
         assert record["topics"] == [HOSTILE_TOPIC]
+
+
+#: A file name that sets the window title, and a null topic for a warning to name it.
+WARNING_NAME = "x\x1b]0;PWNED\x07.md"
+NULL_TOPIC = (
+    "---\ntitle: x\npublishedDateTime: 2020-06-01T12:00:00Z\nwebUrl: u\ntopics: [AI, null]\n---\n"
+)
+
+
+def null_topic_warning(folder: Path) -> str:
+    """Write WARNING_NAME in *folder*; return the warning line every command gives for it."""
+    (folder / WARNING_NAME).write_text(NULL_TOPIC, encoding="utf-8")
+    return (
+        f"warning: {folder}/x\\x1b]0;PWNED\\x07.md:5: topics[1]: "
+        "a null list item is left out (an empty '-' line)"
+    )
+
+
+class TestWarningsForPeople:
+    """Every command names what a file had that was left out as `check` does: one escaped line."""
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            pytest.param(["check"], id="check"),
+            pytest.param(["fmt", "--check"], id="fmt --check"),
+            pytest.param(["fmt", "--diff"], id="fmt --diff"),
+            pytest.param(["fmt"], id="fmt"),
+            pytest.param(["ls"], id="ls"),
+            pytest.param(["ls", "--format", "json"], id="ls json"),
+            pytest.param(["ls", "--workers", "2"], id="ls in processes"),
+            pytest.param(["stats"], id="stats"),
+        ],
+    )
+    def test_one_escaped_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+    ) -> None:
+        """The warning is `warning: file:line: field: message`, its ESC and BEL escaped."""
+        warning = null_topic_warning(tmp_path)
+
+        main([*command, str(tmp_path)])
+
+        err = capsys.readouterr().err
+        assert lines(err)[0] == warning
+        assert _controls(err) == []
+
+    def test_as_a_user(self, tmp_path: Path) -> None:
+        """Run as a program, `ls` prints no Python warning lines (`file:6: NewsfeedWarning`)."""
+        warning = null_topic_warning(tmp_path)
+
+        result = run("ls", tmp_path, "--format", "paths", cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert lines(result.stderr) == [warning]
 
 
 @pytest.fixture
