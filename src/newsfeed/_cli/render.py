@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -169,10 +170,23 @@ def _jsonl(feed: Feed, out: IO[str]) -> None:
 
 
 def _csv(feed: Feed, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RECORD_COLUMNS)
-    for record in feed.to_records(json_ready=True):
-        writer.writerow(_csv_cell(record[column]) for column in RECORD_COLUMNS)
+    # The csv module quotes a value holding the delimiter, the quote or a
+    # character of the line terminator. With "\n" alone, a bare "\r" (a title
+    # may hold one) went out unquoted, and readers ended the row there. Rows
+    # are made with "\r\n", so that CR and LF are both quoted, then end in
+    # "\n" as they always have: "\r\n" itself would reach a Windows console
+    # or file as "\r\r\n", stdout being text.
+    row = io.StringIO()
+    writer = csv.writer(row, lineterminator="\r\n")
+    rows = (
+        [_csv_cell(record[column]) for column in RECORD_COLUMNS]
+        for record in feed.to_records(json_ready=True)
+    )
+    for values in itertools.chain([RECORD_COLUMNS], rows):
+        writer.writerow(values)
+        out.write(row.getvalue().removesuffix("\r\n") + "\n")
+        row.seek(0)
+        row.truncate()
 
 
 def _paths(feed: Feed, out: IO[str]) -> None:
