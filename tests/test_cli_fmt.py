@@ -92,7 +92,10 @@ class TestFmtAsAUser:
         assert result.returncode == 1
         assert lines(result.stderr) == [
             f"error: cannot format {Path('articles', 'broken.md')}:4: {NOT_UTF8}",
-            "1 file reformatted, 2 files left unchanged, 1 file failed to load (left untouched)",
+            (
+                "1 file reformatted, 2 files left unchanged,"
+                " 1 file could not be formatted (left untouched)"
+            ),
         ]
         assert broken.read_bytes() == b"---\r\ntitle: 'unclosed\r\n---\r\n\xff"
         assert broken.stat().st_mtime_ns == OLD
@@ -169,7 +172,7 @@ class TestFmtInProcess:
         assert out == ""
         assert lines(err) == [
             f"error: cannot format {path}:10: quality: expected an integer, got list",
-            "1 file failed to load (left untouched)",
+            "1 file could not be formatted (left untouched)",
         ]
         assert path.read_text(encoding="utf-8") == text
         assert path.stat().st_mtime_ns == OLD
@@ -203,7 +206,7 @@ class TestFmtInProcess:
         assert out == ""
         assert lines(err) == [
             f"error: cannot write {messy}: Permission denied",
-            "2 files left unchanged, 1 file failed to load (left untouched)",
+            "2 files left unchanged, 1 file could not be formatted (left untouched)",
         ]
 
 
@@ -240,6 +243,76 @@ class TestFmtMessages:
 
         shown = f"{tmp_path}/x\\x1b]0;PWNED\\x07.md"
         assert lines(capsys.readouterr().out)[:2] == [f"--- {shown}", f"+++ {shown} (formatted)"]
+
+
+class TestFmtRefusals:
+    """A file fmt will not replace is named in the command line's terms, and left untouched."""
+
+    def test_read_only_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A read-only file is said to be one, with no keyword argument to pass."""
+        path = tmp_path / "a.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+        path.chmod(0o444)
+
+        assert main(["fmt", str(path)]) == 1
+
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot write {path}: the file is read-only",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert path.read_text(encoding="utf-8") == non_canonical_text()
+
+    def test_hard_linked_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file with another hard link is said to have one; neither name changes."""
+        path = tmp_path / "a.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+        other = tmp_path / "elsewhere.txt"
+        os.link(path, other)
+
+        assert main(["fmt", str(path)]) == 1
+
+        reason = "the file has other hard links, which would keep the old text"
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot write {path}: {reason}",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert path.read_text(encoding="utf-8") == non_canonical_text()
+        assert path.samefile(other)
+
+    def test_link_out_of_the_folder(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A link out of the folder is to be named to be read, as the command line takes it."""
+        target = tmp_path / "out" / "o.md"
+        target.parent.mkdir()
+        target.write_text(non_canonical_text(), encoding="utf-8")
+        link = tmp_path / "folder" / "link.md"
+        link.parent.mkdir()
+        link.symlink_to(target)
+
+        assert main(["fmt", str(link.parent)]) == 1
+
+        outside = f"a link to a file outside the folder ({target})"
+        reason = f"{outside}; name it on the command line to read it"
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot format {link}: {reason}",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert target.read_text(encoding="utf-8") == non_canonical_text()
+
+    def test_summary_counts_every_file_left_untouched(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file that fails to load and one that loads but is not written: none said to load."""
+        (tmp_path / "broken.md").write_text("nope\n", encoding="utf-8")
+        read_only = tmp_path / "read-only.md"
+        read_only.write_text(non_canonical_text(), encoding="utf-8")
+        read_only.chmod(0o444)
+
+        assert main(["fmt", str(tmp_path)]) == 1
+
+        err = lines(capsys.readouterr().err)
+        assert err[-1] == "2 files could not be formatted (left untouched)"
 
 
 class TestFmtStdin:
@@ -297,7 +370,7 @@ class TestFmtStdin:
         assert result.stdout == broken
         assert result.stderr.decode().splitlines() == [
             f"error: cannot format <stdin>:4: {NOT_UTF8}",
-            "1 file failed to load (left untouched)",
+            "1 file could not be formatted (left untouched)",
         ]
 
     def test_oversized_input_comes_out_whole(
@@ -335,7 +408,7 @@ class TestFmtStdin:
                     "",
                     (
                         "error: cannot format <stdin>:1: the file must start with a '---' line\n"
-                        "1 file failed to load (left untouched)\n"
+                        "1 file could not be formatted (left untouched)\n"
                     ),
                 ),
                 id="broken",

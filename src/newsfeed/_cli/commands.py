@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import json
+import os
 import shutil
 import sys
 import warnings
@@ -207,7 +209,7 @@ def fmt(
         except OSError as error:
             failed += 1
             print(
-                f"error: cannot write {printable(str(path))}: {error.strerror or error}",
+                f"error: cannot write {printable(str(path))}: {_why_not_written(error)}",
                 file=sys.stderr,
             )
             continue
@@ -216,6 +218,24 @@ def fmt(
     preview = check_only or diff
     _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=preview)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+#: What dump refuses to replace, by errno, said for the command line: dump's
+#: own words, for Python callers, name the keyword argument that lifts the
+#: refusal, and fmt has no option for either.
+_REFUSALS: Final = {
+    errno.EACCES: "the file is read-only",
+    errno.EMLINK: "the file has other hard links, which would keep the old text",
+}
+
+
+def _why_not_written(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    # The system's errors come in its own words (a folder we may not write
+    # in is EACCES too); dump's refusals in others.
+    if error.errno in _REFUSALS and reason != os.strerror(error.errno):
+        return _REFUSALS[error.errno]
+    return reason
 
 
 def formatted_text(
@@ -292,7 +312,8 @@ def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool)
     if unchanged:
         parts.append(f"{_plural(unchanged, 'file')} {would}left unchanged")
     if failed:
-        parts.append(f"{_plural(failed, 'file')} failed to load (left untouched)")
+        # Whether it failed to load or to be written, the file is as it was.
+        parts.append(f"{_plural(failed, 'file')} could not be formatted (left untouched)")
     if parts:
         print(", ".join(parts), file=sys.stderr)
 
