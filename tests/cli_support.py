@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 import newsfeed
 
@@ -85,6 +86,20 @@ def write_article(path: Path, **changes: Any) -> newsfeed.Article:
     article = attrs.evolve(base_article(), **changes)
     newsfeed.dump(article, path)
     return newsfeed.load(path)
+
+
+def non_utf8_path(folder: Path, name: bytes = b"a\xff.md") -> Path:
+    """Return *folder*'s file named *name*, bytes that are not UTF-8; skip where names must be.
+
+    Python spells such a name with lone surrogates (U+DCFF for the byte 0xFF).
+    """
+    path = folder / os.fsdecode(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        path.touch()
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    return path
 
 
 def provider(name: str, domain: str) -> newsfeed.Provider:

@@ -140,6 +140,24 @@ class TestCheckArguments:
 
         assert capsys.readouterr().out == f"{link}: cannot read: No such file or directory\n"
 
+    def test_link_out_of_the_folder_says_how_to_read_it(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A link out of the folder is a problem that says to name it, as no keyword applies."""
+        target = copy_fixtures(tmp_path / "out")[0]
+        link = tmp_path / "folder" / "link.md"
+        link.parent.mkdir()
+        link.symlink_to(target)
+
+        assert main(["check", str(link.parent)]) == 1
+        assert main(["check", str(link)]) == 0
+
+        out = capsys.readouterr().out
+        assert out == (
+            f"{link}: a link to a file outside the folder ({target});"
+            " name it on the command line to read it\n"
+        )
+
     def test_folder_that_cannot_be_listed_is_a_problem(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:

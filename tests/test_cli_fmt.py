@@ -15,6 +15,7 @@ from cli_support import (
     copy_fixtures,
     lines,
     non_canonical_text,
+    non_utf8_path,
     run,
     run_with_stdin,
 )
@@ -91,7 +92,10 @@ class TestFmtAsAUser:
         assert result.returncode == 1
         assert lines(result.stderr) == [
             f"error: cannot format {Path('articles', 'broken.md')}:4: {NOT_UTF8}",
-            "1 file reformatted, 2 files left unchanged, 1 file failed to load (left untouched)",
+            (
+                "1 file reformatted, 2 files left unchanged,"
+                " 1 file could not be formatted (left untouched)"
+            ),
         ]
         assert broken.read_bytes() == b"---\r\ntitle: 'unclosed\r\n---\r\n\xff"
         assert broken.stat().st_mtime_ns == OLD
@@ -168,7 +172,7 @@ class TestFmtInProcess:
         assert out == ""
         assert lines(err) == [
             f"error: cannot format {path}:10: quality: expected an integer, got list",
-            "1 file failed to load (left untouched)",
+            "1 file could not be formatted (left untouched)",
         ]
         assert path.read_text(encoding="utf-8") == text
         assert path.stat().st_mtime_ns == OLD
@@ -202,8 +206,113 @@ class TestFmtInProcess:
         assert out == ""
         assert lines(err) == [
             f"error: cannot write {messy}: Permission denied",
-            "2 files left unchanged, 1 file failed to load (left untouched)",
+            "2 files left unchanged, 1 file could not be formatted (left untouched)",
         ]
+
+
+class TestFmtMessages:
+    """What fmt prints for people names every file escaped, and never stops it part-way."""
+
+    def test_non_utf8_name_is_shown_escaped(
+        self, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        r"""A name with the byte 0xFF shows it as \xff; the files after it are formatted too."""
+        odd = non_utf8_path(tmp_path)
+        odd.write_text(non_canonical_text(), encoding="utf-8")
+        plain = tmp_path / "b.md"
+        plain.write_text(non_canonical_text(), encoding="utf-8")
+
+        assert main(["fmt", str(tmp_path)]) == 0
+
+        out, err = capsysbinary.readouterr()
+        assert lines(out.decode("utf-8")) == [
+            f"reformatted {tmp_path}/a\\xff.md",
+            f"reformatted {plain}",
+        ]
+        assert err == b"2 files reformatted\n"
+        assert plain.read_bytes() == (FIXTURES / NASDAQ).read_bytes()
+
+    def test_diff_headers_escape_the_name(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The ---/+++ lines of `--diff` show a name's ESC and BEL escaped, as every message."""
+        path = tmp_path / "x\x1b]0;PWNED\x07.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+
+        assert main(["fmt", "--diff", str(path)]) == 0
+
+        shown = f"{tmp_path}/x\\x1b]0;PWNED\\x07.md"
+        assert lines(capsys.readouterr().out)[:2] == [f"--- {shown}", f"+++ {shown} (formatted)"]
+
+
+class TestFmtRefusals:
+    """A file fmt will not replace is named in the command line's terms, and left untouched."""
+
+    def test_read_only_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A read-only file is said to be one, with no keyword argument to pass."""
+        path = tmp_path / "a.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+        path.chmod(0o444)
+
+        assert main(["fmt", str(path)]) == 1
+
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot write {path}: the file is read-only",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert path.read_text(encoding="utf-8") == non_canonical_text()
+
+    def test_hard_linked_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file with another hard link is said to have one; neither name changes."""
+        path = tmp_path / "a.md"
+        path.write_text(non_canonical_text(), encoding="utf-8")
+        other = tmp_path / "elsewhere.txt"
+        os.link(path, other)
+
+        assert main(["fmt", str(path)]) == 1
+
+        reason = "the file has other hard links, which would keep the old text"
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot write {path}: {reason}",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert path.read_text(encoding="utf-8") == non_canonical_text()
+        assert path.samefile(other)
+
+    def test_link_out_of_the_folder(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A link out of the folder is to be named to be read, as the command line takes it."""
+        target = tmp_path / "out" / "o.md"
+        target.parent.mkdir()
+        target.write_text(non_canonical_text(), encoding="utf-8")
+        link = tmp_path / "folder" / "link.md"
+        link.parent.mkdir()
+        link.symlink_to(target)
+
+        assert main(["fmt", str(link.parent)]) == 1
+
+        outside = f"a link to a file outside the folder ({target})"
+        reason = f"{outside}; name it on the command line to read it"
+        assert lines(capsys.readouterr().err) == [
+            f"error: cannot format {link}: {reason}",
+            "1 file could not be formatted (left untouched)",
+        ]
+        assert target.read_text(encoding="utf-8") == non_canonical_text()
+
+    def test_summary_counts_every_file_left_untouched(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file that fails to load and one that loads but is not written: none said to load."""
+        (tmp_path / "broken.md").write_text("nope\n", encoding="utf-8")
+        read_only = tmp_path / "read-only.md"
+        read_only.write_text(non_canonical_text(), encoding="utf-8")
+        read_only.chmod(0o444)
+
+        assert main(["fmt", str(tmp_path)]) == 1
+
+        err = lines(capsys.readouterr().err)
+        assert err[-1] == "2 files could not be formatted (left untouched)"
 
 
 class TestFmtStdin:
@@ -261,7 +370,7 @@ class TestFmtStdin:
         assert result.stdout == broken
         assert result.stderr.decode().splitlines() == [
             f"error: cannot format <stdin>:4: {NOT_UTF8}",
-            "1 file failed to load (left untouched)",
+            "1 file could not be formatted (left untouched)",
         ]
 
     def test_oversized_input_comes_out_whole(
@@ -299,7 +408,7 @@ class TestFmtStdin:
                     "",
                     (
                         "error: cannot format <stdin>:1: the file must start with a '---' line\n"
-                        "1 file failed to load (left untouched)\n"
+                        "1 file could not be formatted (left untouched)\n"
                     ),
                 ),
                 id="broken",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import newsfeed
-from cli_support import CORPUS_ORDER, NASDAQ, OBSERVER, lines, make_corpus, run
+from cli_support import CORPUS_ORDER, NASDAQ, OBSERVER, lines, make_corpus, run, write_article
 from newsfeed._cli.main import main
 from newsfeed._cli.options import in_flag_names
 
@@ -368,6 +368,21 @@ class TestFormatsInProcess:
         (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
         assert (row["provider_name"], row["provider_domain"], row["topics"]) == ("", "", "")
         assert (row["quality"], row["published"], row["heat"]) == ("55", "true", "124")
+
+    def test_csv_values_round_trip(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Every value, bare CR included, reads back whole; rows still end in a bare LF."""
+        title, excerpt, topics = "cr\rx", "two\r\nlines\nand one", ("a, b", 'say "hi"')
+        write_article(tmp_path / "a.md", title=title, excerpt=excerpt, topics=topics)
+
+        assert main(["ls", str(tmp_path), "--format", "csv"]) == 0
+
+        out = capsys.readouterr().out
+        (row,) = csv.DictReader(io.StringIO(out, newline=""))
+        assert (row["title"], row["excerpt"], row["topics"]) == (title, excerpt, 'a, b; say "hi"')
+        assert out.split("\n")[0].endswith(",path")
+        assert out.endswith(f",{tmp_path / 'a.md'}\n")
 
     def test_table_marks_missing_values(
         self, corpus: Path, capsys: pytest.CaptureFixture[str]

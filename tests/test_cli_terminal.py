@@ -6,6 +6,8 @@ too, against the same hostile articles, to show that they are not escaped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import lines, make_corpus, provider, write_article
+from cli_support import lines, make_corpus, non_utf8_path, provider, run, write_article
 from newsfeed._cli.main import main
 from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS
 from newsfeed._cli.terminal import display_width, printable, truncate
@@ -264,6 +266,129 @@ class TestTerminalInjection:
         assert record["topics"] == [HOSTILE_TOPIC]
 
 
+#: A file name that sets the window title, and a null topic for a warning to name it.
+WARNING_NAME = "x\x1b]0;PWNED\x07.md"
+NULL_TOPIC = (
+    "---\ntitle: x\npublishedDateTime: 2020-06-01T12:00:00Z\nwebUrl: u\ntopics: [AI, null]\n---\n"
+)
+
+
+def null_topic_warning(folder: Path) -> str:
+    """Write WARNING_NAME in *folder*; return the warning line every command gives for it."""
+    (folder / WARNING_NAME).write_text(NULL_TOPIC, encoding="utf-8")
+    return (
+        f"warning: {folder}/x\\x1b]0;PWNED\\x07.md:5: topics[1]: "
+        "a null list item is left out (an empty '-' line)"
+    )
+
+
+class TestWarningsForPeople:
+    """Every command names what a file had that was left out as `check` does: one escaped line."""
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            pytest.param(["check"], id="check"),
+            pytest.param(["fmt", "--check"], id="fmt --check"),
+            pytest.param(["fmt", "--diff"], id="fmt --diff"),
+            pytest.param(["fmt"], id="fmt"),
+            pytest.param(["ls"], id="ls"),
+            pytest.param(["ls", "--format", "json"], id="ls json"),
+            pytest.param(["ls", "--workers", "2"], id="ls in processes"),
+            pytest.param(["stats"], id="stats"),
+        ],
+    )
+    def test_one_escaped_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+    ) -> None:
+        """The warning is `warning: file:line: field: message`, its ESC and BEL escaped."""
+        warning = null_topic_warning(tmp_path)
+
+        main([*command, str(tmp_path)])
+
+        err = capsys.readouterr().err
+        assert lines(err)[0] == warning
+        assert _controls(err) == []
+
+    def test_as_a_user(self, tmp_path: Path) -> None:
+        """Run as a program, `ls` prints no Python warning lines (`file:6: NewsfeedWarning`)."""
+        warning = null_topic_warning(tmp_path)
+
+        result = run("ls", tmp_path, "--format", "paths", cwd=tmp_path)
+
+        assert result.returncode == 0
+        assert lines(result.stderr) == [warning]
+
+
+@pytest.fixture
+def odd_name(tmp_path: Path) -> Path:
+    """Return an article file whose name has the byte 0xFF, not UTF-8, beside a plain one."""
+    folder = tmp_path / "odd"
+    path = non_utf8_path(folder)
+    write_article(path)
+    write_article(folder / "b.md")
+    return path
+
+
+class TestNonUtf8Names:
+    """A file name that is not UTF-8 never crashes a strict UTF-8 stdout (capsysbinary's is)."""
+
+    def test_table_shows_the_byte_escaped(
+        self, odd_name: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        r"""The table, for people, shows the byte 0xFF as \xff."""
+        assert main(["ls", str(odd_name.parent), "--columns", "path"]) == 0
+
+        out = capsysbinary.readouterr().out.decode("utf-8")
+        assert lines(out)[1] == printable(str(odd_name.parent)) + "/a\\xff.md"
+
+    def test_paths_are_the_bytes_of_the_name(
+        self, odd_name: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        """`paths` writes each name as its bytes, so xargs gets the very file."""
+        assert main(["ls", str(odd_name.parent), "--format", "paths"]) == 0
+
+        out = capsysbinary.readouterr().out
+        assert out == os.fsencode(odd_name) + b"\n" + os.fsencode(odd_name.parent / "b.md") + b"\n"
+
+    def test_csv_holds_the_bytes_of_the_name(
+        self, odd_name: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        """CSV writes the name as its bytes: read back as Python reads names, it is the path."""
+        assert main(["ls", str(odd_name.parent), "--format", "csv"]) == 0
+
+        out = capsysbinary.readouterr().out
+        # As Python reads file names: the bytes that are not UTF-8 as surrogates.
+        text = io.TextIOWrapper(
+            io.BytesIO(out), encoding="utf-8", errors="surrogateescape", newline=""
+        )
+        rows = list(csv.DictReader(text))
+        assert [row["path"] for row in rows] == [str(odd_name), str(odd_name.parent / "b.md")]
+
+    @pytest.mark.parametrize("output_format", ["json", "jsonl"])
+    def test_json_escapes_the_byte(
+        self, odd_name: Path, capsysbinary: pytest.CaptureFixture[bytes], output_format: str
+    ) -> None:
+        r"""JSON stays UTF-8 and writes the byte as \udcff, which json reads back as the name."""
+        assert main(["ls", str(odd_name), "--format", output_format]) == 0
+
+        out = capsysbinary.readouterr().out.decode("utf-8")
+        assert "a\\udcff.md" in out
+        record = json.loads(out)[0] if output_format == "json" else json.loads(out)
+        assert record["path"] == str(odd_name)
+
+    def test_check_names_the_file_escaped(
+        self, odd_name: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        """A bad file's line in `check` shows the byte escaped, as every message for people."""
+        odd_name.write_text("nope\n", encoding="utf-8")
+
+        assert main(["check", str(odd_name)]) == 1
+
+        out = capsysbinary.readouterr().out.decode("utf-8")
+        assert out.startswith(f"{printable(str(odd_name.parent))}/a\\xff.md:1: ")
+
+
 class TestJsonLines:
     """`ls --format jsonl`: one JSON object per line, the objects of `--format json`."""
 
@@ -304,11 +429,13 @@ class TestEscapingRules:
             ("\u202a\u202e\u2066\u2069\u200f\u061c", "\\u202a\\u202e\\u2066\\u2069\\u200f\\u061c"),
             ("\u2028\u2029", "\\u2028\\u2029"),
             ("a\\x1b", "a\\x1b"),
+            ("a\udcff.md", "a\\xff.md"),
+            ("\ud800\udfff", "\\ud800\\udfff"),
             ("👩\u200d💻", "👩\u200d💻"),
         ],
     )
     def test_printable(self, text: str, shown: str) -> None:
-        """Controls, C1 and bidi characters become escapes; letters, emoji and backslashes stay."""
+        """Controls, C1, bidi and lone surrogates become escapes; letters, emoji, backslash stay."""
         assert printable(text) == shown
 
     @pytest.mark.parametrize(

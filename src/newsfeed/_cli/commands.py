@@ -6,15 +6,18 @@ and its diagnostics and summary to stderr, and returns the exit code.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import json
+import os
 import shutil
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 import attrs
 
@@ -51,6 +54,7 @@ __all__ = [
     "ls",
     "stats",
     "warn_no_files",
+    "warnings_reported",
 ]
 
 #: Every file was fine.
@@ -69,6 +73,36 @@ def _plural(count: int, noun: str) -> str:
 
 def _warn(message: str) -> None:
     print(f"newsfeed: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def warnings_reported() -> Iterator[None]:
+    """Print each :class:`~newsfeed.NewsfeedWarning` as one ``warning: ...`` line on stderr.
+
+    While the body runs, every such warning is shown, each time it comes,
+    escaped like every message for people; other warnings are shown as
+    Python shows them. Python's own form names a line of the program, takes
+    two lines and prints a file name's control characters as they are.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", NewsfeedWarning)
+        python_shows = warnings.showwarning
+
+        def show(  # noqa: PLR0913, PLR0917 -- the signature of warnings.showwarning
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, NewsfeedWarning):
+                print(f"warning: {printable(str(message))}", file=sys.stderr)
+            else:
+                python_shows(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
 
 
 def warn_no_files(selection: Selection) -> None:
@@ -112,20 +146,16 @@ def check(
         for problem in problems:
             print(problem.render())
     for path in files:
+        # What is read but left out (a null topic) is a warning, no problem:
+        # warnings_reported names it.
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", NewsfeedWarning)
-                loads(_read(path), source=_name(path))
+            loads(_read(path), source=_name(path))
         except Exception as error:  # noqa: BLE001 -- whatever one file raises is its problem
             found = problems_from(error, _name(path))
             problems.extend(found)
             if output_format == "text":
                 for problem in found:
                     print(problem.render())
-            continue
-        # What was read but left out (a null topic) is named, and is no problem.
-        for warning in caught:
-            print(f"warning: {printable(str(warning.message))}", file=sys.stderr)
     if output_format == "json":
         print(json.dumps([problem.to_json() for problem in problems], indent=2))
     if problems:
@@ -181,7 +211,7 @@ def fmt(
         except OSError as error:
             failed += 1
             print(
-                f"error: cannot write {printable(str(path))}: {error.strerror or error}",
+                f"error: cannot write {printable(str(path))}: {_why_not_written(error)}",
                 file=sys.stderr,
             )
             continue
@@ -190,6 +220,24 @@ def fmt(
     preview = check_only or diff
     _fmt_summary(changed=changed, unchanged=unchanged, failed=failed, check_only=preview)
     return EXIT_PROBLEMS if failed or (check_only and changed) else EXIT_OK
+
+
+#: What dump refuses to replace, by errno, said for the command line: dump's
+#: own words, for Python callers, name the keyword argument that lifts the
+#: refusal, and fmt has no option for either.
+_REFUSALS: Final = {
+    errno.EACCES: "the file is read-only",
+    errno.EMLINK: "the file has other hard links, which would keep the old text",
+}
+
+
+def _why_not_written(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    # The system's errors come in its own words (a folder we may not write
+    # in is EACCES too); dump's refusals in others.
+    if error.errno in _REFUSALS and reason != os.strerror(error.errno):
+        return _REFUSALS[error.errno]
+    return reason
 
 
 def formatted_text(
@@ -251,7 +299,8 @@ def _print_diff(path: Path, original: bytes, formatted: bytes) -> None:
     # The original is shown as read; undecodable files never get here.
     before = original.decode("utf-8").splitlines(keepends=True)
     after = formatted.decode("utf-8").splitlines(keepends=True)
-    name = str(path)
+    # The header names the file for people: a name can hold ESC, as a title can.
+    name = printable(str(path))
     sys.stdout.writelines(
         difflib.unified_diff(before, after, fromfile=name, tofile=f"{name} (formatted)")
     )
@@ -265,7 +314,8 @@ def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool)
     if unchanged:
         parts.append(f"{_plural(unchanged, 'file')} {would}left unchanged")
     if failed:
-        parts.append(f"{_plural(failed, 'file')} failed to load (left untouched)")
+        # Whether it failed to load or to be written, the file is as it was.
+        parts.append(f"{_plural(failed, 'file')} could not be formatted (left untouched)")
     if parts:
         print(", ".join(parts), file=sys.stderr)
 

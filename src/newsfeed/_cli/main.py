@@ -288,7 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = root.parse_args(argv)
         run: Callable[[argparse.Namespace], int] = args.run
-        code = run(args)
+        with commands.warnings_reported():
+            code = run(args)
         # Flushed here, so that a closed pipe is met inside this try.
         sys.stdout.flush()
     except SystemExit as exit_:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import itertools
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Final
 
 import attrs
@@ -130,10 +134,21 @@ def _table(
         print(_GAP.join(cells), file=out)
 
 
-def _json(feed: Feed, out: IO[str]) -> None:
+#: A lone surrogate: in a record, the byte of a file name that is not UTF-8.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _json_text(value: object, *, indent: int | None = None) -> str:
     # Not ASCII-escaped: titles in any script stay readable, and JSON is UTF-8.
-    json.dump(feed.to_records(json_ready=True), out, indent=2, ensure_ascii=False)
-    print(file=out)
+    # But a lone surrogate has no UTF-8: it is written as JSON's own escape,
+    # \udcff, which reads back as the same name. Surrogates occur only inside
+    # strings, so the escape is always in one.
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+def _json(feed: Feed, out: IO[str]) -> None:
+    print(_json_text(feed.to_records(json_ready=True), indent=2), file=out)
 
 
 def _csv_cell(value: Any) -> object:  # noqa: ANN401 -- any value of a record
@@ -151,14 +166,27 @@ def _jsonl(feed: Feed, out: IO[str]) -> None:
     # The records of the JSON list, one per line: not ASCII-escaped, and
     # exact, since JSON escapes the control characters a line break needs.
     for record in feed.to_records(json_ready=True):
-        print(json.dumps(record, ensure_ascii=False), file=out)
+        print(_json_text(record), file=out)
 
 
 def _csv(feed: Feed, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RECORD_COLUMNS)
-    for record in feed.to_records(json_ready=True):
-        writer.writerow(_csv_cell(record[column]) for column in RECORD_COLUMNS)
+    # The csv module quotes a value holding the delimiter, the quote or a
+    # character of the line terminator. With "\n" alone, a bare "\r" (a title
+    # may hold one) went out unquoted, and readers ended the row there. Rows
+    # are made with "\r\n", so that CR and LF are both quoted, then end in
+    # "\n" as they always have: "\r\n" itself would reach a Windows console
+    # or file as "\r\r\n", stdout being text.
+    row = io.StringIO()
+    writer = csv.writer(row, lineterminator="\r\n")
+    rows = (
+        [_csv_cell(record[column]) for column in RECORD_COLUMNS]
+        for record in feed.to_records(json_ready=True)
+    )
+    for values in itertools.chain([RECORD_COLUMNS], rows):
+        writer.writerow(values)
+        out.write(row.getvalue().removesuffix("\r\n") + "\n")
+        row.seek(0)
+        row.truncate()
 
 
 def _paths(feed: Feed, out: IO[str]) -> None:
@@ -192,4 +220,25 @@ def write_feed(
     if output_format == "table":
         _table(feed, out, columns=columns, width=width)
     else:
-        _EXACT_FORMATS[output_format](feed, out)
+        with _names_as_bytes(out):
+            _EXACT_FORMATS[output_format](feed, out)
+
+
+@contextlib.contextmanager
+def _names_as_bytes(out: IO[str]) -> Iterator[None]:
+    """Have *out* write a file name that is not UTF-8 as its own bytes, while the body runs.
+
+    Python reads such a name with its bad bytes as lone surrogates
+    (surrogateescape); a strict stream, the usual stdout, cannot write them.
+    Written back as the bytes, the name in `paths` and CSV output is the
+    file's own, for xargs and for a reader that decodes as Python does.
+    """
+    if not isinstance(out, io.TextIOWrapper) or out.errors == "surrogateescape":
+        yield
+        return
+    errors = out.errors
+    out.reconfigure(errors="surrogateescape")
+    try:
+        yield
+    finally:
+        out.reconfigure(errors=errors)

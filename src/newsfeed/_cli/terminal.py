@@ -36,14 +36,30 @@ _INVISIBLE: Final = (
 )
 
 
+#: Lone surrogates: U+DC80 to U+DCFF stand for the bytes of a file name that is
+#: not UTF-8 (Python's surrogateescape), the others for nothing at all. A
+#: strict UTF-8 stream cannot write any of them.
+_SURROGATES: Final = range(0xD800, 0xE000)
+_ESCAPED_BYTES: Final = range(0xDC80, 0xDD00)
+
+
 def _escape(char: str) -> str:
     if char in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[char]
     code = ord(char)
+    if code in _ESCAPED_BYTES:
+        # The byte of the name itself, as Python's repr of bytes shows it.
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_CONTROLS: Final = [*map(chr, range(0x20)), "\x7f", *map(chr, range(0x80, 0xA0)), *_INVISIBLE]
+_CONTROLS: Final = [
+    *map(chr, range(0x20)),
+    "\x7f",
+    *map(chr, range(0x80, 0xA0)),
+    *_INVISIBLE,
+    *map(chr, _SURROGATES),
+]
 _ESCAPES: Final = str.maketrans({char: _escape(char) for char in _CONTROLS})
 
 
@@ -51,8 +67,9 @@ def printable(text: str) -> str:
     r"""Return *text* with control characters and bidi overrides written as escapes.
 
     ESC becomes ``\x1b``, BEL ``\x07``, a line break ``\n``, U+202E
-    (right-to-left override) ``\u202e``; everything else is kept, so titles in
-    any script stay readable. Backslashes are kept as they are.
+    (right-to-left override) ``\u202e``, the byte 0xFF of a file name that is
+    not UTF-8 ``\xff``; everything else is kept, so titles in any script stay
+    readable. Backslashes are kept as they are.
     """
     return text.translate(_ESCAPES)
 
