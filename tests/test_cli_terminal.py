@@ -459,3 +459,33 @@ class TestEscapingRules:
         """A cut text fits the width with its ellipsis; an uncut one is kept whole."""
         assert truncate(text, width) == cut
         assert display_width(cut) <= width
+
+
+class TestIndexMessagesForPeople:
+    """The index commands' own lines are escaped like every message for people."""
+
+    def test_rebuilt_warning_is_one_escaped_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A database rebuilt for another folder is named in one `warning:` line, escaped."""
+        db = tmp_path / "i\x1b[2J.sqlite3"
+        for name in ("one", "two"):
+            make_corpus(tmp_path / name)
+            assert main(["index", str(tmp_path / name), "--db", str(db)]) == 0
+        err = capsys.readouterr().err
+        (warning,) = [line for line in lines(err) if "rebuilding" in line]
+        assert warning.startswith("warning: ")
+        assert "IndexRebuiltWarning" not in err
+        assert _controls(err) == []
+
+    def test_index_summary_is_escaped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`newsfeed index` names its database with control characters escaped."""
+        make_corpus(tmp_path / "articles")
+
+        assert main(["index", str(tmp_path / "articles"), "--db", str(tmp_path / "i\x07.db")]) == 0
+
+        out = capsys.readouterr().out
+        assert _controls(out) == []
+        assert "i\\x07.db" in out

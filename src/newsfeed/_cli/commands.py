@@ -39,6 +39,7 @@ from newsfeed._files.reading import read_file
 from newsfeed._files.writing import dump
 from newsfeed._format.reading import MAX_FILE_BYTES, loads
 from newsfeed._format.writing import dumps
+from newsfeed._index.schema import IndexRebuiltWarning
 from newsfeed._model import Article
 
 __all__ = [
@@ -75,17 +76,23 @@ def _warn(message: str) -> None:
     print(f"newsfeed: {message}", file=sys.stderr)
 
 
+#: The warnings newsfeed issues about files and indexes, printed for people.
+_OURS: Final = (NewsfeedWarning, IndexRebuiltWarning)
+
+
 @contextlib.contextmanager
 def warnings_reported() -> Iterator[None]:
-    """Print each :class:`~newsfeed.NewsfeedWarning` as one ``warning: ...`` line on stderr.
+    """Print each of newsfeed's warnings as one ``warning: ...`` line on stderr.
 
-    While the body runs, every such warning is shown, each time it comes,
+    While the body runs, every :class:`~newsfeed.NewsfeedWarning` and
+    :class:`~newsfeed.IndexRebuiltWarning` is shown, each time it comes,
     escaped like every message for people; other warnings are shown as
     Python shows them. Python's own form names a line of the program, takes
     two lines and prints a file name's control characters as they are.
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("always", NewsfeedWarning)
+        for category in _OURS:
+            warnings.simplefilter("always", category)
         python_shows = warnings.showwarning
 
         def show(  # noqa: PLR0913, PLR0917 -- the signature of warnings.showwarning
@@ -96,7 +103,7 @@ def warnings_reported() -> Iterator[None]:
             file: TextIO | None = None,
             line: str | None = None,
         ) -> None:
-            if issubclass(category, NewsfeedWarning):
+            if issubclass(category, _OURS):
                 print(f"warning: {printable(str(message))}", file=sys.stderr)
             else:
                 python_shows(message, category, filename, lineno, file, line)

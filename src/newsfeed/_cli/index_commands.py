@@ -152,7 +152,7 @@ def _add_index(subparsers: _SubParsers[argparse.ArgumentParser]) -> None:
 def _run_index(args: argparse.Namespace) -> int:
     with _open_index(args, args.folder) as index:
         update = index.update(progress=args.progress)
-    print(f"{index.db}: {update}")
+    print(printable(f"{index.db}: {update}"))
     return _report(list(update.failures), what="the index")
 
 
