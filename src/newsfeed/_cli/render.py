@@ -7,7 +7,6 @@ import csv
 import io
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Final
 
@@ -15,6 +14,7 @@ import attrs
 
 from newsfeed._cli.terminal import display_width, printable, truncate
 from newsfeed._feed.feed import RECORD_COLUMNS, Feed
+from newsfeed._feed.text import escape_surrogates
 from newsfeed._format.timestamps import format_timestamp
 from newsfeed._model import Article
 
@@ -134,17 +134,11 @@ def _table(
         print(_GAP.join(cells), file=out)
 
 
-#: A lone surrogate: in a record, the byte of a file name that is not UTF-8.
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
-
 def _json_text(value: object, *, indent: int | None = None) -> str:
     # Not ASCII-escaped: titles in any script stay readable, and JSON is UTF-8.
-    # But a lone surrogate has no UTF-8: it is written as JSON's own escape,
-    # \udcff, which reads back as the same name. Surrogates occur only inside
-    # strings, so the escape is always in one.
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return _SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+    # But a lone surrogate (the byte of a file name that is not UTF-8) has no
+    # UTF-8: it is written as JSON's own escape, which reads back as the name.
+    return escape_surrogates(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 def _json(feed: Feed, out: IO[str]) -> None:

@@ -12,6 +12,8 @@ import shutil
 import unicodedata
 from typing import Final
 
+from newsfeed._feed.text import shown_surrogate
+
 __all__ = ["ELLIPSIS", "display_width", "printable", "terminal_width", "truncate"]
 
 #: Marks a cell cut to fit.
@@ -40,16 +42,15 @@ _INVISIBLE: Final = (
 #: not UTF-8 (Python's surrogateescape), the others for nothing at all. A
 #: strict UTF-8 stream cannot write any of them.
 _SURROGATES: Final = range(0xD800, 0xE000)
-_ESCAPED_BYTES: Final = range(0xDC80, 0xDD00)
 
 
 def _escape(char: str) -> str:
     if char in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[char]
     code = ord(char)
-    if code in _ESCAPED_BYTES:
-        # The byte of the name itself, as Python's repr of bytes shows it.
-        return f"\\x{code - 0xDC00:02x}"
+    if code in _SURROGATES:
+        # A name's own byte as Python's repr of bytes shows it, as errors do.
+        return shown_surrogate(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

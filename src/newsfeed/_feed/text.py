@@ -28,6 +28,7 @@ __all__ = [
     "first_unwritable",
     "printable_path",
     "reason",
+    "shown_surrogate",
     "unwritable",
 ]
 
@@ -37,14 +38,19 @@ SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _ESCAPED_BYTES: Final = range(0xDC80, 0xDD00)
 
 
-def _byte_or_code(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def shown_surrogate(surrogate: str) -> str:
+    r"""Return a lone surrogate as text any stream can print.
+
+    A file name's byte that is not UTF-8 as ``\xNN``, as Python shows bytes;
+    any other as ``\uXXXX``.
+    """
+    code = ord(surrogate)
     return f"\\x{code - 0xDC00:02x}" if code in _ESCAPED_BYTES else f"\\u{code:04x}"
 
 
 def printable_path(path: str | os.PathLike[str]) -> str:
     r"""Return *path* as text any stream can print: a byte that is not UTF-8 as ``\xNN``."""
-    return SURROGATE.sub(_byte_or_code, os.fspath(path))
+    return SURROGATE.sub(lambda found: shown_surrogate(found.group()), os.fspath(path))
 
 
 def escape_surrogates(json_text: str) -> str:
