@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from newsfeed._extras import require
 from newsfeed._feed.shape import (
-    TOO_DEEP,
     Codec,
     DecodeError,
     Extra,
@@ -45,6 +44,7 @@ from newsfeed._feed.shape import (
     Shape,
     Timestamp,
     encode_extra,
+    json_value,
     record_shape,
 )
 from newsfeed._feed.text import first_unwritable, reason, unwritable
@@ -206,15 +206,7 @@ class _ArrowCodec(Codec):
     def decode_extra(self, value: object, where: str) -> Mapping[str, Any]:
         if not isinstance(value, str):
             raise DecodeError(where, f"expected JSON text, got {type(value).__name__}")
-        try:
-            data = json.loads(value)
-        except json.JSONDecodeError as error:
-            raise DecodeError(where, f"not JSON: {error.msg}") from None
-        except ValueError as error:
-            # JSON has no limit, Python has: an integer of more than 4300 digits.
-            raise DecodeError(where, f"not readable JSON: {error}") from None
-        except RecursionError:
-            raise DecodeError(where, TOO_DEEP) from None
+        data = json_value(value, where)
         # As load_jsonl: a lone surrogate no export could write out again.
         found = first_unwritable(data, keep_path=False)
         if found is not None:

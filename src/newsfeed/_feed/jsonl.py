@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final, cast
 
 from newsfeed._errors import ParseError, ValidationError
-from newsfeed._feed.shape import TOO_DEEP, Codec, DecodeError, record_shape
+from newsfeed._feed.shape import Codec, DecodeError, json_value, record_shape
 from newsfeed._feed.text import (
     SURROGATE,
     escape_surrogates,
@@ -102,7 +102,8 @@ def _name(source: PathOrFile) -> str | None:
     return name if isinstance(name, str) else None
 
 
-class _RepeatedKeyError(ValueError):
+class _RepeatedKeyError(Exception):
+    # Not a ValueError: json_value would take it for JSON Python cannot read.
     pass
 
 
@@ -119,16 +120,11 @@ def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _parse(line: str, name: str | None, number: int) -> Any:  # noqa: ANN401 -- any JSON value
     """Return the JSON value of one line; ParseError names the file and line."""
     try:
-        return json.loads(line, object_pairs_hook=_without_repeats)
-    except json.JSONDecodeError as error:
-        raise ParseError(f"not JSON: {error.msg}", source=name, line=number) from None
+        return json_value(line, "", object_pairs_hook=_without_repeats)
+    except DecodeError as error:
+        raise ParseError(error.reason, source=name, line=number) from None
     except _RepeatedKeyError as error:
         raise ParseError(str(error), source=name, line=number) from None
-    except ValueError as error:
-        # JSON has no limit, Python has: an integer of more than 4300 digits.
-        raise ParseError(f"not readable JSON: {error}", source=name, line=number) from None
-    except RecursionError:
-        raise ParseError(TOO_DEEP, source=name, line=number) from None
 
 
 def read_jsonl(source: PathOrFile) -> list[Article]:

@@ -23,10 +23,11 @@ booleans, null, lists and string-keyed objects.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, Union
@@ -37,7 +38,6 @@ from newsfeed._model import Article
 
 __all__ = [
     "MAX_EXTRA_DEPTH",
-    "TOO_DEEP",
     "Codec",
     "DecodeError",
     "Field",
@@ -45,6 +45,7 @@ __all__ = [
     "Shape",
     "decode_extra",
     "encode_extra",
+    "json_value",
     "record_shape",
 ]
 
@@ -56,8 +57,6 @@ _NON_FINITE: Final = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 #: (``{"$mapping": {...}}``), so every article a file holds fits. A limit at
 #: all keeps the walk below from exhausting the stack.
 MAX_EXTRA_DEPTH: Final = 128
-#: Why JSON text nested too deeply for Python's parser was refused.
-TOO_DEEP: Final = "objects and lists nest too deeply to read"
 
 
 class DecodeError(ValueError):
@@ -220,6 +219,28 @@ def _decode(value: object, where: str) -> object:  # noqa: PLR0911 -- one return
         return _NON_FINITE[tagged]
     except (KeyError, TypeError, ValueError):
         raise DecodeError(where, f"not a valid {tag} value: {tagged!r}") from None
+
+
+def json_value(
+    text: str,
+    where: str,
+    *,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:  # noqa: ANN401 -- any JSON value
+    """Return the value of the JSON *text*; DecodeError at *where* says why it cannot be read.
+
+    Besides text that is not JSON, Python cannot read what JSON allows: an
+    integer of more than 4300 digits, or nesting deeper than its parser's
+    recursion. A hook's own exceptions pass through, unless ValueErrors.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=object_pairs_hook)
+    except json.JSONDecodeError as error:
+        raise DecodeError(where, f"not JSON: {error.msg}") from None
+    except ValueError as error:
+        raise DecodeError(where, f"not readable JSON: {error}") from None
+    except RecursionError:
+        raise DecodeError(where, "objects and lists nest too deeply to read") from None
 
 
 def _deeper_than(data: object, limit: int) -> bool:
