@@ -179,8 +179,14 @@ def article_listing(
         found: Sequence[str | Path] = [path]
         if path.is_dir():
             # Tools' folders are not entered at all: node_modules can be huge.
-            listing = walk(path, selection.pattern, exclude=_in_skipped_folder)
-            refused = _in_cli_terms(listing.refused)
+            listing = walk(
+                path,
+                selection.pattern,
+                exclude=_in_skipped_folder,
+                # Here a file named on the command line is always read.
+                remedy="name it on the command line to read it",
+            )
+            refused = listing.refused
             found = [
                 name
                 for name in listing.files
@@ -206,22 +212,6 @@ def article_listing(
 
 def _in_skipped_folder(relative: str) -> bool:
     return relative.rsplit("/", 1)[-1] in SKIPPED_FOLDERS
-
-
-def _in_cli_terms(refused: Mapping[str, str]) -> dict[str, str]:
-    """Return why walk refused each file, in the command line's terms."""
-    # walk refuses a link only when it leads out of the folder, saying to
-    # pass follow_outside_links=True: a Python caller's remedy. Here a file
-    # named on the command line is always read.
-    return {
-        name: (
-            f"a link to a file outside the folder ({Path(name).resolve()});"
-            " name it on the command line to read it"
-            if Path(name).is_symlink()
-            else reason
-        )
-        for name, reason in refused.items()
-    }
 
 
 @contextlib.contextmanager

@@ -108,13 +108,14 @@ def _folder(path: str | os.PathLike[str]) -> str:
     return root
 
 
-def walk(  # noqa: C901 -- one loop over the tree, each rule a line
+def walk(  # noqa: C901, PLR0913 -- one loop over the tree; its options keyword-only
     path: str | os.PathLike[str],
     pattern: str,
     *,
     include_hidden: bool = False,
     follow_outside_links: bool = False,
     exclude: Callable[[str], bool] | None = None,
+    remedy: str = "pass follow_outside_links=True to read it",
 ) -> Listing:
     """List the files under the folder *path* matching the glob *pattern*.
 
@@ -133,8 +134,9 @@ def walk(  # noqa: C901 -- one loop over the tree, each rule a line
 
     A link to a file outside the folder (its real path is not under the
     folder's real path) is listed but refused, in ``refused``, unless
-    *follow_outside_links*; so is a folder inside that cannot be listed
-    (its files unknown), in its place. Raises :class:`FileNotFoundError` or
+    *follow_outside_links*, its reason ending in *remedy* (the command line
+    has another); so is a folder inside that cannot be listed (its files
+    unknown), in its place. Raises :class:`FileNotFoundError` or
     :class:`NotADirectoryError` when *path* is not a folder, and
     :class:`ValueError` for an empty or absolute pattern.
     """
@@ -193,10 +195,7 @@ def walk(  # noqa: C901 -- one loop over the tree, each rule a line
             if leads_to_folder:
                 continue
             if not follow_outside_links and not target.is_relative_to(real_root):
-                refused[listed] = (
-                    f"a link to a file outside the folder ({target});"
-                    " pass follow_outside_links=True to read it"
-                )
+                refused[listed] = f"a link to a file outside the folder ({target}); {remedy}"
         files.append(listed)
     return Listing(files, refused)
 
