@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from newsfeed._format.timestamps import format_timestamp
+from newsfeed._format.timestamps import format_timestamp, in_utc
 
 if TYPE_CHECKING:
     from newsfeed._errors import LoadFailure
@@ -187,16 +187,9 @@ def _utc_date(value: object) -> date | None:
     """Return the UTC date of *value*; its own date when it has no offset; None if not a time."""
     if not isinstance(value, datetime):
         return None
-    offset = value.utcoffset()
-    if offset is None:
+    if value.utcoffset() is None:
         return value.date()
-    try:
-        return (value.replace(tzinfo=None) - offset).date()
-    except OverflowError:
-        # The UTC date falls a day outside the years 1 to 9999 (the first day
-        # with a positive offset, the last with a negative one): the
-        # timestamp's own date, the nearest there is, beats a failing repr.
-        return value.date()
+    return in_utc(value).date()
 
 
 def _feed_summary(articles: Sequence[Article], failures: Sequence[LoadFailure]) -> str:

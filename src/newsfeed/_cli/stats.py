@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import IO, Any, Final
 
 import attrs
 
 from newsfeed._cli.terminal import display_width, printable
 from newsfeed._feed.feed import Feed
-from newsfeed._format.timestamps import format_timestamp
+from newsfeed._format.timestamps import format_timestamp, in_utc
 
 __all__ = ["FeedStats", "Quality", "quartiles", "render_text", "to_json"]
 
@@ -155,8 +155,8 @@ class FeedStats:
             published=published[True],
             unpublished=published[False],
             published_unknown=published[None],
-            first=format_timestamp(_in_utc(min(instants))) if instants else None,
-            last=format_timestamp(_in_utc(max(instants))) if instants else None,
+            first=format_timestamp(in_utc(min(instants))) if instants else None,
+            last=format_timestamp(in_utc(max(instants))) if instants else None,
             providers=_ranked(feed.providers().items()),
             topics=_ranked(feed.topics().items()),
             months=tuple(sorted(months.items())),
@@ -265,20 +265,7 @@ def to_json(stats: FeedStats, *, top: int | None = None) -> dict[str, Any]:
     }
 
 
-def _in_utc(instant: datetime) -> datetime:
-    """Return *instant* in UTC, or as it is when its UTC date is outside the years 1 to 9999.
-
-    The first day with a positive offset and the last with a negative one
-    have no UTC date Python can hold: such a file is counted in its own
-    offset rather than failing the summary.
-    """
-    try:
-        return instant.astimezone(UTC)
-    except OverflowError:
-        return instant
-
-
 def _month(instant: datetime) -> str:
     """Return ``YYYY-MM`` of *instant* in UTC (not strftime, whose %Y drops leading zeros)."""
-    utc = _in_utc(instant)
+    utc = in_utc(instant)
     return f"{utc.year:04d}-{utc.month:02d}"

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Final
 
-__all__ = ["format_timestamp", "to_aware_datetime"]
+__all__ = ["format_timestamp", "in_utc", "to_aware_datetime"]
 
 #: The format's own timestamp, as text: a date, or a date and a time to the
 #: second with at most six digits of fractions, then ``Z`` or an offset (an
@@ -79,3 +79,17 @@ def format_timestamp(value: datetime) -> str:
     # "+HH:MM", and a zero one is written "Z".
     text = datetime.isoformat(value)
     return text if offset else text[:-6] + "Z"
+
+
+def in_utc(instant: datetime) -> datetime:
+    """Return the aware *instant* in UTC, or as it is when its UTC date has no datetime.
+
+    The first day of year 1 with a positive offset and the last of 9999 with
+    a negative one have no UTC date Python can hold: a summary or a display
+    shows such an instant in its own offset, the nearest there is, rather
+    than failing.
+    """
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        return instant
