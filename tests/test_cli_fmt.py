@@ -198,7 +198,7 @@ class TestFmtInProcess:
             raise PermissionError(13, "Permission denied")
 
         messy = make_folder(tmp_path)
-        monkeypatch.setattr("newsfeed._cli.commands.dump", refuse)
+        monkeypatch.setattr("newsfeed._cli.fmt_command.dump", refuse)
 
         assert main(["fmt", str(tmp_path)]) == 1
 

@@ -1,9 +1,10 @@
 """The ``newsfeed`` command line: argument parsing and dispatch.
 
-The commands themselves live in :mod:`newsfeed._cli.commands`; this module
-only turns ``argv`` into their typed arguments. Exit codes: 0 when all is
-well, 1 when a file has a problem (or ``fmt --check`` would change one),
-2 for bad arguments.
+The commands themselves live in :mod:`newsfeed._cli.commands` (``fmt``,
+the index's and ``schema`` in modules of their own); this module only turns
+``argv`` into their typed arguments. Exit codes: 0 when all is well, 1 when
+a file has a problem (or ``fmt --check`` would change one), 2 for bad
+arguments.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from textwrap import dedent
 
 from newsfeed import __version__
-from newsfeed._cli import commands, index_commands, options, schema_command
+from newsfeed._cli import commands, fmt_command, index_commands, options, schema_command
 from newsfeed._cli.options import SubParsers, add_command, add_selection, count
 from newsfeed._cli.render import COLUMNS, DEFAULT_COLUMNS, FORMATS, TOPIC_SEPARATOR
 from newsfeed._feed.criteria import SORT_KEYS
@@ -109,10 +110,10 @@ def _add_fmt(subparsers: SubParsers[argparse.ArgumentParser]) -> None:
 
 def _run_fmt(args: argparse.Namespace) -> int:
     if options.only_stdin(args):
-        return commands.fmt_stdin(
+        return fmt_command.fmt_stdin(
             check_only=args.check_only, diff=args.diff, drop_comments=args.drop_comments
         )
-    return commands.fmt(
+    return fmt_command.fmt(
         args.paths,
         check_only=args.check_only,
         diff=args.diff,
