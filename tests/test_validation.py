@@ -131,6 +131,18 @@ class TestRequiredFields:
         assert error.reason == "needs webUrl or originalUrl"
         assert str(error) == "article.md:1: webUrl: needs webUrl or originalUrl"
 
+    def test_missing_link_reported_with_other_problems(self) -> None:
+        """A missing link is one of a file's problems: it is listed beside a wrong value."""
+        text = ARTICLE.replace('webUrl: "https://example.com/a"\n', "").replace(
+            'title: "A title"', "title: 5"
+        )
+        error = _validation_error(text)
+
+        assert [(problem.field, problem.reason) for problem in error.errors] == [
+            ("title", "expected a string, got int"),
+            ("webUrl", "needs webUrl or originalUrl"),
+        ]
+
     def test_original_url_instead_of_web_url(self) -> None:
         """A video entry has only originalUrl: it loads, and url gives that link."""
         text = ARTICLE.replace("webUrl:", "originalUrl:", 1)

@@ -285,8 +285,10 @@ def structure_article(
     except (cattrs.BaseValidationError, _InvalidValueError, KeyError) as error:
         failures = _failures(error, ())
     else:
-        _check_one_of(data, source, line_of)
-        return article
+        missing = _missing_one_of(data, source, line_of)
+        if not missing:
+            return article
+        raise ValidationError.of(missing)
     finally:
         READING.reset(reading)
     problems = [
@@ -298,25 +300,32 @@ def structure_article(
         )
         for path, leaf in failures
     ]
+    # A missing link is a problem beside the others, reported with them.
+    problems.extend(_missing_one_of(data, source, line_of))
     # Raised outside the except block, so that cattrs' exception group is not
     # kept as __context__: pickling that carries the chain (tblib, which dask
     # distributed installs) cannot rebuild a cattrs group on the other side.
     raise ValidationError.of(problems)
 
 
-def _check_one_of(
+def _missing_one_of(
     data: object,
     source: str | os.PathLike[str] | None,
     line_of: Callable[[KeyPath], int | None] | None,
-) -> None:
-    for keys in ARTICLE.one_of:
-        if not any(key in data and data[key] is not None for key in keys):  # type: ignore[operator, index]
-            raise ValidationError(
-                f"needs {' or '.join(keys)}",
-                source=source,
-                field=keys[0],
-                line=None if line_of is None else line_of(()),
-            )
+) -> list[ValidationError]:
+    """Return a problem for each group of keys of which the front matter has none."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        ValidationError(
+            f"needs {' or '.join(keys)}",
+            source=source,
+            field=keys[0],
+            line=None if line_of is None else line_of(()),
+        )
+        for keys in ARTICLE.one_of
+        if not any(data.get(key) is not None for key in keys)
+    ]
 
 
 def to_dict(article: Article) -> dict[str, Any]:
