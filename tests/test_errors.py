@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import pickle
+import re
 from pathlib import Path
 from typing import TypedDict
 
 import pytest
 
 import newsfeed
+import newsfeed._errors
 
 GOOD = '---\ntitle: "T"\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: "u"\n---\n'
 BAD_QUALITY = GOOD.replace("---\n", "---\nquality: high\n", 1)  # line 2
@@ -32,6 +35,46 @@ class TestHierarchy:
         """ParseError and ValidationError are NewsfeedErrors and ValueErrors."""
         assert issubclass(cls, newsfeed.NewsfeedError)
         assert issubclass(cls, ValueError)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            pytest.param(newsfeed._errors.__doc__ or "", id="errors-module"),
+            pytest.param(
+                (Path(__file__).parents[1] / "docs" / "loading.md").read_text(encoding="utf-8"),
+                id="loading-page",
+            ),
+        ],
+    )
+    def test_drawn_tree_is_the_real_one(self, text: str) -> None:
+        """The tree drawn in the docs names every public error, each with its real bases."""
+        drawn = dict(re.findall(r"[├└]── (\w+)(?:\((\w+)\))?", text))
+        public = {
+            name: value
+            for name in newsfeed.__all__
+            if isinstance(value := getattr(newsfeed, name), type)
+            and issubclass(value, newsfeed.NewsfeedError)
+            and value is not newsfeed.NewsfeedError
+        }
+
+        assert sorted(drawn) == sorted(public)
+        for name, base in drawn.items():
+            stdlib = {
+                cls.__name__
+                for cls in public[name].__mro__
+                if cls.__module__ == "builtins" and cls not in {Exception, BaseException, object}
+            }
+            # The stdlib class drawn, and those it derives from itself.
+            expected = (
+                set()
+                if not base
+                else {
+                    cls.__name__
+                    for cls in getattr(builtins, base).__mro__
+                    if cls not in {Exception, BaseException, object}
+                }
+            )
+            assert stdlib == expected, name
 
     def test_base(self) -> None:
         """NewsfeedError is an Exception and not itself a ValueError."""
@@ -112,11 +155,11 @@ class TestAttributes:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({}, "<string>: bad"),
+            ({}, "bad"),
             ({"source": "f.md"}, "f.md: bad"),
             ({"source": Path("f.md")}, "f.md: bad"),
             ({"line": 3}, "<string>:3: bad"),
-            ({"field": "related[2].title"}, "<string>: related[2].title: bad"),
+            ({"field": "related[2].title"}, "related[2].title: bad"),
             ({"source": "f.md", "line": 3, "field": "title"}, "f.md:3: title: bad"),
         ],
     )

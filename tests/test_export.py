@@ -769,16 +769,31 @@ class TestArrowRoundTrip:
             array = pa.array(values, type=column.type)
             return table.set_column(table.schema.get_field_index(name), name, array)
 
-        with pytest.raises(ValueError, match=r"not a table of articles: .*title"):
+        with pytest.raises(newsfeed.ValidationError, match=r"^not a table of articles: .*title"):
             Feed.from_arrow(table.drop_columns(["title"]))
         with pytest.raises(
-            ValueError, match="row 1: published_at_offset: a timestamp needs its offset"
+            newsfeed.ValidationError,
+            match=r"^published_at_offset: a timestamp needs its offset.*\(row 1\)$",
         ):
             Feed.from_arrow(replaced("published_at_offset", [0, None]))
-        with pytest.raises(ValueError, match="row 1: title: required field is null"):
+        with pytest.raises(
+            newsfeed.ValidationError, match=r"^title: required field is null.*\(row 1\)$"
+        ):
             Feed.from_arrow(replaced("title", ["T", None]))
-        with pytest.raises(ValueError, match="row 1: extra: not JSON"):
+        with pytest.raises(newsfeed.ValidationError, match=r"^extra: not JSON.*\(row 1\)$"):
             Feed.from_arrow(replaced("extra", [None, "{"]))
+
+    def test_parquet_not_of_articles_names_the_file(self, tmp_path: Path) -> None:
+        """A Parquet file of something else is a ValidationError naming the file, as JSONL's is."""
+        path = tmp_path / "other.parquet"
+        pq.write_table(pa.table({"n": [1, 2]}), path)
+
+        with pytest.raises(newsfeed.NewsfeedError) as caught:
+            newsfeed.load_parquet(path)
+
+        assert isinstance(caught.value, ValidationError)
+        assert caught.value.source == str(path)
+        assert str(caught.value).startswith(f"{path}: not a table of articles: ")
 
     def test_naive_or_odd_offsets_are_refused(self) -> None:
         """A naive timestamp, or an offset with a fraction of a second, cannot be stored."""
@@ -837,7 +852,8 @@ class TestArrowFromOtherTools:
         stamps = pa.array(ticks, pa.int64()).cast(pa.timestamp("ns", tz="UTC"))
 
         with pytest.raises(
-            ValueError, match=rf"^row 1: published_at: {ticks[1]} ns has a fraction of a micro"
+            newsfeed.ValidationError,
+            match=rf"^published_at: {ticks[1]} ns has a fraction of a micro.*\(row 1\)$",
         ):
             Feed.from_arrow(replaced(table, "published_at", stamps))
 
@@ -846,7 +862,9 @@ class TestArrowFromOtherTools:
         table = in_unit(SAMPLES[:2].to_arrow(), "s")
         stamps = pa.array([0, 10**15], pa.int64()).cast(pa.timestamp("s", tz="UTC"))
 
-        with pytest.raises(ValueError, match=r"^row 1: published_at: 1000000000000000 s after"):
+        with pytest.raises(
+            newsfeed.ValidationError, match=r"^published_at: 1000000000000000 s after.*\(row 1\)$"
+        ):
             Feed.from_arrow(replaced(table, "published_at", stamps))
 
     @pytest.mark.parametrize(
@@ -862,7 +880,9 @@ class TestArrowFromOtherTools:
         """JSON in extra that Python cannot read is refused naming row and field."""
         table = SAMPLES[:2].to_arrow()
 
-        with pytest.raises(ValueError, match=rf"^row 1: extra: .*{re.escape(message)}"):
+        with pytest.raises(
+            newsfeed.ValidationError, match=rf"^extra: .*{re.escape(message)}.*\(row 1\)$"
+        ):
             Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
 
     def test_lone_surrogate_in_extra(self) -> None:
@@ -870,7 +890,9 @@ class TestArrowFromOtherTools:
         table = SAMPLES[:2].to_arrow()
         text = '{"x": ["ok", "caf\\udce9"]}'
 
-        with pytest.raises(ValueError, match=r"^row 1: extra\.x\[1\]: lone surrogate"):
+        with pytest.raises(
+            newsfeed.ValidationError, match=r"^extra\.x\[1\]: lone surrogate.*\(row 1\)$"
+        ):
             Feed.from_arrow(replaced(table, "extra", pa.array([None, text], pa.string())))
 
     @pytest.mark.parametrize("seconds", [86_400, -86_400, 2**31 - 1])
@@ -880,7 +902,8 @@ class TestArrowFromOtherTools:
         offsets = pa.array([0, seconds], pa.int32())
 
         with pytest.raises(
-            ValueError, match=rf"^row 1: published_at_offset: {seconds} seconds is not a UTC offset"
+            newsfeed.ValidationError,
+            match=rf"^published_at_offset: {seconds} seconds is not a UTC offset.*\(row 1\)$",
         ):
             Feed.from_arrow(replaced(table, "published_at_offset", offsets))
 

@@ -244,7 +244,7 @@ class TestBody:
             "---\ntitle: T\npublishedDateTime: 2020-01-01T00:00:00Z\nwebUrl: u\nbody: b\n---\n"
         )
 
-        with pytest.raises(ValueError, match=r"extra\.body: an unknown key named 'body'"):
+        with pytest.raises(newsfeed.ValidationError, match=r"^body: an unknown key named 'body'"):
             newsfeed.to_dict(article)
 
 

@@ -9,7 +9,8 @@ either::
     ├── ValidationError(ValueError)   the front matter is YAML, but not an article
     ├── FeedLoadError(ExceptionGroup) some files of a folder failed to load
     ├── FileConflictError(FileExistsError)  dump_dir would replace another file
-    └── QueryError(ValueError)        a filter or sort criterion is invalid
+    ├── QueryError(ValueError)        a filter or sort criterion is invalid
+    └── NotAnIndexError               Index's db is another application's file
 
 Each carries its context as attributes -- ``source`` (the file, when known),
 ``field`` (the path in the file's own key names, such as
@@ -85,11 +86,13 @@ class _LocatedError(NewsfeedError, ValueError):
 
 
 def _locate(reason: str, source: str | None, field: str | None, line: int | None) -> str:
-    where = "<string>" if source is None else source
+    parts = [] if field is None else [field]
     if line is not None:
-        where = f"{where}:{line}"
-    field_text = "" if field is None else f" {field}:"
-    return f"{where}:{field_text} {reason}"
+        parts.insert(0, f"{'<string>' if source is None else source}:{line}")
+    elif source is not None:
+        parts.insert(0, source)
+    # Data that came from no file and no text (a record, a table) is named by its field alone.
+    return ": ".join([*parts, reason])
 
 
 def _rebuild(

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Final
 
+from newsfeed._errors import ValidationError
 from newsfeed._extras import require
 from newsfeed._feed.shape import (
     Codec,
@@ -283,11 +284,11 @@ def _timestamp_units(fields: Iterable[pa.Field[Any]], prefix: str = "") -> dict[
     return units
 
 
-def read_arrow(table: pa.Table) -> list[Article]:
+def read_arrow(table: pa.Table, *, source: str | os.PathLike[str] | None = None) -> list[Article]:
     """Return the articles of a table :func:`to_arrow` made (or one read from its Parquet file).
 
-    Raises :class:`ValueError` naming the row and the field for a table that
-    does not hold articles.
+    Raises :class:`~newsfeed.ValidationError` naming the row and the field
+    (and *source*, the Parquet file) for a table that does not hold articles.
     """
     _pyarrow("Feed.from_arrow()")
     import pyarrow as pa  # noqa: PLC0415 -- an optional extra, just checked
@@ -305,14 +306,16 @@ def read_arrow(table: pa.Table) -> list[Article]:
     try:
         table = table.select(integer_schema.names).cast(integer_schema)
     except (KeyError, ValueError, TypeError) as error:
-        raise ValueError(f"not a table of articles: {error}") from None
+        raise ValidationError(f"not a table of articles: {error}", source=source) from None
     record = record_shape(Article)
     articles = []
     for index, row in enumerate(table.to_pylist()):
         try:
             articles.append(codec.decode(row, record))
         except DecodeError as error:
-            raise ValueError(f"row {index}: {error}") from None
+            raise ValidationError(
+                f"{error.reason} (row {index})", source=source, field=error.where or None
+            ) from None
     return articles
 
 
@@ -332,7 +335,7 @@ def write_parquet(articles: Iterable[Article], path: str | os.PathLike[str]) -> 
 def read_parquet(path: str | os.PathLike[str]) -> list[Article]:
     """Return the articles of a Parquet file :func:`write_parquet` wrote."""
     parquet = require("pyarrow.parquet", extra="pyarrow", feature="newsfeed.load_parquet()")
-    return read_arrow(parquet.read_table(path))
+    return read_arrow(parquet.read_table(path), source=path)
 
 
 def to_polars(articles: Iterable[Article]) -> pl.DataFrame:

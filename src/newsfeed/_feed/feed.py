@@ -350,7 +350,8 @@ class Feed(Sequence[Article]):
         """Return the feed a :meth:`to_arrow` table (or its Parquet file) holds.
 
         Timestamps may be in any unit (``s``, ``ms``, ``us`` or ``ns``, as
-        other tools write them). Raises :class:`ValueError` naming the row
+        other tools write them). Raises :class:`~newsfeed.ValidationError` (a
+        :class:`ValueError`) naming the row
         and field when the table does not hold articles, and for an instant
         a :class:`~datetime.datetime` cannot hold (a fraction of a
         microsecond, a year beyond 9999) or an offset of a day or more.

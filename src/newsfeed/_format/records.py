@@ -38,18 +38,18 @@ def to_dict(article: Article) -> dict[str, Any]:
     ``{"$float": "nan"}``, ``{"$mapping": {...}}``), as in JSON Lines.
     ``path`` is not part of the record.
 
-    Raises :class:`ValueError` for an article whose front matter has an
-    unknown top-level key named ``body``, which the record cannot tell from
-    the body; :class:`~newsfeed.ValidationError` (a :class:`ValueError`)
-    naming an unknown key that repeats a field of the model (``webUrl`` in
-    ``extra``), as :func:`newsfeed.dumps` does, rather than keep one of the
-    two; and :class:`TypeError` for an unknown value that is not YAML data
-    (a set, an object), naming where it is.
+    Raises :class:`~newsfeed.ValidationError` (a :class:`ValueError`) for an
+    article whose front matter has an unknown top-level key named ``body``,
+    which the record cannot tell from the body, and for an unknown key that
+    repeats a field of the model (``webUrl`` in ``extra``), as
+    :func:`newsfeed.dumps` does, rather than keep one of the two; and
+    :class:`TypeError` for an unknown value that is not YAML data (a set, an
+    object), naming where it is.
     """
     if BODY_KEY in article.extra:
-        raise ValueError(
-            f"extra.{BODY_KEY}: an unknown key named {BODY_KEY!r} cannot be told "
-            "from the body in a record"
+        raise ValidationError(
+            f"an unknown key named {BODY_KEY!r} cannot be told from the body in a record",
+            field=BODY_KEY,
         )
     record = convert.to_dict(article)
     record[BODY_KEY] = article.body
