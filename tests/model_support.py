@@ -1,9 +1,10 @@
-"""Building model objects the construction check would refuse, to test what else refuses them."""
+"""Model objects and values the construction check would refuse, to test what else refuses them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, tzinfo
 
 from newsfeed import _model
 
@@ -21,3 +22,16 @@ def unchecked() -> Iterator[None]:
         yield
     finally:
         _model.READING.reset(reading)
+
+
+class NoOffset(tzinfo):
+    """A tzinfo that knows no offset: a datetime with it is still naive."""
+
+    def utcoffset(self, _: datetime | None) -> None:
+        """Give no offset."""
+
+    def dst(self, _: datetime | None) -> None:
+        """Give no daylight saving offset."""
+
+    def tzname(self, _: datetime | None) -> None:
+        """Give no name."""

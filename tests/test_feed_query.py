@@ -6,9 +6,12 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, cast
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -185,6 +188,26 @@ class TestQuality:
     def test_float_bounds(self, feed: Feed) -> None:
         """A fractional bound compares as a number."""
         assert feed.filter(min_quality=49.5) == feed.filter(min_quality=50)
+
+    @pytest.mark.parametrize(
+        "whole",
+        [np.int64, Fraction, Decimal],
+        ids=["numpy-int64", "fraction", "decimal"],
+    )
+    def test_whole_bounds_of_other_types(self, feed: Feed, whole: Callable[[int], Any]) -> None:
+        """A whole bound of numpy, Fraction or Decimal is compared exactly, as an int is."""
+        first = feed[0]
+        edge = Feed([attrs.evolve(first, quality=2**53), attrs.evolve(first, quality=2**53 + 1)])
+        assert [a.quality for a in edge.filter(min_quality=whole(2**53 + 1))] == [2**53 + 1]
+        assert [a.quality for a in edge.filter(max_quality=whole(2**53))] == [2**53]
+
+    def test_decimal_fraction_bounds(self, feed: Feed) -> None:
+        """A Decimal is a number too: a fractional one compares as its float."""
+        # Accepted at run time, as numbers are, though the annotation says float.
+        half = cast("float", Decimal("49.5"))
+        assert feed.filter(min_quality=half) == feed.filter(min_quality=50)
+        with pytest.raises(QueryError, match="must be a number, got NaN"):
+            feed.filter(min_quality=cast("float", Decimal("NaN")))
 
 
 class TestProvider:
@@ -445,6 +468,7 @@ class TestSort:
             ("provider_name", lambda a: a.provider.name if a.provider else None),
             ("provider_domain", lambda a: a.provider.domain if a.provider else None),
             ("related_count", lambda a: len(a.related)),
+            ("url", lambda a: a.url),
         ],
     )
     def test_by_name(

@@ -10,7 +10,8 @@ import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -21,6 +22,7 @@ import corpus
 import newsfeed
 import newsfeed._index.queries
 from index_support import make_folder, retitle
+from model_support import NoOffset
 from newsfeed import Article, Feed, Index, Provider, QueryError
 from newsfeed._index.encoding import decode as real_decode
 from strategies import articles, filter_criteria
@@ -154,6 +156,10 @@ class TestFilterLikeFeed:
             {"topic": b"ai"},
             {"published": 1},
             {"where": "title"},
+            {"provider": "caf\udce9.com"},
+            {"topic": ["AI", "caf\udce9"]},
+            {"since": datetime(2020, 1, 1, tzinfo=NoOffset())},
+            {"min_quality": "5"},
         ],
     )
     def test_same_errors(
@@ -179,6 +185,54 @@ class TestFilterLikeFeed:
                     criteria = data.draw(filter_criteria(list(feed)), label="criteria")
                     from_index = outcome(functools.partial(index.filter, **criteria))
                     assert from_index == outcome(functools.partial(feed.filter, **criteria))
+
+    def test_padded_names_topics_and_final_dots(self, tmp_path: Path) -> None:
+        """Names and topics quoted with spaces, and domains written with a final dot, are found.
+
+        A query is folded (trimmed, case-folded; a domain also without its
+        final dot) and so is what it is compared with, in the feed and in
+        the index alike.
+        """
+        items = [
+            article("padded", provider=Provider(name=" Reuters "), topics=(" AI ",)),
+            article("dotted", provider=Provider(name="BBC", domain="news.bbc.co.uk.")),
+            article("name with a dot", provider=Provider(name="Example Inc.")),
+            article("other", provider=Provider(name="Other", domain="notbbc.co.uk")),
+        ]
+        write(tmp_path / "articles", items)
+        feed = newsfeed.load_dir(tmp_path / "articles")
+        with Index(tmp_path / "articles", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            cases: list[tuple[dict[str, Any], list[str]]] = [
+                ({"provider": "reuters"}, ["padded"]),
+                ({"provider": " Reuters "}, ["padded"]),
+                ({"topic": "ai"}, ["padded"]),
+                ({"provider": "bbc.co.uk."}, ["dotted"]),
+                ({"provider": "news.bbc.co.uk."}, ["dotted"]),
+                ({"provider": "bbc.co.uk"}, ["dotted"]),
+                ({"provider": "example inc."}, ["name with a dot"]),
+                ({"provider": "uk."}, []),
+                ({"provider": "."}, []),
+            ]
+            for criteria, expected in cases:
+                assert titles(feed.filter(**criteria)) == expected, criteria
+                assert titles(index.filter(**criteria)) == expected, criteria
+
+    def test_a_window_across_a_clock_change(self, tmp_path: Path) -> None:
+        """Bounds are compared as instants, even in one zone across its clock change."""
+        zone = ZoneInfo("America/New_York")
+        # 01:45 EDT (05:45Z), then 01:30 EST (06:30Z) after the clocks went back.
+        since = datetime(2020, 11, 1, 1, 45, tzinfo=zone)
+        until = datetime(2020, 11, 1, 1, 30, fold=1, tzinfo=zone)
+        items = [attrs.evolve(article("inside"), published_at=datetime(2020, 11, 1, 6, tzinfo=UTC))]
+        write(tmp_path / "articles", items)
+        feed = newsfeed.load_dir(tmp_path / "articles")
+        with Index(tmp_path / "articles", db=tmp_path / "i.sqlite3") as index:
+            index.update()
+            assert titles(feed.filter(since=since, until=until)) == ["inside"]
+            assert titles(index.filter(since=since, until=until)) == ["inside"]
+            with pytest.raises(QueryError, match="earlier than since"):
+                feed.filter(since=until, until=since)
 
     def test_quality_too_large_for_sqlite(self, tmp_path: Path) -> None:
         """A quality beyond SQLite's integers is still compared exactly."""
@@ -315,6 +369,22 @@ class TestSearch:
             search_index.search("lidar", limit=-1)
         with pytest.raises(ValueError, match="limit"):
             search_index.search("lidar", limit="3")  # type: ignore[arg-type]  # the case under test
+        with pytest.raises(QueryError, match="non-empty"):
+            search_index.search(None)  # type: ignore[arg-type]  # the case under test
+        syntaxes: tuple[Literal["words", "fts5"], ...] = ("words", "fts5")
+        for syntax in syntaxes:
+            # FTS5 would read up to the NUL only, and answer another question.
+            with pytest.raises(QueryError, match="NUL or a lone surrogate"):
+                search_index.search("lidar\x00zzzqqq", syntax=syntax)
+            with pytest.raises(QueryError, match="NUL or a lone surrogate"):
+                search_index.search("caf\udce9", syntax=syntax)
+
+    def test_limit_past_sqlite_integers(self, search_index: Index) -> None:
+        """A limit larger than SQLite's integers is no limit, not an OverflowError."""
+        assert len(search_index.search("lidar", limit=2**63)) == 3
+        assert len(search_index.search("lidar", limit=2**70, min_quality=0)) == len(
+            search_index.search("lidar", min_quality=0)
+        )
 
     def test_limit(self, search_index: Index) -> None:
         """A limit caps the results, keeping the best; None returns them all."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 
 import newsfeed
+from model_support import NoOffset
 from newsfeed._format.timestamps import format_timestamp, to_aware_datetime
 from strategies import aware_datetimes
 
@@ -160,19 +161,6 @@ class TestWriting:
         assert again.replace(tzinfo=None) == stamp.replace(tzinfo=None)
 
 
-class _NoOffset(tzinfo):
-    """A tzinfo that knows no offset: a datetime with it is still naive."""
-
-    def utcoffset(self, _: datetime | None) -> None:
-        return None
-
-    def dst(self, _: datetime | None) -> None:
-        return None
-
-    def tzname(self, _: datetime | None) -> None:
-        return None
-
-
 class TestHelpers:
     """to_aware_datetime and format_timestamp, directly."""
 
@@ -216,7 +204,7 @@ class TestHelpers:
     def test_format_refuses_unknown_offset(self) -> None:
         """A tzinfo that gives no offset counts as naive."""
         with pytest.raises(ValueError, match="timezone-aware"):
-            format_timestamp(datetime(2020, 1, 1, tzinfo=_NoOffset()))
+            format_timestamp(datetime(2020, 1, 1, tzinfo=NoOffset()))
 
     def test_format_refuses_seconds_offset(self) -> None:
         """An offset with seconds cannot be written in YAML's timestamp."""
@@ -225,7 +213,7 @@ class TestHelpers:
 
     def test_from_dict_refuses_unknown_offset(self) -> None:
         """from_dict refuses a datetime whose tzinfo gives no offset, naming the field."""
-        stamp = datetime(2020, 1, 1, tzinfo=_NoOffset())
+        stamp = datetime(2020, 1, 1, tzinfo=NoOffset())
 
         with pytest.raises(newsfeed.ValidationError) as caught:
             newsfeed.from_dict({"title": "T", "webUrl": "u", "publishedDateTime": stamp})

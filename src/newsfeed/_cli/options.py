@@ -207,7 +207,9 @@ def add_selection(command: argparse.ArgumentParser) -> None:
         help="only articles marked published: false",
     )
     group.add_argument(
-        "--unique", action="store_true", help="one article per web URL (the first one read)"
+        "--unique",
+        action="store_true",
+        help="one article per link (web URL, else original URL; the first one read)",
     )
     command.add_argument(
         "-j",

@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
-from numbers import Real
+from decimal import Decimal
+from numbers import Integral, Rational, Real
 from operator import attrgetter
 from typing import Final, TypeAlias
 
 import attrs
 
 from newsfeed._errors import QueryError
+from newsfeed._feed.text import SURROGATE
 from newsfeed._format.timestamps import to_aware_datetime
 from newsfeed._model import Article
 
@@ -29,6 +31,8 @@ __all__ = [
     "check_criteria",
     "compile_predicate",
     "epoch_us",
+    "fold",
+    "fold_domain",
     "sort_key",
 ]
 
@@ -86,33 +90,60 @@ SORT_KEYS: Final[dict[str, Callable[[Article], object]]] = {
     "provider_name": _provider_name,
     "provider_domain": _provider_domain,
     "related_count": _related_count,
+    "url": attrgetter("url"),
 }
 
 
 def _instant(name: str, value: Instant) -> datetime:
     try:
-        return to_aware_datetime(value)
+        instant = to_aware_datetime(value)
     except (TypeError, ValueError) as error:
         raise QueryError(
             f"{name}: {error} (give a datetime, a date or an ISO-8601 string)"
         ) from None
+    # A tzinfo that gives no offset: neither naive (UTC) nor an instant, as
+    # from_dict refuses it.
+    if instant.utcoffset() is None:
+        raise QueryError(f"{name}: {value!r} has a tzinfo that gives no UTC offset")
+    return instant
 
 
 def _quality_bound(name: str, value: object) -> float:
     # bool is an int subclass, but `min_quality=True` is a mistake, not 1.
-    if isinstance(value, int) and not isinstance(value, bool):
-        # Kept whole: as a float, 2**53 + 1 would be 2**53, and compare wrong.
-        return value
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise QueryError(f"{name} must be a number, got {value!r}")
+    # A whole number is kept whole, whatever its type (numpy's int64, a
+    # Fraction, a Decimal): as a float, 2**53 + 1 would be 2**53, and compare wrong.
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Rational) and value.denominator == 1:
+        numerator: int = int(value.numerator)
+        return numerator
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
     bound = float(value)
     if math.isnan(bound):
         raise QueryError(f"{name} must be a number, got NaN")
     return bound
 
 
+def fold(text: str) -> str:
+    """Return *text* as provider names and topics are compared: case-folded, unpadded.
+
+    Both sides of a comparison go through it, the query's and the article's
+    (in the index too), so that a value quoted with spaces around it in a
+    file is found by its words.
+    """
+    return text.strip().casefold()
+
+
+def fold_domain(domain: str) -> str:
+    """Return *domain* as it is compared: folded, without a final dot (``bbc.co.uk.``)."""
+    return fold(domain).rstrip(".")
+
+
 def _one_or_many(name: str, value: str | Iterable[str]) -> frozenset[str]:
-    """Return the case-folded texts of a criterion that takes one or several."""
+    """Return the folded texts of a criterion that takes one or several."""
     items: list[object] = [value] if isinstance(value, str) else _listed(name, value)
     if not items:
         raise QueryError(f"{name}: give at least one value, got an empty collection")
@@ -120,7 +151,9 @@ def _one_or_many(name: str, value: str | Iterable[str]) -> frozenset[str]:
     for item in items:
         if not isinstance(item, str):
             raise QueryError(f"{name} must be a string or strings, got {item!r}")
-        text = item.strip().casefold()
+        if SURROGATE.search(item):
+            raise QueryError(f"{name}: {item!r} holds a lone surrogate, which no article can")
+        text = fold(item)
         if not text:
             raise QueryError(f"{name} must not be empty")
         texts.add(text)
@@ -153,22 +186,28 @@ class Criteria:
     where: Predicate | None = None
 
     @property
+    def domains(self) -> frozenset[str]:
+        """The provider queries as domains (:func:`fold_domain`), each matching a whole domain."""
+        return frozenset(filter(None, map(fold_domain, self.providers or ())))
+
+    @property
     def domain_suffixes(self) -> tuple[str, ...]:
         """The suffixes a subdomain of a queried domain ends with (``.nasdaq.com``).
 
-        A query with a dot is a domain and also matches its subdomains:
-        "nasdaq.com" matches "www.nasdaq.com", but not "notnasdaq.com". A
-        query without one ("com", "Nasdaq") only matches a whole name or
-        domain, so "com" does not select every .com outlet.
+        A query with a dot (before any final one) is a domain and also
+        matches its subdomains: "nasdaq.com" matches "www.nasdaq.com", but
+        not "notnasdaq.com". A query without one ("com", "Nasdaq") only
+        matches a whole name or domain, so "com" does not select every .com
+        outlet.
         """
-        return tuple(sorted(f".{query}" for query in self.providers or () if "." in query))
+        return tuple(sorted(f".{domain}" for domain in self.domains if "." in domain))
 
     def domain_matches(self, domain: str | None) -> bool:
         """Return whether a provider's *domain* is one asked for, or a subdomain of one."""
         if domain is None:
             return False
-        folded = domain.casefold().rstrip(".")
-        return folded in (self.providers or ()) or folded.endswith(self.domain_suffixes)
+        folded = fold_domain(domain)
+        return folded in self.domains or folded.endswith(self.domain_suffixes)
 
 
 def check_criteria(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only criteria
@@ -190,7 +229,8 @@ def check_criteria(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only crite
     """
     start = None if since is None else _instant("since", since)
     end = None if until is None else _instant("until", until)
-    if start is not None and end is not None and end < start:
+    # As instants: two datetimes of one zone compare by wall time, blind to fold.
+    if start is not None and end is not None and epoch_us(end) < epoch_us(start):
         raise QueryError(f"until ({end.isoformat()}) is earlier than since ({start.isoformat()})")
     low = None if min_quality is None else _quality_bound("min_quality", min_quality)
     high = None if max_quality is None else _quality_bound("max_quality", max_quality)
@@ -223,8 +263,9 @@ _UNTIL: Final = "    if stamp >= until:\n        return False\n"
 _QUALITY: Final = "    quality = article.quality\n    if quality is None:\n        return False\n"
 _MIN_QUALITY: Final = "    if quality < min_quality:\n        return False\n"
 _MAX_QUALITY: Final = "    if quality > max_quality:\n        return False\n"
-# A feed holds few providers, shared by many articles: each name and domain
-# is folded and looked up once per filter, then remembered (None: not yet).
+# A feed holds few providers and topics, shared by many articles: each name,
+# domain and topic is folded and looked up once per filter, then remembered
+# (None: not yet).
 _PROVIDER: Final = """\
     provider = article.provider
     if provider is None:
@@ -232,7 +273,7 @@ _PROVIDER: Final = """\
     name = provider.name
     matched = by_name.get(name)
     if matched is None:
-        matched = by_name[name] = name is not None and name.casefold() in providers
+        matched = by_name[name] = name is not None and fold(name) in providers
     if not matched:
         domain = provider.domain
         matched = by_domain.get(domain)
@@ -243,7 +284,10 @@ _PROVIDER: Final = """\
 """
 _TOPIC: Final = """\
     for topic in article.topics:
-        if topic.casefold() in topics:
+        matched = by_topic.get(topic)
+        if matched is None:
+            matched = by_topic[topic] = fold(topic) in topics
+        if matched:
             break
     else:
         return False
@@ -287,7 +331,9 @@ def compile_predicate(criteria: Criteria) -> Callable[[Article, int], bool] | No
         "providers": criteria.providers,
         "by_name": {},
         "by_domain": {},
+        "by_topic": {},
         "domain_matches": criteria.domain_matches,
+        "fold": fold,
         "topics": criteria.topics,
         "published": criteria.published,
         "where": criteria.where,

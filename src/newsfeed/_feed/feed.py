@@ -182,20 +182,22 @@ class Feed(Sequence[Article]):
         - *min_quality* and *max_quality* are inclusive bounds on ``quality``.
           An article without a quality never passes a bound.
         - *provider* is a provider name or domain, or several (any may match),
-          compared case-insensitively. A domain, that is a query with a dot,
+          compared case-insensitively and ignoring spaces around it, a domain
+          also ignoring a final dot. A domain, that is a query with a dot,
           also matches its subdomains: ``"nasdaq.com"`` matches
           ``www.nasdaq.com`` but not ``notnasdaq.com``.
         - *topic* is a topic or several (any may match), compared
-          case-insensitively on whole topics: ``"ai"`` matches ``AI``, not
-          ``AWS AI``.
+          case-insensitively on whole topics, ignoring spaces around them:
+          ``"ai"`` matches ``AI``, not ``AWS AI``.
         - *published* keeps articles whose ``published`` is that boolean;
           an article without the field matches neither True nor False.
         - *where* is any function of an article returning a truth value.
 
         Raises :class:`~newsfeed.QueryError` (a :class:`ValueError`) for an
         invalid criterion -- an unreadable timestamp, a non-numeric quality,
-        ``until`` before ``since``, ``max_quality`` below ``min_quality`` --
-        before looking at any article.
+        ``until`` before ``since`` (compared as instants), ``max_quality``
+        below ``min_quality``, text holding a lone surrogate -- before
+        looking at any article.
         """
         criteria = check_criteria(
             since=since,

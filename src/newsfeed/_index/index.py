@@ -238,6 +238,10 @@ class Index:
         is answered in SQL and only the matching articles are rebuilt. A
         *where* function runs in Python on the articles the other criteria
         kept. The feed's ``failures`` are the files that failed to load.
+        Unlike :meth:`load`, it issues no file's
+        :class:`~newsfeed.NewsfeedWarning`: with a warnings filter that
+        makes those errors, such a file is a failure of ``load()`` but is
+        still answered here.
         Raises :class:`~newsfeed.QueryError` for an invalid criterion.
         """
         criteria = check_criteria(

@@ -19,6 +19,7 @@ from typing import Final
 
 from newsfeed._errors import QueryError
 from newsfeed._feed.criteria import Criteria, compile_predicate, epoch_us
+from newsfeed._feed.text import SURROGATE
 from newsfeed._format.layout import Layout
 from newsfeed._index.encoding import LayoutDecoder, decode
 from newsfeed._index.paths import path_from_column, sort_by_parts
@@ -83,15 +84,24 @@ def where_clause(criteria: Criteria) -> tuple[str, list[object]]:
         # too large to store is let through and checked in Python.
         clauses.append(f"(files.quality_too_large OR ({' AND '.join(bounds)}))")
     if criteria.providers is not None:
-        names = sorted(criteria.providers)
-        suffixes = criteria.domain_suffixes
-        keys = f"(kind = 0 AND key IN ({_placeholders(len(names))}))"
-        if suffixes:
-            keys += f" OR (kind = 1 AND key IN ({_placeholders(len(suffixes))}))"
-        # Only placeholders are formatted into the text (here and below).
+        # kind 0: names, 2: whole domains, 1: the suffixes of subdomains.
+        wanted = [
+            (kind, values)
+            for kind, values in (
+                (0, sorted(criteria.providers)),
+                (2, sorted(criteria.domains)),
+                (1, criteria.domain_suffixes),
+            )
+            if values
+        ]
+        keys = " OR ".join(
+            f"(kind = {kind:d} AND key IN ({_placeholders(len(values))}))"
+            for kind, values in wanted
+        )
+        # Only placeholders and kinds are formatted into the text (here and below).
         clauses.append(f"files.id IN (SELECT file_id FROM provider_keys WHERE {keys})")  # noqa: S608
-        parameters.extend(names)
-        parameters.extend(suffixes)
+        for _, values in wanted:
+            parameters.extend(values)
     if criteria.topics is not None:
         topics = sorted(criteria.topics)
         clauses.append(
@@ -115,12 +125,19 @@ def match_expression(text: str, *, syntax: str) -> str:
     """
     if syntax not in ("words", "fts5"):
         raise QueryError(f"syntax must be 'words' or 'fts5', got {syntax!r}")
-    if not text.strip():
+    given: object = text  # from callers without type checks, None too
+    if not isinstance(given, str) or not given.strip():
         raise QueryError(f"search text must be a non-empty string, got {text!r}")
+    # FTS5 stops reading its query at a NUL, and SQLite cannot take a lone
+    # surrogate: either would answer another question, or none.
+    if "\x00" in text or SURROGATE.search(text):
+        raise QueryError(f"search text must not hold NUL or a lone surrogate, got {text!r}")
     if syntax == "fts5":
         return text
     return " ".join('"' + word.replace('"', '""') + '"' for word in text.split())
 
+
+_SQL_MAX_LIMIT: Final = 2**63 - 1
 
 #: Up to this many layouts, their shapes' parts are read one by one as they
 #: are needed; past it, all at once. A search or a narrow filter needs a few
@@ -202,8 +219,12 @@ def _sql_limit(connection: sqlite3.Connection, criteria: Criteria | None, limit:
     quality is too large for SQLite: each may be dropped, so as many more
     rows are asked for.
     """
-    if limit is None or criteria is None:
-        return -1 if limit is None else limit
+    if limit is None:
+        return -1
+    # SQLite's integers stop at 2**63 - 1; no index holds that many rows.
+    limit = min(limit, _SQL_MAX_LIMIT)
+    if criteria is None:
+        return limit
     if criteria.where is not None:
         return -1
     if criteria.min_quality is None and criteria.max_quality is None:
@@ -212,7 +233,7 @@ def _sql_limit(connection: sqlite3.Connection, criteria: Criteria | None, limit:
         # quality IS NULL first: the quality index finds those rows.
         "SELECT count(*) FROM files WHERE quality IS NULL AND quality_too_large"
     ).fetchone()
-    return limit + int(unchecked)
+    return min(limit + int(unchecked), _SQL_MAX_LIMIT)
 
 
 def fetch(

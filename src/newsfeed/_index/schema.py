@@ -54,7 +54,7 @@ __all__ = [
 APPLICATION_ID: Final = 0x4E777346
 #: ``PRAGMA user_version``: bumped whenever the tables or the encoding change,
 #: so that an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 #: How long a writer waits for another process's write to finish, in seconds.
 #: An update holds the write lock while it parses; a first build of a very
 #: large folder takes minutes.
@@ -105,7 +105,7 @@ _SCHEMA: Final = (
     )""",
     "CREATE INDEX files_published_us ON files (published_us)",
     "CREATE INDEX files_quality ON files (quality)",
-    # Topics as written and case-folded, for whole-topic matching in any case.
+    # Topics as written and folded (criteria.fold), for whole-topic matching in any case.
     """CREATE TABLE topics (
         file_id INTEGER NOT NULL,
         position INTEGER NOT NULL,
@@ -114,10 +114,11 @@ _SCHEMA: Final = (
         PRIMARY KEY (file_id, position)
     ) WITHOUT ROWID""",
     "CREATE INDEX topics_folded ON topics (folded, file_id)",
-    # The keys a provider query is matched against: kind 0 for a whole name or
-    # domain (case-folded), kind 1 for each dot-suffix of the domain
-    # (".nasdaq.com" and ".com" for www.nasdaq.com), so that a domain query
-    # matches its subdomains by plain equality.
+    # The keys a provider query is matched against (folded as criteria.fold
+    # and fold_domain do): kind 0 for the name, 2 for the whole domain, 1 for
+    # each dot-suffix of the domain (".nasdaq.com" and ".com" for
+    # www.nasdaq.com), so that a domain query matches its subdomains by
+    # plain equality.
     """CREATE TABLE provider_keys (
         file_id INTEGER NOT NULL,
         kind INTEGER NOT NULL,

@@ -28,7 +28,7 @@ import attrs
 
 from newsfeed._errors import LoadFailure, NewsfeedWarning, ParseError, failure_from
 from newsfeed._extras import progress_bar_factory
-from newsfeed._feed.criteria import epoch_us
+from newsfeed._feed.criteria import epoch_us, fold, fold_domain
 from newsfeed._files.listing import walk
 from newsfeed._files.reading import read_file, within_limit
 from newsfeed._format.reading import read_article
@@ -173,10 +173,7 @@ def _insert(
     file_id = cursor.lastrowid
     connection.executemany(
         "INSERT INTO topics (file_id, position, topic, folded) VALUES (?, ?, ?, ?)",
-        [
-            (file_id, position, topic, topic.casefold())
-            for position, topic in enumerate(article.topics)
-        ],
+        [(file_id, position, topic, fold(topic)) for position, topic in enumerate(article.topics)],
     )
     connection.executemany(
         "INSERT OR IGNORE INTO provider_keys (file_id, kind, key) VALUES (?, ?, ?)",
@@ -214,19 +211,20 @@ def _layout_id(connection: sqlite3.Connection, layout: EncodedLayout | None) -> 
 def provider_keys(article: Article) -> list[tuple[int, str]]:
     """Return the (kind, key) pairs a provider query matches *article* by.
 
-    The same rules as :meth:`Feed.filter`: kind 0 is the case-folded name, or
-    domain without a final dot; kind 1 is every suffix of that domain that
-    starts at a dot, which a domain query's ``"." + query`` must equal.
+    The same rules as :meth:`Feed.filter`: kind 0 is the folded name, kind 2
+    the folded domain without a final dot, and kind 1 every suffix of that
+    domain that starts at a dot, which a domain query's ``"." + query`` must
+    equal.
     """
     provider = article.provider
     if provider is None:
         return []
     keys: list[tuple[int, str]] = []
     if provider.name is not None:
-        keys.append((0, provider.name.casefold()))
+        keys.append((0, fold(provider.name)))
     if provider.domain is not None:
-        domain = provider.domain.casefold().rstrip(".")
-        keys.append((0, domain))
+        domain = fold_domain(provider.domain)
+        keys.append((2, domain))
         keys.extend((1, domain[at:]) for at, character in enumerate(domain) if character == ".")
     return keys
 
