@@ -21,7 +21,8 @@ It checks and shows that:
   the workers and only the counts come back;
 - how long each took: on one machine, scaling out pays only when there are
   more cores than the one ``load_dir`` uses, and enough files to cover the
-  cluster's fixed costs (see the Loading page of the docs).
+  cluster's fixed costs (see "When scaling out pays" on the docs' page on big
+  folders, docs/index-db.md).
 
 It needs the optional extra ``newsfeed-articles[dask]``, and runs from an installed
 package: the articles are made up here.

@@ -56,7 +56,7 @@ class TestDocumentedSessions:
     def test_page_has_sessions(self) -> None:
         """The page shows every command at work, and a failing one, so there is much to check."""
         commands = {shlex.split(session.command)[2] for session in PAGE_SESSIONS}
-        assert commands >= {"check", "fmt", "ls", "stats"}
+        assert commands >= {"check", "fmt", "ls", "stats", "search"}
         assert any(session.status != 0 for session in PAGE_SESSIONS)
 
     @pytest.mark.parametrize(
@@ -67,6 +67,7 @@ class TestDocumentedSessions:
         session: Session,
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
     ) -> None:
         """The command exits as shown (0 unless the page shows otherwise) and prints the output.
 
@@ -76,6 +77,8 @@ class TestDocumentedSessions:
         assert (prompt, program) == ("$", "newsfeed")
         monkeypatch.chdir(ROOT)
         monkeypatch.setenv("COLUMNS", str(PAGE_WIDTH))
+        # `search` keeps its index in the cache folder: a fresh one for each session.
+        monkeypatch.setenv("NEWSFEED_CACHE_DIR", str(tmp_path))
 
         assert main(args) == session.status
 

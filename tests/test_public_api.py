@@ -16,6 +16,8 @@ import attrs
 import pytest
 
 import newsfeed
+from newsfeed._feed.criteria import SORT_KEYS
+from newsfeed._feed.frame import RECORD_COLUMNS
 
 #: Names the issues fix as the contract (core, feeds).
 CONTRACT = (
@@ -244,6 +246,26 @@ class TestPackage:
             [sys.executable, "-c", script], check=True, capture_output=True, text=True, timeout=60
         )
         assert result.stdout == "[]\n"
+
+
+class TestDocstringsNameTheColumns:
+    """Docstrings that list columns or keys list the ones the code has, so they cannot go stale."""
+
+    @staticmethod
+    def _names(text: str) -> list[str]:
+        return re.findall(r"``(\w+)``", text)
+
+    def test_to_records_lists_its_keys_in_order(self) -> None:
+        """Feed.to_records' first paragraph names every record key, in the records' order."""
+        doc = newsfeed.Feed.to_records.__doc__ or ""
+        listed = doc.split("\n\n")[1]
+        assert self._names(listed) == list(RECORD_COLUMNS)
+
+    def test_sort_lists_every_name_it_takes(self) -> None:
+        """Feed.sort's docstring names every key the sort accepts, and no other."""
+        doc = newsfeed.Feed.sort.__doc__ or ""
+        listed = doc[doc.index("*by* is") : doc.index("The sort")]
+        assert sorted(self._names(listed)) == sorted(SORT_KEYS)
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,8 @@ def _rebuild(
 class ParseError(_LocatedError):
     """The text is not a front-matter file newsfeed accepts.
 
-    Raised for a missing or unclosed fence, invalid UTF-8, a file that is too
+    Raised for a path that is not a regular file (a folder, a FIFO, a
+    device), a missing or unclosed fence, invalid UTF-8, a file that is too
     large, YAML that does not parse, YAML outside the safe subset (tags,
     anchors, aliases, merge keys, duplicate keys, deep nesting), or front
     matter that is not a mapping.

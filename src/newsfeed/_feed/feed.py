@@ -80,9 +80,11 @@ class Feed(Sequence[Article]):
     folder with :func:`newsfeed.load_dir`. A feed supports ``len``,
     iteration, ``in``, indexing and slicing (a slice is a :class:`Feed`).
 
-    ``failures`` holds the files that could not be loaded when the feed was read
-    with ``errors="skip"``, as :class:`~newsfeed.LoadFailure` objects; it is
-    empty otherwise. Feeds derived from this one (by :meth:`filter`,
+    ``failures`` holds the files of the folder it was read from that could not
+    be loaded, as :class:`~newsfeed.LoadFailure` objects (a feed read with
+    ``errors="skip"``, a :class:`~newsfeed.FeedLoadError`'s ``feed``, an
+    index's answers); it is empty for a feed built from articles. Feeds
+    derived from this one (by :meth:`filter`,
     :meth:`sort`, :meth:`unique` or slicing) keep it, because it describes
     where the articles came from.
     """
@@ -227,11 +229,12 @@ class Feed(Sequence[Article]):
         """Return the articles ordered by *by*; articles whose key is None come last.
 
         *by* is a key function of an article, or the name of a scalar
-        attribute or record column: ``published_at``, ``quality``, ``heat``,
-        ``published``, ``title``, ``excerpt``, ``category``, ``type``,
-        ``web_url``, ``amp_web_url``, ``cdn_amp_web_url``, ``secured``,
-        ``body``, ``path``, ``provider_name``, ``provider_domain`` or
-        ``related_count``. The sort is stable, and None keys stay last when
+        attribute or record column: ``published_at``, ``updated_at``,
+        ``quality``, ``heat``, ``published``, ``title``, ``excerpt``,
+        ``category``, ``type``, ``url``, ``web_url``, ``original_url``,
+        ``amp_web_url``, ``cdn_amp_web_url``, ``featured_content``,
+        ``secured``, ``body``, ``path``, ``provider_name``,
+        ``provider_domain`` or ``related_count``. The sort is stable, and None keys stay last when
         *reverse* is true. An unknown name raises :class:`~newsfeed.QueryError`
         before anything is sorted.
         """
@@ -279,7 +282,12 @@ class Feed(Sequence[Article]):
     # -- export ---------------------------------------------------------------
 
     def to_records(self, *, json_ready: bool = False) -> list[dict[str, Any]]:
-        """Return one flat dict per article, with the keys of ``RECORD_COLUMNS``.
+        """Return one flat dict per article, with these keys, in this order.
+
+        ``category``, ``title``, ``excerpt``, ``published_at``,
+        ``original_url``, ``web_url``, ``amp_web_url``, ``cdn_amp_web_url``,
+        ``type``, ``quality``, ``heat``, ``published``, ``provider_name``,
+        ``provider_domain``, ``topics``, ``related_count``, ``url``, ``path``.
 
         ``published_at`` is a timezone-aware :class:`~datetime.datetime` in
         the file's offset, so that pandas, polars and pyarrow build a datetime
@@ -288,9 +296,10 @@ class Feed(Sequence[Article]):
         ``json.dumps`` as it is. ``provider_name`` and ``provider_domain``
         are the provider's fields; ``topics`` is a list of strings;
         ``related_count`` is the number of related articles; ``path`` is the
-        file as a string. Absent fields are None. The ``related`` items,
-        ``secured``, the body and unknown keys are left out:
-        :func:`newsfeed.to_dict` gives the whole article.
+        file as a string; ``url`` is :attr:`Article.url`. Absent fields are
+        None. The ``related`` items, ``images``, ``updated_at``,
+        ``featured_content``, ``secured``, the body and unknown keys are left
+        out: :func:`newsfeed.to_dict` gives the whole article.
         """
         make = _json_ready_record if json_ready else _record
         return [make(article) for article in self._articles]

@@ -108,9 +108,10 @@ def load(file: str | os.PathLike[str] | BinaryIO) -> Article:
     """Read the article file at the path *file*, or from the binary file object *file*.
 
     A path must name a regular file; a FIFO, socket, device or folder is
-    refused. A file object (opened with ``"rb"``, or an ``io.BytesIO``)
-    is read from where it stands, and its ``name``, when it has a path for
-    one, names it in errors and becomes the article's ``path``.
+    refused with a :class:`~newsfeed.ParseError` ("not a regular file"). A
+    file object (opened with ``"rb"``, or an ``io.BytesIO``) is read from
+    where it stands, and its ``name``, when it has a path for one, names it
+    in errors and becomes the article's ``path``.
 
     Raises :class:`~newsfeed.ParseError` or :class:`~newsfeed.ValidationError`
     for a bad file, and :class:`OSError` when it cannot be read.
