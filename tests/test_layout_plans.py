@@ -105,7 +105,8 @@ def _edited(draw: st.DrawFn, article: newsfeed.Article) -> newsfeed.Article:
             elif change == "images":
                 related[at] = attrs.evolve(related[at], images=())
             else:
-                provider = newsfeed.Provider(name=draw(titles()))
+                # None: a provider emptied of every key.
+                provider = newsfeed.Provider(name=draw(st.one_of(st.none(), titles())))
                 related[at] = attrs.evolve(related[at], provider=provider)
             article = attrs.evolve(article, related=tuple(related))
         else:
@@ -164,6 +165,22 @@ class TestMisfits:
         object.__setattr__(broken_item, "title", None)  # what no constructor allows
         with pytest.raises(newsfeed.ValidationError, match="title"):
             newsfeed.dumps(broken)
+
+    @pytest.mark.parametrize("where", ["article", "related"])
+    def test_an_emptied_provider(self, where: str) -> None:
+        """A provider with no key left is written `{}`, never a bare key that reads as null."""
+        article = _loads(SAMPLE_PATHS[0].read_text(encoding="utf-8"))
+        empty = newsfeed.Provider()
+        if where == "article":
+            edited = attrs.evolve(article, provider=empty)
+        else:
+            first = attrs.evolve(article.related[0], provider=empty)
+            edited = attrs.evolve(article, related=(first, *article.related[1:]))
+
+        text = newsfeed.dumps(edited)
+
+        assert "provider: {}" in text
+        assert newsfeed.loads(text) == edited
 
     def test_value_needing_escapes(self) -> None:
         """A title with a quote is escaped, as the general path escapes it."""

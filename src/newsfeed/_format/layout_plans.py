@@ -205,11 +205,14 @@ def write_planned(  # noqa: C901, PLR0912, PLR0915 -- the hot loop, kept whole f
                 lines.append(f"{pad}{head}{'true' if item else 'false'}{comment}")
                 continue
         elif what == _OBJECT:
+            mark = len(lines)
             lines.append(f"{pad}{head}{comment}")
             at = (*path, entry[0])
-            if write_planned(writer, sub_plan, item, indent + entry[5][1], at) != MISFIT:
+            # No key written (an emptied provider) is no fit either: a bare
+            # `provider:` would read back as null, not as Provider().
+            if write_planned(writer, sub_plan, item, indent + entry[5][1], at) >= 0:
                 continue
-            lines.pop()
+            del lines[mark:]
         elif what == _OBJECTS and type(item) is tuple:
             lines.append(f"{pad}{head}{comment}")
             if _write_objects(writer, sub_plan, item, indent, (*path, entry[0])):
