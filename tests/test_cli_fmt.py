@@ -244,6 +244,48 @@ class TestFmtMessages:
         shown = f"{tmp_path}/x\\x1b]0;PWNED\\x07.md"
         assert lines(capsys.readouterr().out)[:2] == [f"--- {shown}", f"+++ {shown} (formatted)"]
 
+    def test_diff_marks_a_last_line_without_its_end(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A line without its line end is marked as diff marks it, so patch takes the diff."""
+        path = tmp_path / "a.md"
+        path.write_text(
+            '---\ntitle: T\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n---',
+            encoding="utf-8",
+        )
+
+        assert main(["fmt", "--diff", str(path)]) == 0
+
+        assert capsys.readouterr().out.splitlines(keepends=True)[2:] == [
+            "@@ -1,5 +1,7 @@\n",
+            " ---\n",
+            "-title: T\n",
+            '+title: "T"\n',
+            " publishedDateTime: 2021-03-02T08:00:00Z\n",
+            ' webUrl: "u"\n',
+            "----\n",
+            "\\ No newline at end of file\n",
+            "+\n",
+            "+---\n",
+            "+\n",
+        ]
+
+    def test_diff_lines_end_at_line_feeds_only(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A U+2028 or a form feed in the body is within its line, as diff and patch see lines."""
+        path = tmp_path / "a.md"
+        path.write_text(
+            '---\ntitle: T\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n---\n\n'
+            "one\u2028line\x0cstill\n",
+            encoding="utf-8",
+        )
+
+        assert main(["fmt", "--diff", str(path)]) == 0
+
+        body = [line for line in capsys.readouterr().out.split("\n") if "one" in line]
+        assert body == [" one\u2028line\x0cstill"]
+
 
 class TestFmtRefusals:
     """A file fmt will not replace is named in the command line's terms, and left untouched."""

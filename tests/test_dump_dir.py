@@ -6,6 +6,7 @@ import os
 import pickle
 import re
 import sys
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -322,6 +323,54 @@ class TestNeverLosesAFile:
 
         with pytest.raises(FileConflictError, match="is a folder"):
             newsfeed.dump_dir([article("Story")], tmp_path, overwrite=True)
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+    def test_a_fifo_in_the_way(self, tmp_path: Path) -> None:
+        """A FIFO with the file's name is refused, never opened: reading it would wait for ever."""
+        fifo = tmp_path / "2020-06-11-story.md"
+        os.mkfifo(fifo)
+        outcomes: list[str] = []
+
+        def run() -> None:
+            for overwrite in (False, True):
+                try:
+                    newsfeed.dump_dir([article("Story")], tmp_path, overwrite=overwrite)
+                except FileConflictError as error:
+                    outcomes.append(str(error))
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(timeout=10)
+        if thread.is_alive():
+            # Let the reader blocked on the FIFO go before failing.
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            pytest.fail("dump_dir opened the FIFO and waited on it")
+        assert outcomes == [f"{fifo}: is not a regular file"] * 2
+
+    @pytest.mark.parametrize("obstacle", ["read-only", "hard-linked"])
+    def test_what_dump_would_refuse_stops_the_run_first(
+        self, tmp_path: Path, obstacle: str
+    ) -> None:
+        """A file dump would not replace by default stops the run before any file is written.
+
+        Otherwise the feed would be half written, with no list of what was.
+        """
+        items = [article("First"), article("Second"), article("Third")]
+        newsfeed.dump_dir(items, tmp_path)
+        second = tmp_path / file_name(items[1])
+        if obstacle == "read-only":
+            second.chmod(0o444)  # no write bit for anyone: read-only even for root
+        else:
+            os.link(second, tmp_path / "elsewhere.txt")
+        before = {name: (tmp_path / name).read_bytes() for name in names(tmp_path)}
+        edited = [attrs.evolve(item, quality=99) for item in items]
+
+        with pytest.raises(FileConflictError, match="dump_dir does not replace it") as caught:
+            newsfeed.dump_dir(edited, tmp_path, overwrite=True)
+
+        assert caught.value.filename == str(second)
+        assert "overwrite_readonly" in str(caught.value)
+        assert {name: (tmp_path / name).read_bytes() for name in names(tmp_path)} == before
 
     def test_two_articles_claiming_one_file(self, tmp_path: Path) -> None:
         """Two different articles with the same own path are refused; the same one twice is not."""

@@ -88,6 +88,24 @@ class TestSymlinks:
 
 
 @posix_only
+class TestFolderPaths:
+    """A path that names a folder is refused, as open() refuses it."""
+
+    @pytest.mark.parametrize("exists", [False, True], ids=["new", "existing"])
+    def test_a_trailing_slash(self, tmp_path: Path, exists: bool) -> None:
+        """`x.md/` names a folder: no file x.md is made or replaced."""
+        target = tmp_path / "x.md"
+        if exists:
+            target.write_bytes(OLD)
+
+        with pytest.raises(IsADirectoryError, match="ends with a slash"):
+            newsfeed.dump(_article(), f"{target}{os.sep}")
+
+        assert sorted(tmp_path.iterdir()) == ([target] if exists else [])
+        if exists:
+            assert target.read_bytes() == OLD
+
+
 class TestReadOnlyTargets:
     """Issue 11, item 8: a read-only file is refused unless overwrite_readonly=True."""
 

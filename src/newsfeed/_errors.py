@@ -355,7 +355,9 @@ class FileConflictError(NewsfeedError, FileExistsError):
 
     Raised by :func:`newsfeed.dump_dir` before it writes anything, for the
     first file in the way: one that holds something else (unless
-    ``overwrite=True``), a folder, or a file two articles of the feed claim.
+    ``overwrite=True``), a folder or other file that is not a regular one, a
+    file two articles of the feed claim, or one :func:`newsfeed.dump` would
+    refuse to replace (read-only, or with other hard links).
     It is a :class:`FileExistsError` too: ``filename`` is the file's path
     and ``strerror`` the reason, as for any :class:`OSError`.
     """

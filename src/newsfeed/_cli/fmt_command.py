@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import errno
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -165,15 +166,21 @@ def _write_bytes(data: bytes) -> None:
 
 
 def _print_diff(path: Path, original: bytes, formatted: bytes) -> None:
-    """Print what fmt would change in *path*, as a unified diff."""
+    """Print what fmt would change in *path*, as a unified diff that patch accepts."""
     # The original is shown as read; undecodable files never get here.
-    before = original.decode("utf-8").splitlines(keepends=True)
-    after = formatted.decode("utf-8").splitlines(keepends=True)
+    before = _LINE.findall(original.decode("utf-8"))
+    after = _LINE.findall(formatted.decode("utf-8"))
     # The header names the file for people: a name can hold ESC, as a title can.
     name = printable(str(path))
-    sys.stdout.writelines(
-        difflib.unified_diff(before, after, fromfile=name, tofile=f"{name} (formatted)")
-    )
+    for line in difflib.unified_diff(before, after, fromfile=name, tofile=f"{name} (formatted)"):
+        # A last line without its line end is marked as diff marks it.
+        sys.stdout.write(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}\n")
+
+
+#: A line as diff and patch count them: up to and with "\n", whatever else
+#: (U+2028, a form feed, a lone CR) str.splitlines would split at.
+_LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_NO_NEWLINE: Final = "\\ No newline at end of file"
 
 
 def _fmt_summary(*, changed: int, unchanged: int, failed: int, check_only: bool) -> None:

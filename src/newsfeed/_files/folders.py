@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
 from newsfeed._errors import FileConflictError
-from newsfeed._files.writing import dump
+from newsfeed._files.writing import dump, is_read_only
 from newsfeed._format.writing import dumps
 from newsfeed._model import Article
 
@@ -107,9 +108,12 @@ def dump_dir(
     new name that holds anything else is never replaced unless *overwrite*
     is true: :class:`~newsfeed.FileConflictError` (a
     :class:`FileExistsError`) names the first such file, and it is raised
-    before any file is written. So is a folder in the way, or two articles
-    with the same ``path`` and different content, whatever *overwrite* says.
-    Each file is written atomically with :func:`newsfeed.dump`.
+    before any file is written. So is, whatever *overwrite* says, a folder
+    or anything but a regular file in the way, two articles with the same
+    ``path`` and different content, and a file to be replaced that
+    :func:`newsfeed.dump` would refuse by default (read-only, or with other
+    hard links): ``dump`` itself, with its options, can replace those. Each
+    file is written atomically with :func:`newsfeed.dump`.
 
     Returns the file of each article, in feed order, as *folder* joined
     with its name (or its path under *folder*).
@@ -124,6 +128,8 @@ def dump_dir(
     # overwritten by the other name's text.
     reals = [target.resolve() for target in targets]
     planned: dict[Path, bytes] = {}
+    # Files that hold their text already: left alone.
+    unchanged: set[Path] = set()
     for target, real, text, own in zip(targets, reals, texts, kept, strict=True):
         if real in planned:
             if planned[real] != text:
@@ -131,26 +137,50 @@ def dump_dir(
                     target, "two articles of the feed have this file as their path"
                 )
             continue
-        if target.is_dir():
-            raise FileConflictError(target, "is a folder")
-        if not (own or overwrite) and target.exists() and target.read_bytes() != text:
-            raise FileConflictError(
-                target, "exists and holds something else; pass overwrite=True to replace it"
-            )
         planned[real] = text
+        if _check_target(target, text, replace=own or overwrite):
+            unchanged.add(real)
     root.mkdir(parents=True, exist_ok=True)
     for article, target, real in zip(articles, targets, reals, strict=True):
         if real not in planned:
             continue  # the same article twice: written once
-        if _holds(target, planned.pop(real)):
+        del planned[real]
+        if real in unchanged:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         dump(article, target)
     return [Path(folder) / target.relative_to(root) for target in targets]
 
 
-def _holds(target: Path, text: bytes) -> bool:
+def _check_target(target: Path, text: bytes, *, replace: bool) -> bool:
+    """Return whether *target* holds *text* already; raise if it is in the way of writing it.
+
+    Everything dump would refuse is refused here, before any file is
+    written, so that a feed is never left half written for a reason known
+    in advance. A FIFO is never opened: reading it would wait for ever.
+    """
     try:
-        return target.read_bytes() == text
+        existing = target.stat()
     except FileNotFoundError:
         return False
+    if stat.S_ISDIR(existing.st_mode):
+        raise FileConflictError(target, "is a folder")
+    if not stat.S_ISREG(existing.st_mode):
+        raise FileConflictError(target, "is not a regular file")
+    if target.read_bytes() == text:
+        return True
+    if not replace:
+        raise FileConflictError(
+            target, "exists and holds something else; pass overwrite=True to replace it"
+        )
+    if is_read_only(target, existing):
+        reason = "is read-only"
+    elif existing.st_nlink > 1:
+        reason = f"has {existing.st_nlink} hard links"
+    else:
+        return False
+    raise FileConflictError(
+        target,
+        f"{reason}; dump_dir does not replace it"
+        " (newsfeed.dump can: see its overwrite_readonly and hard_links)",
+    )

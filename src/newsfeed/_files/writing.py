@@ -16,11 +16,12 @@ from newsfeed._files.listing import is_temporary_name
 from newsfeed._format.writing import dumps
 from newsfeed._model import Article
 
-__all__ = ["HardLinks", "dump", "write_atomically"]
+__all__ = ["HardLinks", "dump", "is_read_only", "write_atomically"]
 
 HardLinks: TypeAlias = Literal["refuse", "split", "in_place"]
 _HARD_LINK_MODES: Final = ("refuse", "split", "in_place")
 
+_SEPARATORS: Final = tuple(filter(None, (os.sep, os.altsep)))
 #: The characters of a temporary file's random part; see TEMPORARY_NAME.
 _ALPHABET: Final = string.digits + string.ascii_lowercase
 #: A temporary file this old is a leftover of a dump that was killed.
@@ -101,6 +102,9 @@ def write_atomically(
     if hard_links not in _HARD_LINK_MODES:
         raise ValueError(f"hard_links must be 'refuse', 'split' or 'in_place', got {hard_links!r}")
     shown = os.fspath(path)
+    if shown.endswith(_SEPARATORS):
+        # As open() and every tool read it: a folder, which Path() would forget.
+        raise IsADirectoryError(errno.EISDIR, "ends with a slash; give the path of a file", shown)
     # Through a link, to the file it leads to: replacing the link itself
     # would leave the real file stale.
     try:
@@ -142,13 +146,17 @@ def _check_replaceable(
         raise IsADirectoryError(errno.EISDIR, "is a folder; give the path of a file", shown)
     if not stat.S_ISREG(existing.st_mode):
         raise OSError(errno.EINVAL, "not a regular file; dump replaces regular files only", shown)
-    # No write bit for anyone catches the read-only files of root, who may
-    # write anything.
-    read_only = not os.access(target, os.W_OK) or not existing.st_mode & 0o222
-    if read_only and not overwrite_readonly:
+    if is_read_only(target, existing) and not overwrite_readonly:
         raise PermissionError(
             errno.EACCES, "the file is read-only; pass overwrite_readonly=True to replace it", shown
         )
+
+
+def is_read_only(target: Path, existing: os.stat_result) -> bool:
+    """Return whether :func:`dump` takes the existing file at *target* for read-only."""
+    # No write bit for anyone catches the read-only files of root, who may
+    # write anything.
+    return not os.access(target, os.W_OK) or not existing.st_mode & 0o222
 
 
 def _naming(error: OSError, shown: str) -> OSError:
