@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Self
@@ -157,6 +158,31 @@ class TestDump:
 
         assert target.read_bytes() == NASDAQ.read_bytes()
         assert _only_file(tmp_path) == ["a.md"]
+
+    def test_errors_name_the_file(self, tmp_path: Path) -> None:
+        """A value the format cannot carry is reported with the file: read from, or written to.
+
+        In a dump_dir of thousands of articles, the field alone says nothing
+        of which article it was.
+        """
+        read = tmp_path / "a.md"
+        read.write_bytes(NASDAQ.read_bytes())
+        edited = attrs.evolve(newsfeed.load(read), title="bad \ud800")
+        elsewhere = tmp_path / "b.md"
+        new = attrs.evolve(_article(), title="bad \ud800", excerpt="x")
+
+        calls: list[tuple[Callable[[], object], Path]] = [
+            (lambda: newsfeed.dumps(edited), read),
+            (lambda: newsfeed.dump(edited), read),
+            (lambda: newsfeed.dump(edited, elsewhere), elsewhere),
+            (lambda: newsfeed.dump_dir([new], tmp_path), tmp_path / "2020-06-11-bad.md"),
+        ]
+        for call, named in calls:
+            with pytest.raises(newsfeed.ValidationError) as caught:
+                call()
+            assert (caught.value.source, caught.value.field) == (str(named), "title")
+            assert str(caught.value).startswith(f"{named}: title: lone surrogate")
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["a.md"]
 
     def test_missing_folder(self, tmp_path: Path) -> None:
         """Writing into a folder that does not exist is an OSError, and creates nothing."""

@@ -12,7 +12,7 @@ from typing import Final
 
 from newsfeed._errors import FileConflictError
 from newsfeed._files.writing import dump, is_read_only
-from newsfeed._format.writing import dumps
+from newsfeed._format.writing import dumps_naming
 from newsfeed._model import Article
 
 __all__ = ["SLUG_MAX_LENGTH", "dump_dir", "file_name", "slugify"]
@@ -122,7 +122,10 @@ def dump_dir(
     root = Path(folder).resolve()
     kept = [_kept_path(article, root) is not None for article in articles]
     targets = _plan(articles, root)
-    texts = [dumps(article).encode("utf-8") for article in articles]
+    texts = [
+        dumps_naming(article, target).encode("utf-8")
+        for article, target in zip(articles, targets, strict=True)
+    ]
     # By the file each name leads to: two names of one file (a link in the
     # folder to another of its files) are one file, whose edit must not be
     # overwritten by the other name's text.

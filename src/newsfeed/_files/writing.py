@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Final, Literal, TypeAlias
 
 from newsfeed._files.listing import is_temporary_name
-from newsfeed._format.writing import dumps
+from newsfeed._format.writing import dumps_naming
 from newsfeed._model import Article
 
 __all__ = ["HardLinks", "dump", "is_read_only", "write_atomically"]
@@ -80,9 +80,10 @@ def dump(  # noqa: PLR0913 -- the options of a public function, all keyword-only
                 "dump() needs a path: this article has none (it was not read from a file)"
             )
         path = article.path
+    text = dumps_naming(article, path, canonical=canonical, drop_comments=drop_comments)
     write_atomically(
         path,
-        dumps(article, canonical=canonical, drop_comments=drop_comments).encode("utf-8"),
+        text.encode("utf-8"),
         overwrite_readonly=overwrite_readonly,
         hard_links=hard_links,
     )

@@ -10,7 +10,9 @@ own layout.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -28,6 +30,7 @@ from newsfeed._format.schema import EXTRA_GROUP, SCHEMAS, Field, Kind, Schema
 __all__ = [
     "LIST_KINDS",
     "NOT_PLACED",
+    "WRITTEN",
     "Item",
     "KeyPath",
     "Writer",
@@ -55,8 +58,15 @@ def key_path(path: KeyPath, key: object) -> KeyPath:
     return (*path, key if type(key) is str else str(key))
 
 
+#: The file being written, which the writers' errors name: set by ``dumps``
+#: (the article's path) and ``dump`` (its target) around one article.
+WRITTEN: Final[ContextVar[str | os.PathLike[str] | None]] = ContextVar(
+    "newsfeed_written", default=None
+)
+
+
 def _fail(path: KeyPath, reason: str) -> ValidationError:
-    return ValidationError(reason, field=format_field_path(path))
+    return ValidationError(reason, source=WRITTEN.get(), field=format_field_path(path))
 
 
 def _require(kind: type[_T], value: object, path: KeyPath) -> _T:
@@ -172,7 +182,7 @@ def present_items(value: object, schema: Schema | None, path: KeyPath) -> list[I
         _check_required(items, schema, path)
     extra: Mapping[str, Any] = value.extra  # type: ignore[attr-defined]
     if extra:
-        refuse_repeated_key(extra, schema, path)
+        refuse_repeated_key(extra, schema, path, source=WRITTEN.get())
         items.extend((key, item, None) for key, item in extra.items())
     return items
 

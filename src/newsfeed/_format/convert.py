@@ -205,7 +205,13 @@ def format_field_path(path: KeyPath) -> str:
     return text
 
 
-def refuse_repeated_key(extra: Mapping[str, object], schema: Schema, path: KeyPath) -> None:
+def refuse_repeated_key(
+    extra: Mapping[str, object],
+    schema: Schema,
+    path: KeyPath,
+    *,
+    source: str | os.PathLike[str] | None = None,
+) -> None:
     """Raise :class:`ValidationError` for an unknown key of *extra* that repeats a field's key.
 
     *path* is where the mapping holding *extra* is. Both the writer and
@@ -216,6 +222,7 @@ def refuse_repeated_key(extra: Mapping[str, object], schema: Schema, path: KeyPa
     if key is not None:
         raise ValidationError(
             "an unknown key repeats a field of the model: a file or a record cannot hold both",
+            source=source,
             field=format_field_path((*path, key)),
         )
 

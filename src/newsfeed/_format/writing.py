@@ -14,14 +14,16 @@ canonical=True)``, get the canonical layout (:mod:`newsfeed._format.canonical`).
 
 from __future__ import annotations
 
+import os
+
 from newsfeed._errors import ValidationError
-from newsfeed._format.canonical import Writer, checked_text
+from newsfeed._format.canonical import WRITTEN, Writer, checked_text
 from newsfeed._format.layout import Layout
 from newsfeed._format.layout_writing import LayoutWriter
 from newsfeed._format.schema import ARTICLE
 from newsfeed._model import Article
 
-__all__ = ["dumps", "write_in_layout"]
+__all__ = ["dumps", "dumps_naming", "write_in_layout"]
 
 
 def _body(article: Article) -> str:
@@ -43,15 +45,40 @@ def dumps(article: Article, *, canonical: bool = False, drop_comments: bool = Fa
     Raises :class:`~newsfeed.ValidationError` when a field holds a value
     the format cannot carry (a naive ``published_at``, a str where an int
     belongs, a lone surrogate, neither ``web_url`` nor ``original_url``),
-    and when comments would be dropped.
+    and when comments would be dropped; it names the article's ``path``.
     """
+    return dumps_naming(article, article.path, canonical=canonical, drop_comments=drop_comments)
+
+
+def dumps_naming(
+    article: Article,
+    source: str | os.PathLike[str] | None,
+    *,
+    canonical: bool = False,
+    drop_comments: bool = False,
+) -> str:
+    """Return :func:`dumps`'s text, its errors naming *source* (the file to be written)."""
+    written = WRITTEN.set(source)
+    try:
+        return _text(article, source, canonical=canonical, drop_comments=drop_comments)
+    finally:
+        WRITTEN.reset(written)
+
+
+def _text(
+    article: Article,
+    source: str | os.PathLike[str] | None,
+    *,
+    canonical: bool,
+    drop_comments: bool,
+) -> str:
     layout: Layout | None = article._layout  # noqa: SLF001 -- the writer reads what the reader kept
     if layout is not None and (canonical or layout.shape is None):
         if layout.comments and not drop_comments:
             raise ValidationError(
                 "the file has comments, which the canonical layout cannot keep "
                 "(drop them explicitly to write it anyway)",
-                source=article.path,
+                source=source,
             )
         layout = None
     if layout is None:
