@@ -394,9 +394,16 @@ class BlockReader:
         else:
             position = 1
             while True:
+                start = position
                 value, style, position = scalar(text, position, in_flow=True)
-                if style == DOUBLE and "\\" in text:
-                    raise DECLINED  # escapes in flow lists are left to the safe path
+                if (
+                    style == DOUBLE
+                    and "\\" in text[start:position]
+                    and double_quoted(value) != text[start:position]  # type: ignore[arg-type]
+                ):
+                    # Escapes the writer would not use: an item has no place
+                    # to keep them, so the safe path reads the list.
+                    raise DECLINED
                 values.append(value)
                 styles.append(style)
                 if text.startswith(", ", position):
