@@ -197,7 +197,9 @@ class LayoutWriter(Writer):
         """Write a value in flow style, as its key was: None if it no longer fits one."""
         if isinstance(value, list | tuple) and self._fits_flow(value, field):
             texts = [
-                scalar_text(item, _flow_field(field), _flow_style(shape, index), (*path, index))
+                scalar_text(
+                    item, _flow_field(field), _flow_style(shape, index, item), (*path, index)
+                )
                 for index, item in enumerate(value)
             ]
             return f"[{', '.join(texts)}]"
@@ -325,16 +327,22 @@ def _null_items_only(shape: tuple[Any, ...]) -> bool:
 _EMPTY_FLOW: Final = ("flow", None, ())
 
 
-def _flow_style(shape: tuple[Any, ...], index: int) -> str:
+def _flow_style(shape: tuple[Any, ...], index: int, item: object) -> str:
     """Return the quoting of the item at *index* of a flow list: as its neighbours, or plain.
 
     A list written empty (``[]``) has no item to follow: its items are plain
-    where they can be, as the canonical layout writes topics.
+    where they can be, as the canonical layout writes topics. A ``?`` ends a
+    plain scalar in a flow list for PyYAML's own scanner (not for libyaml):
+    such an item is quoted, so that every loader reads it alike.
     """
     same, styles = shape[1], shape[2]
     if same is not None:
-        return str(same)
-    return str(styles[min(index, len(styles) - 1)]) if styles else PLAIN
+        style = str(same)
+    else:
+        style = str(styles[min(index, len(styles) - 1)]) if styles else PLAIN
+    if style == PLAIN and isinstance(item, str) and "?" in item:
+        return DOUBLE
+    return style
 
 
 def _flow_field(field: Field | None) -> Field | None:

@@ -194,6 +194,11 @@ def scalar(text: str, start: int, *, in_flow: bool) -> tuple[object, str, int]:
             if match is None:
                 raise DECLINED
             end = match.end()
+            if "?" in text[start:end]:
+                # It ends a plain scalar in a flow list for PyYAML's own
+                # scanner, not for libyaml (which refuses ":?"): the safe
+                # path, with the loader at hand, says what it is.
+                raise DECLINED
         else:
             end = text.find(" #", start)
             end = len(text) if end < 0 else end

@@ -29,9 +29,12 @@ not as YAML does (which also ends them at a lone CR, NEL, U+2028 and U+2029).
 
 libyaml is used when PyYAML has it; the pure-Python loader otherwise, and
 also when the tests set :data:`_force_pure_python`, so that both loaders are
-shown to give the same results and errors. One difference is left, in
+shown to give the same results and errors. Two differences are left, in
 PyYAML's pure-Python scanner: it refuses a tab between tokens or inside a
-plain scalar (``x: a<TAB>b``), which YAML and libyaml allow.
+plain scalar (``x: a<TAB>b``), which YAML and libyaml allow; and in a flow
+list it ends a plain scalar at ``?`` (refusing ``[AI?]``, which libyaml
+reads) and reads ``[AI:]`` as a mapping where libyaml refuses it. The
+writer quotes such items, and the fast reader leaves them to this path.
 """
 
 from __future__ import annotations
