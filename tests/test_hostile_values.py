@@ -79,6 +79,30 @@ class TestCoreTagsWithBadValues:
         assert failure.error.field == "x"
 
 
+class TestZeroPaddedNumbers:
+    """YAML 1.1 reads a zero-padded integer as octal: a slip that must not pass silently."""
+
+    @pytest.mark.parametrize(
+        ("value", "octal"), [("054", 44), ("010", 8), ("-07", -7), ("0_12", 10)]
+    )
+    def test_zero_padded_integer_is_refused(self, value: str, octal: int) -> None:
+        """quality: 054 is a ParseError naming the field, not 44 written back as 44."""
+        error = _parse_error(_file(f"quality: {value}\n"))
+
+        assert error.reason.startswith(f"zero-padded number {value!r} is not allowed")
+        assert f"octal, {octal})" in error.reason
+        assert (error.field, error.line) == ("quality", FIRST_LINE)
+
+    @pytest.mark.parametrize("value", ["0", "'054'", "0x10", "054.5", "08"])
+    def test_other_spellings_are_read_as_before(self, value: str) -> None:
+        """Zero, a quoted text, hex, a float and 08 (no octal) are what they always were."""
+        article = newsfeed.loads(_file(f"x: {value}\n"))
+
+        assert article.extra["x"] == {"0": 0, "'054'": "054", "0x10": 16, "054.5": 54.5}.get(
+            value, "08"
+        )
+
+
 class TestSexagesimalNumbers:
     """Issue 11, item 3: YAML 1.1 base-60 numbers cost quadratic time in PyYAML; refused."""
 

@@ -98,6 +98,10 @@ def _too_long(text: str) -> bool:
     return digits[:1] != "0" and len(digits) > MAX_INT_DIGITS
 
 
+#: What YAML 1.1 reads as an octal integer: a zero, then octal digits.
+_OCTAL: Final = re.compile(r"[-+]?0[0-7_]+")
+
+
 def _check_before_building(tag: str, text: str, loader: yaml.SafeLoader, line: int) -> None:
     """Refuse numbers and timestamps PyYAML would build slowly, or build changed."""
     if tag in {_INT_TAG, _FLOAT_TAG}:
@@ -107,6 +111,15 @@ def _check_before_building(tag: str, text: str, loader: yaml.SafeLoader, line: i
             raise ParseError(
                 f"base-60 number {_shown(text)} is not allowed (YAML 1.1 reads 1:30 as 90); "
                 "quote it to keep it as text",
+                line=line,
+            )
+        if tag == _INT_TAG and _OCTAL.fullmatch(text):
+            # A zero-padded quality (054) is a slip, not octal: 44 would be
+            # read, and written back, with nothing said.
+            raise ParseError(
+                f"zero-padded number {_shown(text)} is not allowed (YAML 1.1 reads it as "
+                f"octal, {int(text.replace('_', ''), 8)}); drop the zeros, or quote it to keep "
+                "it as text",
                 line=line,
             )
         if tag == _INT_TAG and _too_long(text):
