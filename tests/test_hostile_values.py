@@ -79,6 +79,37 @@ class TestCoreTagsWithBadValues:
         assert failure.error.field == "x"
 
 
+class TestShortMessages:
+    """A megabyte-long value, name or key is never copied whole into an error message."""
+
+    @pytest.mark.parametrize(
+        "front",
+        [
+            '? "{big}"\n: 1\n? "{big}"\n: 2\n',
+            "x: &{big} 1\n",
+            "x: *{big}\n",
+            "x: !{big} 1\n",
+        ],
+        ids=["duplicate-key", "anchor", "alias", "tag"],
+    )
+    def test_refusals_cut_what_they_show(self, front: str) -> None:
+        """Anchors, aliases, tags and duplicate keys: the message shows their start only."""
+        big = "a" * 1_000_000
+        error = _parse_error(_file(front.replace("{big}", big)))
+
+        assert len(str(error)) < 400
+
+    def test_a_timestamp_that_is_not_one(self) -> None:
+        """A megabyte of text where a timestamp belongs: the message shows its start only."""
+        text = '---\ntitle: T\nwebUrl: u\npublishedDateTime: "' + "x" * 1_000_000 + '"\n---\n'
+
+        with pytest.raises(newsfeed.ValidationError) as caught:
+            newsfeed.loads(text)
+
+        assert len(str(caught.value)) < 200
+        assert caught.value.field == "publishedDateTime"
+
+
 class TestZeroPaddedNumbers:
     """YAML 1.1 reads a zero-padded integer as octal: a slip that must not pass silently."""
 
@@ -177,7 +208,8 @@ class TestHugeIntegers:
         """Hex, octal, binary or decimal, the error names the field and the line."""
         error = _parse_error(_file(f"big: {value}\n"))
 
-        assert error.reason.startswith("integer ")
+        # A zero-padded one is refused as such before its size counts.
+        assert error.reason.startswith(("integer ", "zero-padded number "))
         assert error.field == "big"
         assert error.line == FIRST_LINE
         # A megabyte of digits is not repeated in the message.

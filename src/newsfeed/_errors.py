@@ -85,7 +85,27 @@ class _LocatedError(NewsfeedError, ValueError):
         )
 
 
+#: How many characters of a value, or of a field's path, a message shows.
+_SHOWN_CHARACTERS: Final = 40
+
+
+def shown(value: str) -> str:
+    """Quote *value* for an error message, cut short: a hostile one may be megabytes."""
+    if len(value) <= _SHOWN_CHARACTERS:
+        return repr(value)
+    return repr(value[:_SHOWN_CHARACTERS]) + "..."
+
+
+def cut(text: str) -> str:
+    """Return *text* (a name, a repr) for an error message, cut short as :func:`shown` cuts."""
+    return text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS] + "..."
+
+
 def _locate(reason: str, source: str | None, field: str | None, line: int | None) -> str:
+    # The attribute keeps the whole path; a message shows its start (a key
+    # may be megabytes long, and is named in the reason too).
+    if field is not None and len(field) > 4 * _SHOWN_CHARACTERS:
+        field = field[: 4 * _SHOWN_CHARACTERS] + "..."
     parts = [] if field is None else [field]
     if line is not None:
         parts.insert(0, f"{'<string>' if source is None else source}:{line}")

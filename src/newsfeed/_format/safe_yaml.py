@@ -58,7 +58,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from newsfeed._errors import ParseError
+from newsfeed._errors import ParseError, cut, shown
 from newsfeed._format.convert import format_field_path
 from newsfeed._format.scalars import lone_surrogate
 from newsfeed._format.yaml_scalars import TAG_PREFIX, bad_escape, build_scalar
@@ -241,7 +241,7 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             if event.anchor is not None:
                 raise ParseError(
-                    f"anchors are not allowed (&{event.anchor})", line=file_lines.of(event)
+                    f"anchors are not allowed (&{cut(event.anchor)})", line=file_lines.of(event)
                 )
             if event.tag is not None:
                 raise ParseError(
@@ -285,7 +285,7 @@ def _read(  # noqa: C901, PLR0912, PLR0915 -- one event loop reads best as one f
                 _store(stack[-1], finished.value)
         elif isinstance(event, AliasEvent):
             raise ParseError(
-                f"aliases are not allowed (*{event.anchor})", line=file_lines.of(event)
+                f"aliases are not allowed (*{cut(event.anchor or '')})", line=file_lines.of(event)
             )
         elif isinstance(event, DocumentStartEvent):
             documents += 1
@@ -318,7 +318,7 @@ def _where(stack: list[_Collection], path: list[str | int]) -> KeyPath:
 
 def _shown_tag(tag: str) -> str:
     """Write a tag as a file would: ``!!int``, ``!local``."""
-    return "!!" + tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else tag
+    return cut("!!" + tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else tag)
 
 
 def _take_key(
@@ -332,12 +332,12 @@ def _take_key(
         raise ParseError("merge keys (<<) are not allowed", line=line)
     key = build_scalar(loader, event, line)
     if not isinstance(key, str):
-        raise ParseError(f"mapping keys must be strings, not {key!r}", line=line)
+        raise ParseError(f"mapping keys must be strings, not {cut(repr(key))}", line=line)
     # Taken before the check, so that a duplicate's error names its own path.
     mapping.key = key
     mapping.key_line = line
     if key in mapping.value:
-        raise ParseError(f"duplicate key {key!r}", line=line)
+        raise ParseError(f"duplicate key {shown(key)}", line=line)
 
 
 def _store(parent: _Collection, value: object) -> None:

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Final
 
+from newsfeed._errors import shown
+
 __all__ = ["format_timestamp", "in_utc", "to_aware_datetime"]
 
 #: The format's own timestamp, as text: a date, or a date and a time to the
@@ -39,7 +41,7 @@ def to_aware_datetime(value: object, *, strict: bool = False) -> datetime:
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"not an ISO-8601 timestamp: {value!r}") from None
+            raise ValueError(f"not an ISO-8601 timestamp: {shown(value)}") from None
         if strict:
             _check_format(value)
         return to_aware_datetime(parsed)
@@ -51,12 +53,12 @@ def _check_format(value: str) -> None:
     match = _FORMAT_TIMESTAMP.fullmatch(value)
     if match is None:
         raise ValueError(
-            f"not a timestamp of the format (such as 2020-06-11T12:02:00Z): {value[:60]!r}"
+            f"not a timestamp of the format (such as 2020-06-11T12:02:00Z): {shown(value)}"
         )
     fraction = match["fraction"]
     if fraction is not None and len(fraction) > _MAX_FRACTION_DIGITS:
         raise ValueError(
-            f"{value!r} has more than {_MAX_FRACTION_DIGITS} digits of fractions of a second, "
+            f"{shown(value)} has more than {_MAX_FRACTION_DIGITS} digits of fractions of a second, "
             "more than a datetime keeps"
         )
 

@@ -16,7 +16,7 @@ import yaml
 from yaml.events import ScalarEvent
 from yaml.nodes import ScalarNode
 
-from newsfeed._errors import ParseError
+from newsfeed._errors import ParseError, shown
 
 __all__ = ["MAX_INT_DIGITS", "TAG_PREFIX", "bad_escape", "build_scalar"]
 
@@ -49,11 +49,6 @@ def bad_escape(mark: Any) -> yaml.MarkedYAMLError:  # noqa: ANN401 -- either loa
     )
 
 
-def _shown(value: str) -> str:
-    """Quote a value for an error message, cut short: a hostile one may be megabytes."""
-    return repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
-
-
 def build_scalar(loader: yaml.SafeLoader, event: ScalarEvent, line: int) -> object:
     """Build an untagged scalar as PyYAML's SafeLoader would, refusing what it would get wrong.
 
@@ -76,7 +71,7 @@ def build_scalar(loader: yaml.SafeLoader, event: ScalarEvent, line: int) -> obje
     except (ValueError, OverflowError) as error:
         # PyYAML resolves "2020-13-45" as a timestamp, then datetime() refuses it.
         raise ParseError(
-            f"invalid {tag.removeprefix(TAG_PREFIX)} {_shown(event.value)}: {error}", line=line
+            f"invalid {tag.removeprefix(TAG_PREFIX)} {shown(event.value)}: {error}", line=line
         ) from None
     if tag == _INT_TAG and abs(value) >= _INT_LIMIT:
         # Hexadecimal, octal and binary digits convert without Python's limit.
@@ -85,7 +80,7 @@ def build_scalar(loader: yaml.SafeLoader, event: ScalarEvent, line: int) -> obje
 
 
 def _too_many_digits(text: str) -> str:
-    return f"integer {_shown(text)} has more than {MAX_INT_DIGITS} digits, too many to write back"
+    return f"integer {shown(text)} has more than {MAX_INT_DIGITS} digits, too many to write back"
 
 
 def _too_long(text: str) -> bool:
@@ -100,6 +95,8 @@ def _too_long(text: str) -> bool:
 
 #: What YAML 1.1 reads as an octal integer: a zero, then octal digits.
 _OCTAL: Final = re.compile(r"[-+]?0[0-7_]+")
+#: Up to this many characters, the message gives the octal value too.
+_SHOWN_OCTAL: Final = 20
 
 
 def _check_before_building(tag: str, text: str, loader: yaml.SafeLoader, line: int) -> None:
@@ -109,28 +106,28 @@ def _check_before_building(tag: str, text: str, loader: yaml.SafeLoader, line: i
             # PyYAML's base-60 conversion takes quadratic time (a megabyte:
             # most of a minute), and the writer would put back 90 for 1:30.
             raise ParseError(
-                f"base-60 number {_shown(text)} is not allowed (YAML 1.1 reads 1:30 as 90); "
+                f"base-60 number {shown(text)} is not allowed (YAML 1.1 reads 1:30 as 90); "
                 "quote it to keep it as text",
-                line=line,
-            )
-        if tag == _INT_TAG and _OCTAL.fullmatch(text):
-            # A zero-padded quality (054) is a slip, not octal: 44 would be
-            # read, and written back, with nothing said.
-            raise ParseError(
-                f"zero-padded number {_shown(text)} is not allowed (YAML 1.1 reads it as "
-                f"octal, {int(text.replace('_', ''), 8)}); drop the zeros, or quote it to keep "
-                "it as text",
                 line=line,
             )
         if tag == _INT_TAG and _too_long(text):
             raise ParseError(_too_many_digits(text), line=line)
+        if tag == _INT_TAG and _OCTAL.fullmatch(text):
+            # A zero-padded quality (054) is a slip, not octal: 44 would be
+            # read, and written back, with nothing said.
+            value = f", {int(text.replace('_', ''), 8)}" if len(text) <= _SHOWN_OCTAL else ""
+            raise ParseError(
+                f"zero-padded number {shown(text)} is not allowed (YAML 1.1 reads it as "
+                f"octal{value}); drop the zeros, or quote it to keep it as text",
+                line=line,
+            )
     elif tag == _TIMESTAMP_TAG:
         match = loader.timestamp_regexp.match(text)
         fraction = None if match is None else match["fraction"]
         if fraction is not None and len(fraction) > _MAX_FRACTION_DIGITS:
             # PyYAML would cut the fraction to microseconds, changing the value.
             raise ParseError(
-                f"timestamp {_shown(text)} has more than {_MAX_FRACTION_DIGITS} digits of "
+                f"timestamp {shown(text)} has more than {_MAX_FRACTION_DIGITS} digits of "
                 "fractions of a second, more than a datetime keeps; quote it to keep it as text",
                 line=line,
             )
