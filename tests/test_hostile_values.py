@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import newsfeed
-from newsfeed._format import safe_yaml
+from newsfeed._format import line_scalars, safe_yaml, scalars
 from newsfeed._format.yaml_scalars import MAX_INT_DIGITS
 
 pytestmark = pytest.mark.usefixtures("yaml_loader")
@@ -110,6 +110,38 @@ class TestShortMessages:
         assert caught.value.field == "publishedDateTime"
 
 
+class TestCachesStaySmall:
+    """What the readers and the writer remember for speed never holds a long text."""
+
+    def test_long_plain_values_are_not_remembered(self) -> None:
+        """A megabyte plain value and list item, once read, are in no cache of the reader.
+
+        The caches live as long as the process: bounded by entries alone,
+        forty such files kept 300 MB after their articles were gone.
+        """
+        long = "y" * 1_000_000
+        text = _file(f"category: a{long}\ntopics:\n  - b{long}\n")
+
+        article = newsfeed.loads(text)
+
+        assert article.category == f"a{long}"
+        for cache in (
+            line_scalars.PLAIN_VALUES,
+            line_scalars.PLAIN_LINES,
+            line_scalars.PLAIN_ITEMS,
+        ):
+            assert max(map(len, cache), default=0) < len(long)
+
+    def test_long_texts_are_not_remembered_by_the_writer(self) -> None:
+        """The writer's check of a plain text keeps no reference to a long one."""
+        long = "z" * 1_000_000 + " unique to this test"
+        references = sys.getrefcount(long)
+
+        assert scalars.is_plain_safe(long)
+
+        assert sys.getrefcount(long) == references
+
+
 class TestZeroPaddedNumbers:
     """YAML 1.1 reads a zero-padded integer as octal: a slip that must not pass silently."""
 
@@ -171,7 +203,7 @@ class TestSexagesimalNumbers:
         script = textwrap.dedent(
             f"""
             import newsfeed
-            from newsfeed._format import safe_yaml
+            from newsfeed._format import line_scalars, safe_yaml, scalars
             safe_yaml._force_pure_python = {yaml_loader == "pure"}
             text = {HEAD!r}
             text = "---\\n" + text + "x: 1" + ":1" * 500_000 + "\\n---\\n"

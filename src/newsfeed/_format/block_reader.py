@@ -19,6 +19,7 @@ from newsfeed._format.line_scalars import (
     HEADS,
     ITEM_KEY_ENDS,
     KEYS,
+    MAX_CACHED_TEXT,
     MAX_PLAIN_LINES,
     NOT_A_VALUE,
     NOT_PLAIN_START,
@@ -172,7 +173,11 @@ class BlockReader:
                         data[key] = value
                         entry = known[2]
                         entries.append(entry)
-                        if type(value) is not datetime and len(PLAIN_LINES) < MAX_PLAIN_LINES:
+                        if (
+                            type(value) is not datetime
+                            and len(line) <= MAX_CACHED_TEXT
+                            and len(PLAIN_LINES) < MAX_PLAIN_LINES
+                        ):
                             PLAIN_LINES[line] = (indent, key, value, entry)
                         continue
                 text = line.lstrip(" ")
@@ -346,8 +351,13 @@ class BlockReader:
                     items.append((before, PLAIN, "", None, None))
                     continue
                 items.append(PLAIN_ITEM)
-                if type(scalar) is not datetime and len(PLAIN_ITEMS) < MAX_PLAIN_LINES:
-                    PLAIN_ITEMS[lines[line_number]] = (indent, scalar)
+                item_line = lines[line_number]
+                if (
+                    type(scalar) is not datetime
+                    and len(item_line) <= MAX_CACHED_TEXT
+                    and len(PLAIN_ITEMS) < MAX_PLAIN_LINES
+                ):
+                    PLAIN_ITEMS[item_line] = (indent, scalar)
                 continue
             scalar, style, comment, sub = self._value(content, path, len(values))
             if sub is not None:

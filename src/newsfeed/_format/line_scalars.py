@@ -16,6 +16,7 @@ from typing import Any, Final
 from newsfeed._format.layout import intern
 from newsfeed._format.scalars import (
     DOUBLE,
+    MAX_CACHED_TEXT,
     NOT_RECOGNISED,
     PLAIN,
     SINGLE,
@@ -32,6 +33,7 @@ __all__ = [
     "HEADS",
     "ITEM_KEY_ENDS",
     "KEYS",
+    "MAX_CACHED_TEXT",
     "MAX_PLAIN_LINES",
     "NOT_A_VALUE",
     "NOT_PLAIN_START",
@@ -168,7 +170,11 @@ def read_plain_cached(text: str) -> object:
     value = read_plain(text)
     if value is NOT_RECOGNISED:
         raise DECLINED
-    if type(value) is not datetime and len(PLAIN_VALUES) < _MAX_PLAIN_VALUES:
+    if (
+        type(value) is not datetime
+        and len(text) <= MAX_CACHED_TEXT
+        and len(PLAIN_VALUES) < _MAX_PLAIN_VALUES
+    ):
         PLAIN_VALUES[text] = value
     return value
 

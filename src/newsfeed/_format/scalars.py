@@ -26,6 +26,7 @@ from newsfeed._format.timestamps import format_timestamp
 
 __all__ = [
     "DOUBLE",
+    "MAX_CACHED_TEXT",
     "NOT_RECOGNISED",
     "PLAIN",
     "SINGLE",
@@ -189,13 +190,30 @@ _STR_TAG: Final = "tag:yaml.org,2002:str"
 _resolver: Final = yaml.resolver.Resolver()
 
 
-@functools.lru_cache(maxsize=8192)
+#: Longer texts (lines, values) are not kept by the readers' and writers'
+#: caches: what repeats is short, and the caches live as long as the process,
+#: so they are bounded in size as well as in entries (a hostile file's values
+#: may be megabytes).
+MAX_CACHED_TEXT: Final = 256
+
+
 def is_plain_safe(text: str) -> bool:
     """Whether *text* can be written unquoted and read back as the same string.
 
     Deliberately stricter than YAML: when in doubt, the writer quotes and
     the reader leaves the file to the safe YAML path.
     """
+    # Short texts repeat (types, providers, topics) and are remembered; a
+    # long one would be kept, whole, for as long as the process lives.
+    return _plain_safe_remembered(text) if len(text) <= MAX_CACHED_TEXT else _plain_safe(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_safe_remembered(text: str) -> bool:
+    return _plain_safe(text)
+
+
+def _plain_safe(text: str) -> bool:
     return (
         bool(text)
         and text[0] not in _PLAIN_FIRST_FORBIDDEN
