@@ -143,6 +143,17 @@ class TestRequiredFields:
             ("webUrl", "needs webUrl or originalUrl"),
         ]
 
+    def test_a_dropped_null_item_moves_no_error(self) -> None:
+        """After a null topic is left out, a bad topic is still named by its place in the file."""
+        text = ARTICLE.replace("topics:\n  - AI\n", "topics:\n  - AI\n  -\n  - 5\n  - ok\n  - 6\n")
+
+        error = _validation_error(text)
+
+        assert [(problem.field, problem.line) for problem in error.errors] == [
+            ("topics[2]", _line_of(text, "  - 5")),
+            ("topics[4]", _line_of(text, "  - 6")),
+        ]
+
     def test_original_url_instead_of_web_url(self) -> None:
         """A video entry has only originalUrl: it loads, and url gives that link."""
         text = ARTICLE.replace("webUrl:", "originalUrl:", 1)

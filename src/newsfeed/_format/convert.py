@@ -29,6 +29,7 @@ from newsfeed._model import READING, Article
 __all__ = [
     "drop_null_items",
     "format_field_path",
+    "in_file",
     "refuse_repeated_key",
     "structure_article",
     "to_dict",
@@ -272,17 +273,43 @@ def drop_null_items(data: object) -> list[KeyPath]:
     return dropped
 
 
+def in_file(dropped: list[KeyPath]) -> Callable[[KeyPath], KeyPath]:
+    """Return what turns a key path of the data into the file's, before *dropped* items went.
+
+    After ``topics[1]`` was dropped, the data's ``topics[1]`` is the file's
+    ``topics[2]``: errors name the file's.
+    """
+    by_key: dict[object, list[int]] = {}
+    for key, index in dropped:
+        by_key.setdefault(key, []).append(index)  # type: ignore[arg-type]
+
+    def path_in_file(path: KeyPath) -> KeyPath:
+        indexes = by_key.get(path[0]) if len(path) > 1 else None
+        if not indexes:
+            return path
+        index = path[1]
+        for gone in sorted(indexes):  # each item dropped at or before it moved it up one
+            if gone <= index:  # type: ignore[operator]
+                index += 1  # type: ignore[operator]
+        return (path[0], index, *path[2:])
+
+    return path_in_file
+
+
 def structure_article(
     data: object,
     *,
     source: str | os.PathLike[str] | None = None,
     line_of: Callable[[KeyPath], int | None] | None = None,
+    path_in_file: Callable[[KeyPath], KeyPath] | None = None,
 ) -> Article:
     """Build an :class:`Article` from plain data with the file's key names.
 
     Raises :class:`ValidationError` naming every field that is wrong: the
     first one in its message and attributes, all of them in ``errors``.
-    *source* names the file, and *line_of* finds the line of a key path.
+    *source* names the file, *line_of* finds the line of a key path, and
+    *path_in_file* (see :func:`in_file`) gives the file's own path of one
+    of the data's.
     """
     # The hooks check every value, naming its key path: the model's own
     # construction check is not done a second time.
@@ -298,6 +325,8 @@ def structure_article(
         raise ValidationError.of(missing)
     finally:
         READING.reset(reading)
+    if path_in_file is not None:
+        failures = [(path_in_file(path), leaf) for path, leaf in failures]
     problems = [
         ValidationError(
             "required field is missing" if isinstance(leaf, KeyError) else str(leaf),

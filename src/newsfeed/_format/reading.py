@@ -13,7 +13,12 @@ import attrs
 
 from newsfeed._errors import NewsfeedWarning, ParseError
 from newsfeed._format.comments import has_comments
-from newsfeed._format.convert import drop_null_items, format_field_path, structure_article
+from newsfeed._format.convert import (
+    drop_null_items,
+    format_field_path,
+    in_file,
+    structure_article,
+)
 from newsfeed._format.fast import fast_loads
 from newsfeed._format.layout import COMMENTED_CANONICAL
 from newsfeed._format.safe_yaml import KeyPath, load_mapping
@@ -122,7 +127,9 @@ def _parse_reference(text: str, source: str | os.PathLike[str] | None) -> tuple[
     data = load_mapping(front_matter, first_line=_FIRST_LINE, source=source)
     dropped = drop_null_items(data)
     line_of = _line_finder(front_matter)
-    article = structure_article(data, source=source, line_of=line_of)
+    article = structure_article(
+        data, source=source, line_of=line_of, path_in_file=in_file(dropped) if dropped else None
+    )
     nulls: _Nulls = [(format_field_path(path), line_of(path)) for path in dropped]
     if has_comments(front_matter):
         # Written in the canonical layout, which has no place for them: say so.
