@@ -422,11 +422,11 @@ class TestDocuments:
         [
             ("a: [1, 2\n", 6),
             ("a: {b: 1\n", 6),
-            ('a: "unclosed\n', 6),
+            ('a: "unclosed\n', 5),
             ("a: b: c\n", 5),
             ("a:\n  - 1\n  b: 2\n", 7),
             ("\ta: 1\n", 5),
-            ("a: 'x\n", 6),
+            ("a: 'x\n", 5),  # where the quote opens
             ('a: "\\q"\n', 5),
             ("a: |\n  b\n c\n", 7),
         ],
@@ -484,6 +484,16 @@ class TestParseErrorFields:
         assert error.field == field
         assert error.line == line
         assert str(error) == f"hostile.md:{line}: {field}: {error.reason}"
+
+    @pytest.mark.parametrize("quote", ['"', "'"])
+    @pytest.mark.parametrize("where", ["end", "middle"])
+    def test_an_unclosed_quote_is_named_where_it_opens(self, quote: str, where: str) -> None:
+        """A quote never closed is reported on its own line, not where YAML gave up."""
+        after = "" if where == "end" else "category: news\nlocale: en\n"
+        error = _parse_error(_file(f"summary: {quote}never closed\n{after}"))
+
+        assert error.line == 5
+        assert error.reason.startswith("invalid YAML: a quoted value is never closed")
 
     def test_top_level_problem_has_no_field(self) -> None:
         """A problem with the top-level mapping itself (a non-string key) names no field."""

@@ -191,13 +191,22 @@ def load_mapping(
         return _build(loader, file_lines, lines, source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = None if mark is None else file_lines.at(mark.index)
         problem = error.problem or error.context or "invalid YAML"
+        if error.context_mark is not None and error.context == _UNCLOSED_QUOTE:
+            # Where YAML gave up (the next quote, or the end) says nothing of
+            # where the mistake is: the quote that is never closed.
+            mark = error.context_mark
+            problem = f"a quoted value is never closed ({error.problem})"
+        line = None if mark is None else file_lines.at(mark.index)
         raise ParseError(f"invalid YAML: {problem}", source=source, line=line) from None
     except yaml.YAMLError as error:  # pragma: no cover -- _check_characters finds these first
         raise ParseError(f"invalid YAML: {error}", source=source) from None
     finally:
         loader.dispose()
+
+
+#: Both loaders' context for a quoted scalar that does not end.
+_UNCLOSED_QUOTE: Final = "while scanning a quoted scalar"
 
 
 def _build(
