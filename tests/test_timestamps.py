@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -90,6 +91,17 @@ class TestReading:
             ('"yesterday"', "not an ISO-8601 timestamp: 'yesterday'"),
             ('""', "not an ISO-8601 timestamp: ''"),
             ('"2020-06-11T12:02:00+05:30:15"', "a UTC offset must be whole minutes, got 5:30:15"),
+            (
+                '"2020-02-30T00:00:00Z"',
+                "impossible timestamp '2020-02-30T00:00:00Z': day is out of range for month",
+            ),
+            (
+                '"2020-01-01T10:00:00+25:00"',
+                (
+                    "impossible timestamp '2020-01-01T10:00:00+25:00': "
+                    "a UTC offset must be less than 24 hours"
+                ),
+            ),
             ("1591876920", "expected a timestamp, got int"),
             ("1.5", "expected a timestamp, got float"),
             ("true", "expected a timestamp, got bool"),
@@ -184,11 +196,26 @@ class TestHelpers:
 
         assert stamp.utcoffset() == timedelta(hours=-7)
 
-    @pytest.mark.parametrize("value", ["nope", "2020-13-01"])
-    def test_bad_string(self, value: str) -> None:
-        """A string that is not ISO-8601 is a ValueError quoting it."""
-        with pytest.raises(ValueError, match="not an ISO-8601 timestamp"):
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("nope", "not an ISO-8601 timestamp: 'nope'"),
+            ("2020-13-01", "impossible timestamp '2020-13-01': month must be in 1..12"),
+        ],
+    )
+    def test_bad_string(self, value: str, reason: str) -> None:
+        """A string that is not ISO-8601, or no instant, is a ValueError quoting it."""
+        with pytest.raises(ValueError, match=re.escape(reason)):
             to_aware_datetime(value)
+
+    def test_unquoted_offset_of_a_day(self) -> None:
+        """An unquoted offset of 24 hours or more is refused in the format's words."""
+        with pytest.raises(newsfeed.ParseError) as caught:
+            newsfeed.loads(_file("2020-01-01T10:00:00+25:00"))
+
+        assert caught.value.reason == (
+            "invalid timestamp '2020-01-01T10:00:00+25:00': a UTC offset must be less than 24 hours"
+        )
 
     @pytest.mark.parametrize("value", [5, 1.5, None, [2020]])
     def test_other_types(self, value: object) -> None:

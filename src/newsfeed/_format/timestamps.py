@@ -8,7 +8,7 @@ from typing import Final
 
 from newsfeed._errors import shown
 
-__all__ = ["format_timestamp", "in_utc", "to_aware_datetime"]
+__all__ = ["format_timestamp", "in_utc", "to_aware_datetime", "why_impossible"]
 
 #: The format's own timestamp, as text: a date, or a date and a time to the
 #: second with at most six digits of fractions, then ``Z`` or an offset (an
@@ -40,12 +40,26 @@ def to_aware_datetime(value: object, *, strict: bool = False) -> datetime:
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"not an ISO-8601 timestamp: {shown(value)}") from None
+        except ValueError as error:
+            if _FORMAT_TIMESTAMP.fullmatch(value.strip()) is None:
+                raise ValueError(f"not an ISO-8601 timestamp: {shown(value)}") from None
+            # Written as one, but no such instant: February 30th, 24:00.
+            raise ValueError(
+                f"impossible timestamp {shown(value)}: {why_impossible(error)}"
+            ) from None
         if strict:
             _check_format(value)
         return to_aware_datetime(parsed)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
+
+
+def why_impossible(error: Exception) -> str:
+    """Say why datetime refused a timestamp of the right shape, in the format's words."""
+    reason = str(error)
+    if "strictly between" in reason:
+        # datetime's own words name its internals (timedelta(hours=24)).
+        return "a UTC offset must be less than 24 hours"
+    return reason
 
 
 def _check_format(value: str) -> None:

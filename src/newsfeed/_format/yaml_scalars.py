@@ -17,6 +17,7 @@ from yaml.events import ScalarEvent
 from yaml.nodes import ScalarNode
 
 from newsfeed._errors import ParseError, shown
+from newsfeed._format.timestamps import why_impossible
 
 __all__ = ["MAX_INT_DIGITS", "TAG_PREFIX", "bad_escape", "build_scalar"]
 
@@ -71,7 +72,8 @@ def build_scalar(loader: yaml.SafeLoader, event: ScalarEvent, line: int) -> obje
     except (ValueError, OverflowError) as error:
         # PyYAML resolves "2020-13-45" as a timestamp, then datetime() refuses it.
         raise ParseError(
-            f"invalid {tag.removeprefix(TAG_PREFIX)} {shown(event.value)}: {error}", line=line
+            f"invalid {tag.removeprefix(TAG_PREFIX)} {shown(event.value)}: {why_impossible(error)}",
+            line=line,
         ) from None
     if tag == _INT_TAG and abs(value) >= _INT_LIMIT:
         # Hexadecimal, octal and binary digits convert without Python's limit.
