@@ -233,6 +233,43 @@ class TestEdits:
         assert added == ['webUrl: "https://example.com/v"']
         assert 'originalUrl: "https://youtube.com/watch?v=WJk-Y8LQlfE"\r\nwebUrl: "' in written
 
+    def test_new_keys_go_before_unknown_keys(self) -> None:
+        """New fields go before the unknown keys ending a mapping, as the canonical order has it."""
+        text = (
+            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
+            "provider:\n  name: P\n  logo: x\nlocale: en\n---\n\n"
+        )
+        article = newsfeed.loads(text)
+        assert article.provider is not None
+        edited = attrs.evolve(
+            article,
+            provider=attrs.evolve(article.provider, domain="p.com"),
+            secured="tok",
+        )
+
+        written = newsfeed.dumps(edited)
+
+        assert written == (
+            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
+            'provider:\n  name: P\n  domain: p.com\n  logo: x\nsecured: "tok"\nlocale: en\n'
+            "---\n\n"
+        )
+
+    def test_a_new_field_of_a_mapping_of_unknown_keys_goes_first(self) -> None:
+        """A provider holding only unknown keys gets its name before them."""
+        text = (
+            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
+            "provider:\n  logo: x\n---\n\n"
+        )
+        article = newsfeed.loads(text)
+        assert article.provider is not None
+
+        written = newsfeed.dumps(
+            attrs.evolve(article, provider=attrs.evolve(article.provider, name="P"))
+        )
+
+        assert "provider:\n  name: P\n  logo: x\n" in written
+
     def test_new_item_in_a_four_space_file(self) -> None:
         """A related item added to a file indented four spaces is written with four spaces."""
         text = (

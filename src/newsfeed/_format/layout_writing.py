@@ -126,17 +126,26 @@ class LayoutWriter(Writer):
         present: dict[str, Item],
         positions: Mapping[str, int],
     ) -> int:
-        """Where a new key goes: before the first present key the canonical order puts after it."""
+        """Where a new key goes: where the canonical order puts it among the keys present.
+
+        That is before the first present field the canonical order puts
+        after it, or else right after the last field before it: the
+        canonical order puts unknown keys after every field, so a new field
+        goes before the unknown keys that end a mapping.
+        """
         position = positions.get(key, NOT_PLACED)
-        last = 0
+        after_field = 0
         for index, element in enumerate(order):
             other = element[0]
             if other not in present:
                 continue
-            if positions.get(other, -1) > position:
+            known = positions.get(other)
+            if known is None:
+                continue  # an unknown key: the canonical order puts it after every field
+            if known > position:
                 return index
-            last = index + 1
-        return last
+            after_field = index + 1
+        return after_field
 
     def _absent(self, entry: tuple[Any, ...], indent: int, path: KeyPath) -> None:
         """Write back a key of the layout whose value is absent, if it was read as absent."""
