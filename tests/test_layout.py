@@ -255,6 +255,24 @@ class TestEdits:
             "---\n\n"
         )
 
+    def test_a_new_unknown_key_goes_last(self) -> None:
+        """An unknown key the file lacks goes after every key, the unknown ones included."""
+        text = (
+            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
+            "provider:\n  name: P\n  logo: x\nlocale: en\nsource: feedA\n---\n\n"
+        )
+        article = newsfeed.loads(text)
+        assert article.provider is not None
+        provider = attrs.evolve(
+            article.provider, extra=newsfeed.FrozenDict({**article.provider.extra, "zz": 1})
+        )
+        extra = newsfeed.FrozenDict({**article.extra, "added": "x"})
+
+        written = newsfeed.dumps(attrs.evolve(article, provider=provider, extra=extra))
+
+        assert "  logo: x\n  zz: 1\nlocale: en\nsource: feedA\nadded: x\n---" in written
+        assert list(newsfeed.loads(written).extra) == ["locale", "source", "added"]
+
     def test_a_new_field_of_a_mapping_of_unknown_keys_goes_first(self) -> None:
         """A provider holding only unknown keys gets its name before them."""
         text = (

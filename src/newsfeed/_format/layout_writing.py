@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from newsfeed._format.canonical import (
-    NOT_PLACED,
     Item,
     KeyPath,
     Writer,
@@ -133,19 +132,22 @@ class LayoutWriter(Writer):
         canonical order puts unknown keys after every field, so a new field
         goes before the unknown keys that end a mapping.
         """
-        position = positions.get(key, NOT_PLACED)
-        after_field = 0
+        position = positions.get(key)
+        after_field = after_any = 0
         for index, element in enumerate(order):
             other = element[0]
             if other not in present:
                 continue
+            after_any = index + 1
             known = positions.get(other)
-            if known is None:
+            if known is None or position is None:
                 continue  # an unknown key: the canonical order puts it after every field
             if known > position:
                 return index
             after_field = index + 1
-        return after_field
+        # A new unknown key goes after every key, as the canonical order has
+        # unknown keys last, in their order.
+        return after_any if position is None else after_field
 
     def _absent(self, entry: tuple[Any, ...], indent: int, path: KeyPath) -> None:
         """Write back a key of the layout whose value is absent, if it was read as absent."""
