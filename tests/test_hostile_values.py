@@ -132,6 +132,16 @@ class TestCachesStaySmall:
         ):
             assert max(map(len, cache), default=0) < len(long)
 
+    def test_long_keys_are_not_remembered(self) -> None:
+        """A long key (YAML allows 1,024 characters), read, is in no cache of keys or heads."""
+        key = "k" * 1000
+
+        article = newsfeed.loads(_file(f"{key}: 1\n"))
+
+        assert article.extra[key] == 1
+        for cache in (line_scalars.KEYS, line_scalars.HEADS):
+            assert max(map(len, cache), default=0) < len(key)
+
     def test_long_texts_are_not_remembered_by_the_writer(self) -> None:
         """The writer's check of a plain text keeps no reference to a long one."""
         long = "z" * 1_000_000 + " unique to this test"

@@ -91,7 +91,7 @@ def head_of(head: str) -> _Head | None:
         if key is None
         else (len(head) - len(text), key, _simple_entry(key, PLAIN), _simple_entry(key, DOUBLE))
     )
-    if len(HEADS) < _MAX_KEYS:
+    if len(head) <= MAX_CACHED_TEXT and len(HEADS) < _MAX_KEYS:
         HEADS[head] = known
     return known
 
@@ -120,7 +120,7 @@ def key_of(text: str) -> str | None:
         if len(text) <= _MAX_KEY and _KEY.fullmatch(text) and is_plain_safe(text)
         else None
     )
-    if len(KEYS) < _MAX_KEYS:
+    if len(text) <= MAX_CACHED_TEXT and len(KEYS) < _MAX_KEYS:
         KEYS[text] = key
     return key
 
