@@ -403,6 +403,26 @@ class TestJsonLinesErrors:
 LATIN1_NAME = Path(b"folder/caf\xe9.md".decode("utf-8", "surrogateescape"))
 
 
+class TestShortMessages:
+    """A megabyte value or key in a JSON Lines file is shown by its start, never copied whole."""
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            '{"title": "T", "published_at": "' + "x" * 1_000_000 + '", "web_url": "u"}',
+            '{"' + "k" * 1_000_000 + '": 1, "' + "k" * 1_000_000 + '": 2}',
+            REQUIRED + '"extra": {"x": {"$timestamp": "' + "y" * 1_000_000 + '"}}}',
+        ],
+        ids=["timestamp", "repeated-key", "tagged-extra"],
+    )
+    def test_messages_stay_short(self, line: str) -> None:
+        """The error names file, line and field, in a message of a few hundred characters."""
+        with pytest.raises(newsfeed.NewsfeedError) as caught:
+            newsfeed.load_jsonl(io.StringIO(line + "\n"))
+
+        assert len(str(caught.value)) < 300
+
+
 class TestFileNamesThatAreNotUtf8:
     """A path Python keeps with surrogates: JSON Lines keep it, UTF-8-only formats name it."""
 

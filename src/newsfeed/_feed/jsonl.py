@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final, cast
 
-from newsfeed._errors import ParseError, ValidationError
+from newsfeed._errors import ParseError, ValidationError, shown
 from newsfeed._feed.shape import Codec, DecodeError, json_value, record_shape
 from newsfeed._feed.text import (
     SURROGATE,
@@ -112,7 +112,7 @@ def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen:
-            raise _RepeatedKeyError(f"repeated key {key!r}")
+            raise _RepeatedKeyError(f"repeated key {shown(key)}")
         seen.add(key)
     return dict(pairs)
 

@@ -34,6 +34,7 @@ from typing import Any, Final, Union
 
 import attrs
 
+from newsfeed._errors import cut, shown
 from newsfeed._model import Article
 
 __all__ = [
@@ -171,7 +172,8 @@ def encode_extra(extra: Mapping[str, Any], *, where: str) -> dict[str, Any]:
 
 def _key(key: object, where: str) -> str:
     if not isinstance(key, str):
-        raise TypeError(f"{where}: a key must be a string to be written as JSON, got {key!r}")
+        shown_key = cut(repr(key))
+        raise TypeError(f"{where}: a key must be a string to be written as JSON, got {shown_key}")
     return key
 
 
@@ -218,7 +220,7 @@ def _decode(value: object, where: str) -> object:  # noqa: PLR0911 -- one return
             return date.fromisoformat(tagged)
         return _NON_FINITE[tagged]
     except (KeyError, TypeError, ValueError):
-        raise DecodeError(where, f"not a valid {tag} value: {tagged!r}") from None
+        raise DecodeError(where, f"not a valid {tag} value: {cut(repr(tagged))}") from None
 
 
 def json_value(
@@ -289,7 +291,7 @@ class Codec:
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            raise DecodeError(where, f"not an ISO-8601 timestamp: {value!r}") from None
+            raise DecodeError(where, f"not an ISO-8601 timestamp: {shown(value)}") from None
 
     def encode_extra(self, extra: Mapping[str, Any], where: str) -> object:
         """Return the plain form of an ``extra`` mapping."""
