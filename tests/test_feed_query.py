@@ -201,6 +201,34 @@ class TestQuality:
         assert [a.quality for a in edge.filter(min_quality=whole(2**53 + 1))] == [2**53 + 1]
         assert [a.quality for a in edge.filter(max_quality=whole(2**53))] == [2**53]
 
+    @pytest.mark.parametrize(
+        "between",
+        [Fraction(2**54 + 1, 2), Decimal("9007199254740992.5")],
+        ids=["fraction", "decimal"],
+    )
+    def test_bounds_between_two_whole_numbers(self, feed: Feed, between: Any) -> None:
+        """A bound past 2**53 between two qualities is compared exactly, not rounded to a float."""
+        first = feed[0]
+        edge = Feed([attrs.evolve(first, quality=2**53), attrs.evolve(first, quality=2**53 + 1)])
+
+        assert [a.quality for a in edge.filter(min_quality=between)] == [2**53 + 1]
+        assert [a.quality for a in edge.filter(max_quality=between)] == [2**53]
+        # A range holding no whole number is empty, not a reversed range.
+        assert edge.filter(min_quality=between, max_quality=between) == Feed()
+
+    @pytest.mark.parametrize("text", ["1E+3000000", "-1E+3000000", "Infinity"])
+    def test_decimal_bounds_past_every_quality(self, feed: Feed, text: str) -> None:
+        """A Decimal past every quality is a bound at once (no int of a million digits is made)."""
+        bound = cast("float", Decimal(text))
+        kept = feed.filter(min_quality=bound)
+
+        assert len(kept) == (0 if not text.startswith("-") else len(feed.filter(min_quality=0)))
+
+    def test_decimal_signalling_nan(self, feed: Feed) -> None:
+        """A signalling NaN is refused as a NaN is, not with decimal's own ValueError."""
+        with pytest.raises(QueryError, match="must be a number, got NaN"):
+            feed.filter(min_quality=cast("float", Decimal("sNaN")))
+
     def test_decimal_fraction_bounds(self, feed: Feed) -> None:
         """A Decimal is a number too: a fractional one compares as its float."""
         # Accepted at run time, as numbers are, though the annotation says float.

@@ -108,19 +108,28 @@ def _instant(name: str, value: Instant) -> datetime:
     return instant
 
 
+#: A Decimal bound with more digits than this before its point is past
+#: every quality (the format cannot hold one of more than 4,300 digits), and
+#: converting it to an int would take a long time.
+_MAX_BOUND_DIGITS: Final = 10_000
+
+
 def _quality_bound(name: str, value: object) -> float:
     # bool is an int subclass, but `min_quality=True` is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise QueryError(f"{name} must be a number, got {value!r}")
-    # A whole number is kept whole, whatever its type (numpy's int64, a
-    # Fraction, a Decimal): as a float, 2**53 + 1 would be 2**53, and compare wrong.
     if isinstance(value, Integral):
+        # Kept whole: as a float, 2**53 + 1 would be 2**53, and compare wrong.
         return int(value)
-    if isinstance(value, Rational) and value.denominator == 1:
-        numerator: int = int(value.numerator)
-        return numerator
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            raise QueryError(f"{name} must be a number, got NaN")
+        if value.is_infinite() or value.adjusted() >= _MAX_BOUND_DIGITS:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, Decimal | Rational):
+        # Exact, where a float would round past 2**53: qualities are whole
+        # numbers, so a bound between two of them is the whole one inside it.
+        return int(math.ceil(value) if name == "min_quality" else math.floor(value))
     bound = float(value)
     if math.isnan(bound):
         raise QueryError(f"{name} must be a number, got NaN")
@@ -234,7 +243,8 @@ def check_criteria(  # noqa: PLR0913 -- mirrors Feed.filter's keyword-only crite
         raise QueryError(f"until ({end.isoformat()}) is earlier than since ({start.isoformat()})")
     low = None if min_quality is None else _quality_bound("min_quality", min_quality)
     high = None if max_quality is None else _quality_bound("max_quality", max_quality)
-    if low is not None and high is not None and high < low:
+    # The bounds as given: 1.5 to 1.7 is a range (that holds no whole number).
+    if low is not None and high is not None and max_quality < min_quality:  # type: ignore[operator]
         raise QueryError(f"max_quality ({max_quality}) is lower than min_quality ({min_quality})")
     providers = None if provider is None else _one_or_many("provider", provider)
     topics = None if topic is None else _one_or_many("topic", topic)
