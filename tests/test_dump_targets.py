@@ -92,14 +92,15 @@ class TestFolderPaths:
     """A path that names a folder is refused, as open() refuses it."""
 
     @pytest.mark.parametrize("exists", [False, True], ids=["new", "existing"])
-    def test_a_trailing_slash(self, tmp_path: Path, exists: bool) -> None:
-        """`x.md/` names a folder: no file x.md is made or replaced."""
+    @pytest.mark.parametrize("tail", [os.sep, f"{os.sep}.", f"{os.sep}{os.sep}"])
+    def test_a_trailing_slash(self, tmp_path: Path, exists: bool, tail: str) -> None:
+        """`x.md/` and `x.md/.` name a folder: no file x.md is made or replaced."""
         target = tmp_path / "x.md"
         if exists:
             target.write_bytes(OLD)
 
-        with pytest.raises(IsADirectoryError, match="ends with a slash"):
-            newsfeed.dump(_article(), f"{target}{os.sep}")
+        with pytest.raises(IsADirectoryError, match="names a folder"):
+            newsfeed.dump(_article(), f"{target}{tail}")
 
         assert sorted(tmp_path.iterdir()) == ([target] if exists else [])
         if exists:

@@ -21,7 +21,6 @@ __all__ = ["HardLinks", "dump", "is_read_only", "write_atomically"]
 HardLinks: TypeAlias = Literal["refuse", "split", "in_place"]
 _HARD_LINK_MODES: Final = ("refuse", "split", "in_place")
 
-_SEPARATORS: Final = tuple(filter(None, (os.sep, os.altsep)))
 #: The characters of a temporary file's random part; see TEMPORARY_NAME.
 _ALPHABET: Final = string.digits + string.ascii_lowercase
 #: A temporary file this old is a leftover of a dump that was killed.
@@ -103,9 +102,10 @@ def write_atomically(
     if hard_links not in _HARD_LINK_MODES:
         raise ValueError(f"hard_links must be 'refuse', 'split' or 'in_place', got {hard_links!r}")
     shown = os.fspath(path)
-    if shown.endswith(_SEPARATORS):
-        # As open() and every tool read it: a folder, which Path() would forget.
-        raise IsADirectoryError(errno.EISDIR, "ends with a slash; give the path of a file", shown)
+    if os.path.basename(shown) in {"", ".", ".."}:  # noqa: PTH119 -- Path() drops what this looks for
+        # "x.md/", "x.md/." name a folder, as open() and every tool read
+        # them; Path() would forget the slash, and write x.md.
+        raise IsADirectoryError(errno.EISDIR, "names a folder; give the path of a file", shown)
     # Through a link, to the file it leads to: replacing the link itself
     # would leave the real file stale.
     try:
