@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -16,16 +16,18 @@ from strategies import articles, aware_datetimes, filter_criteria
 
 
 def _provider_matches(article: Article, queries: set[str]) -> bool:
+    """Names and domains trimmed and case-folded as queries are; domains without a final dot."""
     provider = article.provider
     if provider is None:
         return False
-    if provider.name is not None and provider.name.casefold() in queries:
+    if provider.name is not None and provider.name.strip().casefold() in queries:
         return True
     if provider.domain is None:
         return False
-    domain = provider.domain.casefold().rstrip(".")
+    domain = provider.domain.strip().casefold().rstrip(".")
+    domains = {query.rstrip(".") for query in queries} - {""}
     return any(
-        domain == query or ("." in query and domain.endswith("." + query)) for query in queries
+        domain == query or ("." in query and domain.endswith("." + query)) for query in domains
     )
 
 
@@ -46,7 +48,7 @@ def reference(article: Article, criteria: dict[str, Any]) -> bool:
         or (article.quality is not None and article.quality <= checked.max_quality),
         "provider" not in criteria or _provider_matches(article, _texts(criteria["provider"])),
         "topic" not in criteria
-        or any(topic.casefold() in _texts(criteria["topic"]) for topic in article.topics),
+        or any(topic.strip().casefold() in _texts(criteria["topic"]) for topic in article.topics),
         "published" not in criteria or article.published is criteria["published"],
         "where" not in criteria or bool(criteria["where"](article)),
     ]
@@ -72,6 +74,20 @@ class TestFilter:
                 return
             raise
         assert list(result) == [item for item in items if reference(item, criteria)]
+
+    def test_padding_is_folded_on_both_sides(self) -> None:
+        """A name ending in a CR (as CI's Hypothesis run drew) matches its query, as documented."""
+        item = Article(
+            title="T",
+            published_at=datetime(2000, 1, 1, tzinfo=UTC),
+            web_url="u",
+            provider=newsfeed.Provider(name="0\r"),
+            topics=("AI\t",),
+        )
+        cases: list[dict[str, Any]] = [{"provider": "0\r"}, {"provider": "0"}, {"topic": " ai"}]
+        for criteria in cases:
+            assert list(Feed([item]).filter(**criteria)) == [item]
+            assert reference(item, criteria)
 
     def test_no_criteria_is_no_function(self) -> None:
         """Without criteria there is nothing to compile, and the feed comes back as it is."""
