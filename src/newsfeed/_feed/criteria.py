@@ -194,22 +194,31 @@ class Criteria:
     published: bool | None = None
     where: Predicate | None = None
 
-    @property
-    def domains(self) -> frozenset[str]:
-        """The provider queries as domains (:func:`fold_domain`), each matching a whole domain."""
-        return frozenset(filter(None, map(fold_domain, self.providers or ())))
-
-    @property
-    def domain_suffixes(self) -> tuple[str, ...]:
-        """The suffixes a subdomain of a queried domain ends with (``.nasdaq.com``).
-
-        A query with a dot (before any final one) is a domain and also
-        matches its subdomains: "nasdaq.com" matches "www.nasdaq.com", but
-        not "notnasdaq.com". A query without one ("com", "Nasdaq") only
-        matches a whole name or domain, so "com" does not select every .com
-        outlet.
-        """
-        return tuple(sorted(f".{domain}" for domain in self.domains if "." in domain))
+    #: The provider queries as domains (:func:`fold_domain`), each matching a
+    #: whole domain; derived once, as the predicate asks for every domain.
+    domains: frozenset[str] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda self: frozenset(filter(None, map(fold_domain, self.providers or ()))),
+            takes_self=True,
+        ),
+    )
+    #: The suffixes a subdomain of a queried domain ends with (``.nasdaq.com``).
+    #: A query with a dot (before any final one) is a domain and also matches
+    #: its subdomains: "nasdaq.com" matches "www.nasdaq.com", but not
+    #: "notnasdaq.com". A query without one ("com", "Nasdaq") only matches a
+    #: whole name or domain, so "com" does not select every .com outlet.
+    domain_suffixes: tuple[str, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda self: tuple(sorted(f".{domain}" for domain in self.domains if "." in domain)),
+            takes_self=True,
+        ),
+    )
 
     def domain_matches(self, domain: str | None) -> bool:
         """Return whether a provider's *domain* is one asked for, or a subdomain of one."""

@@ -84,9 +84,8 @@ class Feed(Sequence[Article]):
     be loaded, as :class:`~newsfeed.LoadFailure` objects (a feed read with
     ``errors="skip"``, a :class:`~newsfeed.FeedLoadError`'s ``feed``, an
     index's answers); it is empty for a feed built from articles. Feeds
-    derived from this one (by :meth:`filter`,
-    :meth:`sort`, :meth:`unique` or slicing) keep it, because it describes
-    where the articles came from.
+    derived from this one (by :meth:`filter`, :meth:`sort`, :meth:`unique`
+    or slicing) keep it, because it describes where the articles came from.
     """
 
     _articles: tuple[Article, ...] = attrs.field(default=(), converter=_as_articles)
@@ -234,9 +233,9 @@ class Feed(Sequence[Article]):
         ``category``, ``type``, ``url``, ``web_url``, ``original_url``,
         ``amp_web_url``, ``cdn_amp_web_url``, ``featured_content``,
         ``secured``, ``body``, ``path``, ``provider_name``,
-        ``provider_domain`` or ``related_count``. The sort is stable, and None keys stay last when
-        *reverse* is true. An unknown name raises :class:`~newsfeed.QueryError`
-        before anything is sorted.
+        ``provider_domain`` or ``related_count``. The sort is stable, and
+        None keys stay last when *reverse* is true. An unknown name raises
+        :class:`~newsfeed.QueryError` before anything is sorted.
         """
         key = sort_key(by)
         keyed: list[tuple[object, Article]]
@@ -362,10 +361,10 @@ class Feed(Sequence[Article]):
 
         Timestamps may be in any unit (``s``, ``ms``, ``us`` or ``ns``, as
         other tools write them). Raises :class:`~newsfeed.ValidationError` (a
-        :class:`ValueError`) naming the row
-        and field when the table does not hold articles, and for an instant
-        a :class:`~datetime.datetime` cannot hold (a fraction of a
-        microsecond, a year beyond 9999) or an offset of a day or more.
+        :class:`ValueError`) naming the row and field when the table does not
+        hold articles, and for an instant a :class:`~datetime.datetime`
+        cannot hold (a fraction of a microsecond, a year beyond 9999) or an
+        offset of a day or more.
         """
         return cls(arrow_export.read_arrow(table))
 
