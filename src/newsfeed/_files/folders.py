@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from newsfeed._errors import FileConflictError
-from newsfeed._files.writing import dump, is_read_only
+from newsfeed._files.writing import is_read_only, write_atomically
 from newsfeed._format.writing import dumps_naming
 from newsfeed._model import Article
 
@@ -113,7 +113,7 @@ def dump_dir(
     ``path`` and different content, and a file to be replaced that
     :func:`newsfeed.dump` would refuse by default (read-only, or with other
     hard links): ``dump`` itself, with its options, can replace those. Each
-    file is written atomically with :func:`newsfeed.dump`.
+    file is written atomically, as :func:`newsfeed.dump` writes it.
 
     Returns the file of each article, in feed order, as *folder* joined
     with its name (or its path under *folder*).
@@ -144,14 +144,15 @@ def dump_dir(
         if _check_target(target, text, replace=own or overwrite):
             unchanged.add(real)
     root.mkdir(parents=True, exist_ok=True)
-    for article, target, real in zip(articles, targets, reals, strict=True):
+    for target, real in zip(targets, reals, strict=True):
         if real not in planned:
             continue  # the same article twice: written once
-        del planned[real]
+        text = planned.pop(real)
         if real in unchanged:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        dump(article, target)
+        # The text dump would write, made above: by dump's own rules.
+        write_atomically(target, text)
     return [Path(folder) / target.relative_to(root) for target in targets]
 
 
