@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from newsfeed._format.layout import BLOCK, FLOW, INTERNED, MAP, NULL, intern, merge_items
+from newsfeed._format.layout import (
+    BLOCK,
+    EMPTY_FLOW,
+    FLOW,
+    INTERNED,
+    MAP,
+    NULL,
+    intern,
+    merge_items,
+)
 from newsfeed._format.line_scalars import (
     COMMENT,
     DECLINED,
@@ -374,7 +383,7 @@ class BlockReader:
             return self._flow(text)
         if text.startswith("{}"):
             # An empty mapping: the one flow mapping the writer writes.
-            return {}, FLOW, self._flow_comment(text, 2), intern(("flow", None, ()))
+            return {}, FLOW, self._flow_comment(text, 2), intern(EMPTY_FLOW)
         value, style, end = scalar(text, 0, in_flow=False)
         comment = text[end:]
         if comment:
@@ -425,5 +434,5 @@ class BlockReader:
                     raise DECLINED
         comment = self._flow_comment(text, position)
         same = styles[0] if len(set(styles)) == 1 else None
-        shape = ("flow", same, () if same is not None else tuple(styles))
+        shape = (FLOW, same, () if same is not None else tuple(styles))
         return values, FLOW, comment, intern(shape)

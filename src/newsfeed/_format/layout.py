@@ -47,6 +47,7 @@ import attrs
 __all__ = [
     "BLOCK",
     "COMMENTED_CANONICAL",
+    "EMPTY_FLOW",
     "FLOW",
     "INTERNED",
     "MAP",
@@ -66,6 +67,9 @@ BLOCK: Final = "block"
 FLOW: Final = "flow"
 MAP: Final = "map"
 NULL: Final = "null"
+#: The flow shape of a value written with no item: ``[]`` (or ``{}``). Typed
+#: as any length: compiled with mypyc, a fixed-length tuple would be unboxed.
+EMPTY_FLOW: Final[tuple[Any, ...]] = (FLOW, None, ())
 
 _T = TypeVar("_T", bound=Hashable)
 

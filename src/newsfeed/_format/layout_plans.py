@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL
+from newsfeed._format.layout import BLOCK, EMPTY_FLOW, FLOW, MAP, NULL
 from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape, write_timestamp
 from newsfeed._format.schema import SCHEMAS, Kind, Schema
 
@@ -99,7 +99,7 @@ def _step(entry: tuple[Any, ...], schema: Schema) -> tuple[Any, ...]:
         and sub[0] == "list"
         and sub[2] is None
         and all(item[1] == NULL for item in sub[3])
-    ) or (style == FLOW and sub == ("flow", None, ())):
+    ) or (style == FLOW and sub == EMPTY_FLOW):
         what = _READ_AS_ABSENT
     elif style == BLOCK and kind is Kind.OBJECT and sub[0] == MAP:
         what, sub_plan = _OBJECT, plan_for(SCHEMAS[field.item], sub)  # type: ignore[index]

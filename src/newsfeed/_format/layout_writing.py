@@ -24,7 +24,7 @@ from newsfeed._format.canonical import (
     scalar_text,
     sub_schema,
 )
-from newsfeed._format.layout import BLOCK, FLOW, MAP, NULL, quiet
+from newsfeed._format.layout import BLOCK, EMPTY_FLOW, FLOW, MAP, NULL, quiet
 from newsfeed._format.layout_plans import MISFIT, SMALL_INT, plan_for, write_planned
 from newsfeed._format.scalars import DOUBLE, PLAIN, is_plain_safe, needs_escape
 from newsfeed._format.schema import Field, Kind, Schema
@@ -157,7 +157,7 @@ class LayoutWriter(Writer):
             # unchanged, so its lines are written back.
             self.lines.append(f"{' ' * indent}{key}:{comment}")
             self.shaped_list((), None, sub, indent + sub[1], path)
-        elif style == FLOW and sub == _EMPTY_FLOW:
+        elif style == FLOW and sub == EMPTY_FLOW:
             # Written "[]": read as an empty list, which is not written
             # either; unchanged, so it is written back.
             self.lines.append(f"{' ' * indent}{key}:{separator}[]{comment}")
@@ -332,10 +332,6 @@ _MAX_KEYS: Final = 50_000
 def _null_items_only(shape: tuple[Any, ...]) -> bool:
     """Whether *shape* is a list shape whose items are all null (empty ``-`` lines)."""
     return shape[0] == "list" and shape[2] is None and all(item[1] == NULL for item in shape[3])
-
-
-#: The shape of a flow value with no item: "[]" (or "{}").
-_EMPTY_FLOW: Final = ("flow", None, ())
 
 
 def _flow_style(shape: tuple[Any, ...], index: int, item: object) -> str:
