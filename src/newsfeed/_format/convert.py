@@ -279,6 +279,7 @@ def in_file(dropped: list[KeyPath]) -> Callable[[KeyPath], KeyPath]:
     After ``topics[1]`` was dropped, the data's ``topics[1]`` is the file's
     ``topics[2]``: errors name the file's.
     """
+    # By key, in ascending order: drop_null_items walks each list in order.
     by_key: dict[object, list[int]] = {}
     for key, index in dropped:
         by_key.setdefault(key, []).append(index)  # type: ignore[arg-type]
@@ -288,7 +289,7 @@ def in_file(dropped: list[KeyPath]) -> Callable[[KeyPath], KeyPath]:
         if not indexes:
             return path
         index = path[1]
-        for gone in sorted(indexes):  # each item dropped at or before it moved it up one
+        for gone in indexes:  # each item dropped at or before it moved it up one
             if gone <= index:  # type: ignore[operator]
                 index += 1  # type: ignore[operator]
         return (path[0], index, *path[2:])
