@@ -31,6 +31,8 @@ ALL_FILES: Final = SAMPLE_PATHS + REAL_PATHS + EXAMPLES
 VIDEO: Final = next(path for path in REAL_PATHS if "2019-08-19" in path.name)
 STATS: Final = next(path for path in REAL_PATHS if "stats" in path.name)
 HUGGING_FACE: Final = next(path for path in REAL_PATHS if "hugging-face" in path.name)
+#: The fence and the keys every article has, for files written out in a test.
+_REQUIRED: Final = '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -235,10 +237,7 @@ class TestEdits:
 
     def test_new_keys_go_before_unknown_keys(self) -> None:
         """New fields go before the unknown keys ending a mapping, as the canonical order has it."""
-        text = (
-            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
-            "provider:\n  name: P\n  logo: x\nlocale: en\n---\n\n"
-        )
+        text = _REQUIRED + "provider:\n  name: P\n  logo: x\nlocale: en\n---\n\n"
         article = newsfeed.loads(text)
         assert article.provider is not None
         edited = attrs.evolve(
@@ -250,17 +249,14 @@ class TestEdits:
         written = newsfeed.dumps(edited)
 
         assert written == (
-            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
-            'provider:\n  name: P\n  domain: p.com\n  logo: x\nsecured: "tok"\nlocale: en\n'
+            _REQUIRED
+            + 'provider:\n  name: P\n  domain: p.com\n  logo: x\nsecured: "tok"\nlocale: en\n'
             "---\n\n"
         )
 
     def test_a_new_unknown_key_goes_last(self) -> None:
         """An unknown key the file lacks goes after every key, the unknown ones included."""
-        text = (
-            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
-            "provider:\n  name: P\n  logo: x\nlocale: en\nsource: feedA\n---\n\n"
-        )
+        text = _REQUIRED + "provider:\n  name: P\n  logo: x\nlocale: en\nsource: feedA\n---\n\n"
         article = newsfeed.loads(text)
         assert article.provider is not None
         provider = attrs.evolve(
@@ -275,10 +271,7 @@ class TestEdits:
 
     def test_a_new_field_of_a_mapping_of_unknown_keys_goes_first(self) -> None:
         """A provider holding only unknown keys gets its name before them."""
-        text = (
-            '---\ntitle: "T"\npublishedDateTime: 2021-03-02T08:00:00Z\nwebUrl: "u"\n'
-            "provider:\n  logo: x\n---\n\n"
-        )
+        text = _REQUIRED + "provider:\n  logo: x\n---\n\n"
         article = newsfeed.loads(text)
         assert article.provider is not None
 
